@@ -1,0 +1,85 @@
+//! The one error type of the pipeline, and how it maps to the exit codes of the CLI.
+
+use std::fmt;
+
+/// Where in an input document a problem sits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// A JSON pointer (RFC 6901) into the parsed document, e.g. `/paths/~1api~1v1~1models/get`.
+    Pointer(String),
+    /// A line and column (1-based), for errors found before there is a document to point into.
+    Line { line: usize, column: usize },
+    /// The problem concerns the whole file (its size, its version).
+    Whole,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Location::Pointer(p) if p.is_empty() => f.write_str("#"),
+            Location::Pointer(p) => write!(f, "#{p}"),
+            Location::Line { line, column } => write!(f, "line {line}, column {column}"),
+            Location::Whole => Ok(()),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The input (a spec, a catalog, a params document) is unreadable or invalid. Exit code 2.
+    #[error("{}", input_message(.origin, .location, .message))]
+    Input {
+        origin: String,
+        location: Location,
+        message: String,
+    },
+    /// The command line itself is wrong. Exit code 2.
+    #[error("{0}")]
+    Usage(String),
+    /// Writing output failed. Exit code 2: nothing was half-written, but nothing was done either.
+    #[error("{path}: {source}")]
+    Output {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+fn input_message(origin: &str, location: &Location, message: &str) -> String {
+    match location {
+        Location::Whole => format!("{origin}: {message}"),
+        other => format!("{origin}: {other}: {message}"),
+    }
+}
+
+impl Error {
+    pub fn input(origin: &str, location: Location, message: impl Into<String>) -> Self {
+        Error::Input {
+            origin: origin.to_owned(),
+            location,
+            message: message.into(),
+        }
+    }
+
+    pub fn at_pointer(origin: &str, pointer: &str, message: impl Into<String>) -> Self {
+        Self::input(origin, Location::Pointer(pointer.to_owned()), message)
+    }
+
+    /// Every error of this type is a usage or input error; "a check failed" (exit 1) is a
+    /// result, not an error, and is reported by the command that ran the check.
+    pub fn exit_code(&self) -> i32 {
+        2
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Escapes one reference token of a JSON pointer (RFC 6901).
+pub fn escape_pointer_token(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// Appends one token to a JSON pointer.
+pub fn pointer_join(base: &str, token: &str) -> String {
+    format!("{base}/{}", escape_pointer_token(token))
+}

@@ -1,0 +1,294 @@
+//! Stage 3: the normalized IR, built once from a checked spec and read by every backend.
+
+pub mod catalog;
+pub mod conform;
+mod graph;
+mod model;
+pub mod names;
+mod operations;
+mod schemas;
+
+pub use catalog::{Catalog, MediaRule, Model, ModelParam, ParamOption, ParamTarget, ParamType};
+pub use model::*;
+
+use crate::error::Result;
+use crate::load::Document;
+use crate::normalize::Spec;
+use names::{field_name, type_name, variant_name, Namespace};
+
+/// Identifiers the generated crate defines itself, which contract types must not take.
+const RESERVED_TYPE_IDENTS: &[&str] = &["Client", "ClientBuilder", "Error", "ApiError", "Result"];
+
+/// Builds the IR. The catalog comes from `models` (a ModelList document) when given, otherwise
+/// from the spec's `x-rivya-models` extension, if it has one.
+pub fn build(spec: &Spec, models: Option<&Document>) -> Result<Ir> {
+    let mut schemas = schemas::SchemaBuilder::new(spec);
+    schemas.define_components()?;
+    let mut ops = operations::OperationBuilder {
+        schemas: &mut schemas,
+        openapi: &spec.openapi,
+        origin: &spec.origin,
+    };
+    let mut operations = ops.paths()?;
+    let mut webhooks = ops.webhooks(&spec.webhooks)?;
+    let mut types = std::mem::take(&mut schemas.types);
+    let warnings = std::mem::take(&mut schemas.warnings);
+
+    graph::mark_usage(&mut types, &operations, &webhooks);
+    graph::mark_recursion(&mut types);
+    assign_type_names(&mut types);
+    let tags = assign_operation_names(spec, &mut operations);
+    for webhook in &mut webhooks {
+        let operation = &mut webhook.operation;
+        operation.rust_name = field_name(&operation.id);
+        operation.group_method = operation.rust_name.clone();
+        assign_param_names(&mut operation.params);
+    }
+
+    let raw_catalog = match models {
+        Some(document) => Some(catalog::from_model_list(&document.origin, &document.value)?),
+        None => spec
+            .openapi
+            .extensions
+            .get(catalog::EXTENSION)
+            .map(|value| -> Result<catalog::RawCatalog> {
+                let models = value.as_array().cloned().ok_or_else(|| {
+                    crate::Error::at_pointer(
+                        &spec.origin,
+                        "/x-rivya-models",
+                        "must be an array of models",
+                    )
+                })?;
+                Ok(catalog::RawCatalog {
+                    origin: spec.origin.clone(),
+                    pointer: "/x-rivya-models".into(),
+                    models,
+                })
+            })
+            .transpose()?,
+    };
+    let catalog = match raw_catalog {
+        Some(raw) => {
+            let source = if models.is_some() {
+                raw.origin.clone()
+            } else {
+                catalog::EXTENSION.to_owned()
+            };
+            Some(catalog::build(raw, &types, source)?)
+        }
+        None => None,
+    };
+
+    let info = &spec.openapi.info;
+    Ok(Ir {
+        api: ApiInfo {
+            title: info.title.clone(),
+            version: info.version.clone(),
+            description: info.description.clone(),
+            spec_version: spec.version,
+            servers: spec.openapi.servers.iter().map(|s| s.url.clone()).collect(),
+        },
+        types,
+        operations,
+        tags,
+        webhooks,
+        security_schemes: security_schemes(spec),
+        catalog,
+        warnings,
+    })
+}
+
+fn assign_type_names(types: &mut std::collections::BTreeMap<String, TypeDef>) {
+    let mut namespace = Namespace::new();
+    namespace.reserve(RESERVED_TYPE_IDENTS.iter().copied());
+    let idents = namespace.assign_all(types.keys().map(String::as_str), type_name);
+    for (name, def) in types.iter_mut() {
+        def.rust_name = idents[name].clone();
+        match &mut def.kind {
+            TypeKind::Struct { fields, .. } => {
+                let idents =
+                    Namespace::new().assign_all(fields.iter().map(|f| f.name.as_str()), field_name);
+                for field in fields {
+                    field.rust_name = idents[&field.name].clone();
+                }
+            }
+            TypeKind::StringEnum { values } | TypeKind::IntegerEnum { values } => {
+                let labels: Vec<String> = values.iter().map(|v| scalar_text(&v.value)).collect();
+                let idents =
+                    Namespace::new().assign_all(labels.iter().map(String::as_str), variant_name);
+                for (value, label) in values.iter_mut().zip(&labels) {
+                    value.rust_name = idents[label].clone();
+                }
+            }
+            TypeKind::TaggedUnion { variants, .. } | TypeKind::UntaggedUnion { variants } => {
+                // Until now `rust_name` holds the variant's label (tag value or type name).
+                let labels: Vec<String> = variants.iter().map(|v| v.rust_name.clone()).collect();
+                let mut namespace = Namespace::new();
+                let mut assigned = Vec::with_capacity(labels.len());
+                for label in &labels {
+                    assigned.push(namespace.claim(&variant_name(label)));
+                }
+                for (variant, ident) in variants.iter_mut().zip(assigned) {
+                    variant.rust_name = ident;
+                }
+            }
+            TypeKind::Alias { .. } => {}
+        }
+    }
+}
+
+fn scalar_text(value: &serde_json::Value) -> String {
+    value
+        .as_str()
+        .map(str::to_owned)
+        .unwrap_or_else(|| value.to_string())
+}
+
+/// Tags become client groups; operations get a crate-wide snake_case name and parameters
+/// names unique within their operation.
+fn assign_operation_names(spec: &Spec, operations: &mut [Operation]) -> Vec<Tag> {
+    let mut declared: Vec<Tag> = spec
+        .openapi
+        .tags
+        .iter()
+        .map(|t| Tag {
+            name: t.name.clone(),
+            rust_name: String::new(),
+            description: t.description.clone(),
+        })
+        .collect();
+    let mut undeclared: Vec<&str> = operations
+        .iter()
+        .map(|o| o.tag.as_str())
+        .filter(|t| !declared.iter().any(|d| d.name == *t))
+        .collect();
+    undeclared.sort();
+    undeclared.dedup();
+    declared.extend(undeclared.into_iter().map(|t| Tag {
+        name: t.to_owned(),
+        rust_name: String::new(),
+        description: None,
+    }));
+    let idents = Namespace::new().assign_all(declared.iter().map(|t| t.name.as_str()), field_name);
+    for tag in &mut declared {
+        tag.rust_name = idents[&tag.name].clone();
+    }
+
+    let idents = Namespace::new().assign_all(operations.iter().map(|o| o.id.as_str()), field_name);
+    for operation in operations.iter_mut() {
+        operation.rust_name = idents[&operation.id].clone();
+        assign_param_names(&mut operation.params);
+    }
+    for tag in &declared {
+        assign_group_methods(tag, operations);
+    }
+    declared
+}
+
+/// `createGeneration` in group "Generations" is `create`; `streamChatCompletion` in "Chat" is
+/// `stream_completion`. Where dropping the tag's words leaves nothing or collides within the
+/// group, the operation keeps its full name.
+fn assign_group_methods(tag: &Tag, operations: &mut [Operation]) {
+    let tag_words: Vec<String> = tag
+        .rust_name
+        .trim_end_matches('_')
+        .split('_')
+        .flat_map(|w| [w.to_owned(), w.trim_end_matches('s').to_owned()])
+        .collect();
+    let in_group: Vec<usize> = (0..operations.len())
+        .filter(|&i| operations[i].tag == tag.name)
+        .collect();
+    let short: Vec<String> = in_group
+        .iter()
+        .map(|&i| {
+            let full = operations[i].rust_name.trim_end_matches('_');
+            let kept: Vec<&str> = full
+                .split('_')
+                .filter(|w| !tag_words.iter().any(|t| t == w))
+                .collect();
+            field_name(&kept.join("_"))
+        })
+        .collect();
+    for (position, &i) in in_group.iter().enumerate() {
+        let candidate = &short[position];
+        let unique = short.iter().filter(|s| *s == candidate).count() == 1;
+        let clashes_with_full_name = in_group
+            .iter()
+            .any(|&j| j != i && operations[j].rust_name == *candidate);
+        operations[i].group_method = if candidate != "value" && unique && !clashes_with_full_name {
+            candidate.clone()
+        } else {
+            operations[i].rust_name.clone()
+        };
+    }
+}
+
+fn assign_param_names(params: &mut [Param]) {
+    let idents = Namespace::new().assign_all(params.iter().map(|p| p.name.as_str()), field_name);
+    for param in params {
+        param.rust_name = idents[&param.name].clone();
+    }
+}
+
+fn security_schemes(spec: &Spec) -> Vec<SecurityScheme> {
+    use openapiv3::SecurityScheme as S;
+    let Some(components) = &spec.openapi.components else {
+        return Vec::new();
+    };
+    let mut schemes: Vec<SecurityScheme> = components
+        .security_schemes
+        .iter()
+        .filter_map(|(name, scheme)| match scheme {
+            openapiv3::ReferenceOr::Item(scheme) => Some((name, scheme)),
+            openapiv3::ReferenceOr::Reference { .. } => None,
+        })
+        .map(|(name, scheme)| {
+            let (kind, description) = match scheme {
+                S::HTTP {
+                    scheme,
+                    bearer_format,
+                    description,
+                    ..
+                } => (
+                    match scheme.to_ascii_lowercase().as_str() {
+                        "bearer" => SecuritySchemeKind::HttpBearer {
+                            bearer_format: bearer_format.clone(),
+                        },
+                        "basic" => SecuritySchemeKind::HttpBasic,
+                        other => SecuritySchemeKind::Other {
+                            scheme: other.to_owned(),
+                        },
+                    },
+                    description,
+                ),
+                S::APIKey {
+                    location,
+                    name,
+                    description,
+                    ..
+                } => (
+                    SecuritySchemeKind::ApiKey {
+                        location: match location {
+                            openapiv3::APIKeyLocation::Query => ParamLocation::Query,
+                            openapiv3::APIKeyLocation::Header => ParamLocation::Header,
+                            openapiv3::APIKeyLocation::Cookie => ParamLocation::Cookie,
+                        },
+                        name: name.clone(),
+                    },
+                    description,
+                ),
+                S::OAuth2 { description, .. } => (SecuritySchemeKind::OAuth2, description),
+                S::OpenIDConnect { description, .. } => {
+                    (SecuritySchemeKind::OpenIdConnect, description)
+                }
+            };
+            SecurityScheme {
+                name: name.clone(),
+                kind,
+                description: description.clone(),
+            }
+        })
+        .collect();
+    schemes.sort_by(|a, b| a.name.cmp(&b.name));
+    schemes
+}

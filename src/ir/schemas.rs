@@ -1,0 +1,800 @@
+//! Schemas to IR types: every inline object, enum and union gets a named type with a stable,
+//! meaningful name derived from where it stands (`PublicGeneration` + `status` →
+//! `PublicGenerationStatus`); primitives, lists and maps stay inline as shapes.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
+use serde_json::Value;
+
+use super::model::*;
+use crate::error::{pointer_join, Error, Result};
+use crate::normalize::{deserialize_at, local_pointer, Spec};
+
+const COMPONENT_PREFIX: &str = "#/components/schemas/";
+
+pub struct SchemaBuilder<'a> {
+    spec: &'a Spec,
+    pub types: BTreeMap<String, TypeDef>,
+    pub warnings: Vec<Warning>,
+    /// Contract names in use (components first, then synthesized ones).
+    names: HashSet<String>,
+    /// Named types by the pointer of the schema they were made from, so that a schema reached
+    /// twice (a shared response, a `$ref` into another schema) is one type, not two.
+    by_pointer: HashMap<String, String>,
+    /// Component names whose definition is under way (guards `allOf` self-inclusion).
+    in_progress: HashSet<String>,
+}
+
+impl<'a> SchemaBuilder<'a> {
+    pub fn new(spec: &'a Spec) -> Self {
+        let names = spec
+            .openapi
+            .components
+            .as_ref()
+            .map(|c| c.schemas.keys().cloned().collect())
+            .unwrap_or_default();
+        SchemaBuilder {
+            spec,
+            types: BTreeMap::new(),
+            warnings: Vec::new(),
+            names,
+            by_pointer: HashMap::new(),
+            in_progress: HashSet::new(),
+        }
+    }
+
+    fn origin(&self) -> &str {
+        &self.spec.origin
+    }
+
+    /// Defines every component schema as a named type.
+    pub fn define_components(&mut self) -> Result<()> {
+        let Some(components) = &self.spec.openapi.components else {
+            return Ok(());
+        };
+        for (name, schema) in &components.schemas {
+            let pointer = pointer_join("/components/schemas", name);
+            if self.types.contains_key(name) {
+                continue;
+            }
+            match schema {
+                ReferenceOr::Reference { reference } => {
+                    let target = self.reference_shape(reference, name, &pointer)?;
+                    self.insert(
+                        name.clone(),
+                        &pointer,
+                        false,
+                        Docs::default(),
+                        TypeKind::Alias {
+                            target: Box::new(target),
+                        },
+                    );
+                }
+                ReferenceOr::Item(schema) => self.define(name.clone(), &pointer, false, schema)?,
+            }
+        }
+        Ok(())
+    }
+
+    /// The shape of a schema at `pointer`; `hint` names any type this schema has to create.
+    pub fn shape(
+        &mut self,
+        schema: &ReferenceOr<Schema>,
+        hint: &str,
+        pointer: &str,
+    ) -> Result<Shape> {
+        match schema {
+            ReferenceOr::Reference { reference } => self.reference_shape(reference, hint, pointer),
+            ReferenceOr::Item(schema) => self.inline_shape(schema, hint, pointer),
+        }
+    }
+
+    pub fn boxed_shape(
+        &mut self,
+        schema: &ReferenceOr<Box<Schema>>,
+        hint: &str,
+        pointer: &str,
+    ) -> Result<Shape> {
+        match schema {
+            ReferenceOr::Reference { reference } => self.reference_shape(reference, hint, pointer),
+            ReferenceOr::Item(schema) => self.inline_shape(schema, hint, pointer),
+        }
+    }
+
+    fn reference_shape(&mut self, reference: &str, hint: &str, at: &str) -> Result<Shape> {
+        if let Some(name) = reference.strip_prefix(COMPONENT_PREFIX) {
+            let name = local_pointer(&format!("#{name}"))
+                .unwrap_or_default()
+                .replace("~1", "/")
+                .replace("~0", "~");
+            if !name.contains('/') {
+                return Ok(Shape::of(TypeRef::Named { name }));
+            }
+        }
+        // A reference into the middle of something (a property of another schema, a
+        // parameter's schema): resolve it once and share the result by pointer.
+        let target = local_pointer(reference).unwrap_or_default();
+        if let Some(name) = self.by_pointer.get(&target) {
+            return Ok(Shape::of(TypeRef::Named { name: name.clone() }));
+        }
+        let value = self.spec.raw.pointer(&target).cloned().ok_or_else(|| {
+            Error::at_pointer(
+                self.origin(),
+                at,
+                format!("`$ref: {reference}` points nowhere"),
+            )
+        })?;
+        let schema: Schema = deserialize_at(self.origin(), &target, value)?;
+        let name = self.fresh_name(hint);
+        self.by_pointer.insert(target.clone(), name.clone());
+        self.define(name.clone(), &target, true, &schema)?;
+        Ok(Shape::of(TypeRef::Named { name }))
+    }
+
+    fn inline_shape(&mut self, schema: &Schema, hint: &str, pointer: &str) -> Result<Shape> {
+        let data = &schema.schema_data;
+        if let Some(name) = self.by_pointer.get(pointer) {
+            let mut shape = Shape::of(TypeRef::Named { name: name.clone() });
+            shape.nullable = data.nullable;
+            shape.default = data.default.clone();
+            return Ok(shape);
+        }
+        let mut shape = match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => {
+                let values: Vec<&String> = s.enumeration.iter().flatten().collect();
+                let mut shape = match values.len() {
+                    0 => Shape::of(TypeRef::String {
+                        format: string_format(&s.format),
+                    }),
+                    1 => Shape::of(TypeRef::Const {
+                        value: Value::String(values[0].clone()),
+                    }),
+                    _ => {
+                        let values = values
+                            .iter()
+                            .map(|v| enum_value(Value::String((*v).clone())))
+                            .collect();
+                        self.named(hint, pointer, schema, TypeKind::StringEnum { values })
+                    }
+                };
+                if s.enumeration.iter().any(Option::is_none) {
+                    shape.nullable = true;
+                }
+                shape.constraints.min_length = s.min_length.map(|n| n as u64);
+                shape.constraints.max_length = s.max_length.map(|n| n as u64);
+                shape.constraints.pattern = s.pattern.clone();
+                shape
+            }
+            SchemaKind::Type(Type::Integer(i)) => {
+                let values: Vec<i64> = i.enumeration.iter().flatten().copied().collect();
+                let mut shape = match values.len() {
+                    0 => Shape::of(TypeRef::Integer {
+                        format: integer_format(&i.format),
+                    }),
+                    1 => Shape::of(TypeRef::Const {
+                        value: Value::from(values[0]),
+                    }),
+                    _ => {
+                        let values = values
+                            .into_iter()
+                            .map(|v| enum_value(Value::from(v)))
+                            .collect();
+                        self.named(hint, pointer, schema, TypeKind::IntegerEnum { values })
+                    }
+                };
+                let c = &mut shape.constraints;
+                c.minimum = i.minimum.map(Into::into);
+                c.maximum = i.maximum.map(Into::into);
+                c.exclusive_minimum = i.exclusive_minimum;
+                c.exclusive_maximum = i.exclusive_maximum;
+                c.multiple_of = i.multiple_of.map(Into::into);
+                shape
+            }
+            SchemaKind::Type(Type::Number(n)) => {
+                let mut shape = Shape::of(TypeRef::Number {
+                    format: number_format(&n.format),
+                });
+                let c = &mut shape.constraints;
+                c.minimum = n.minimum.and_then(serde_json::Number::from_f64);
+                c.maximum = n.maximum.and_then(serde_json::Number::from_f64);
+                c.exclusive_minimum = n.exclusive_minimum;
+                c.exclusive_maximum = n.exclusive_maximum;
+                c.multiple_of = n.multiple_of.and_then(serde_json::Number::from_f64);
+                shape
+            }
+            SchemaKind::Type(Type::Boolean(b)) => {
+                match b.enumeration.iter().flatten().collect::<Vec<_>>()[..] {
+                    [only] => Shape::of(TypeRef::Const {
+                        value: Value::Bool(*only),
+                    }),
+                    _ => Shape::of(TypeRef::Boolean),
+                }
+            }
+            SchemaKind::Type(Type::Array(a)) => {
+                let items = match &a.items {
+                    Some(items) => self.boxed_shape(
+                        items,
+                        &format!("{hint}Item"),
+                        &pointer_join(pointer, "items"),
+                    )?,
+                    None => Shape::of(TypeRef::Any),
+                };
+                let mut shape = Shape::of(TypeRef::List {
+                    items: Box::new(items),
+                });
+                shape.constraints.min_items = a.min_items.map(|n| n as u64);
+                shape.constraints.max_items = a.max_items.map(|n| n as u64);
+                shape.constraints.unique_items = a.unique_items;
+                shape
+            }
+            SchemaKind::Type(Type::Object(o)) => {
+                if o.properties.is_empty() {
+                    let values = self.additional_shape(&o.additional_properties, hint, pointer)?;
+                    let mut shape = Shape::of(TypeRef::Map {
+                        values: Box::new(values.unwrap_or_else(|| Shape::of(TypeRef::Any))),
+                    });
+                    shape.constraints.min_properties = o.min_properties.map(|n| n as u64);
+                    shape.constraints.max_properties = o.max_properties.map(|n| n as u64);
+                    shape
+                } else {
+                    let kind = self.struct_kind(
+                        &o.properties,
+                        &o.required,
+                        &o.additional_properties,
+                        hint,
+                        pointer,
+                    )?;
+                    self.named(hint, pointer, schema, kind)
+                }
+            }
+            SchemaKind::OneOf { one_of } => self.union(schema, one_of, hint, pointer, "oneOf")?,
+            SchemaKind::AnyOf { any_of } => self.union(schema, any_of, hint, pointer, "anyOf")?,
+            SchemaKind::AllOf { all_of } => self.all_of(schema, all_of, hint, pointer)?,
+            SchemaKind::Not { .. } => {
+                self.warn(
+                    pointer,
+                    "`not` cannot be typed; the value is left as any JSON value",
+                );
+                Shape::of(TypeRef::Any)
+            }
+            SchemaKind::Any(any) => self.any_schema(schema, any, hint, pointer)?,
+        };
+        if data.nullable {
+            shape.nullable = true;
+        }
+        if shape.default.is_none() {
+            shape.default = data.default.clone();
+        }
+        Ok(shape)
+    }
+
+    fn additional_shape(
+        &mut self,
+        additional: &Option<openapiv3::AdditionalProperties>,
+        hint: &str,
+        pointer: &str,
+    ) -> Result<Option<Shape>> {
+        use openapiv3::AdditionalProperties as A;
+        Ok(match additional {
+            None | Some(A::Any(false)) => None,
+            Some(A::Any(true)) => Some(Shape::of(TypeRef::Any)),
+            Some(A::Schema(schema)) => Some(self.shape(
+                schema,
+                &format!("{hint}Value"),
+                &pointer_join(pointer, "additionalProperties"),
+            )?),
+        })
+    }
+
+    fn struct_kind(
+        &mut self,
+        properties: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &[String],
+        additional: &Option<openapiv3::AdditionalProperties>,
+        hint: &str,
+        pointer: &str,
+    ) -> Result<TypeKind> {
+        let mut fields = Vec::with_capacity(properties.len());
+        for (name, schema) in properties {
+            let field_pointer = pointer_join(&pointer_join(pointer, "properties"), name);
+            let field_hint = format!("{hint}{}", super::names::hint_part(name));
+            let shape = self.boxed_shape(schema, &field_hint, &field_pointer)?;
+            let (docs, read_only, write_only) = match schema {
+                ReferenceOr::Item(s) => (
+                    docs_of(&s.schema_data),
+                    s.schema_data.read_only,
+                    s.schema_data.write_only,
+                ),
+                ReferenceOr::Reference { .. } => (Docs::default(), false, false),
+            };
+            fields.push(Field {
+                name: name.clone(),
+                rust_name: String::new(),
+                pointer: field_pointer,
+                required: required.contains(name),
+                shape,
+                docs,
+                read_only,
+                write_only,
+                needs_indirection: false,
+            });
+        }
+        let additional = self
+            .additional_shape(additional, hint, pointer)?
+            .map(Box::new);
+        Ok(TypeKind::Struct { fields, additional })
+    }
+
+    fn union(
+        &mut self,
+        schema: &Schema,
+        members: &[ReferenceOr<Schema>],
+        hint: &str,
+        pointer: &str,
+        keyword: &str,
+    ) -> Result<Shape> {
+        let list_pointer = pointer_join(pointer, keyword);
+        if let Some(discriminator) = &schema.schema_data.discriminator {
+            let mut variants = Vec::with_capacity(members.len());
+            for (i, member) in members.iter().enumerate() {
+                let tag_value = match member {
+                    ReferenceOr::Reference { reference } => discriminator
+                        .mapping
+                        .iter()
+                        .find(|(_, target)| {
+                            *target == reference || reference.ends_with(&format!("/{target}"))
+                        })
+                        .map(|(key, _)| key.clone())
+                        .unwrap_or_else(|| {
+                            reference.rsplit('/').next().unwrap_or_default().to_owned()
+                        }),
+                    ReferenceOr::Item(inline) => {
+                        inline_tag_value(inline, &discriminator.property_name)
+                            .unwrap_or_else(|| format!("variant{}", i + 1))
+                    }
+                };
+                let variant_hint = format!("{hint}{}", super::names::hint_part(&tag_value));
+                let shape = self.shape(
+                    member,
+                    &variant_hint,
+                    &pointer_join(&list_pointer, &i.to_string()),
+                )?;
+                variants.push(Variant {
+                    tag_value: Some(tag_value.clone()),
+                    rust_name: tag_value,
+                    shape,
+                });
+            }
+            let kind = TypeKind::TaggedUnion {
+                tag: discriminator.property_name.clone(),
+                variants,
+            };
+            return Ok(self.named(hint, pointer, schema, kind));
+        }
+        let mut variants = Vec::with_capacity(members.len());
+        for (i, member) in members.iter().enumerate() {
+            let label = match member {
+                ReferenceOr::Reference { reference } => {
+                    reference.rsplit('/').next().unwrap_or("Variant").to_owned()
+                }
+                ReferenceOr::Item(inline) => {
+                    inline.schema_data.title.clone().unwrap_or_else(|| {
+                        primitive_label(inline).unwrap_or_else(|| format!("Variant{}", i + 1))
+                    })
+                }
+            };
+            let variant_hint = format!("{hint}{}", super::names::hint_part(&label));
+            let shape = self.shape(
+                member,
+                &variant_hint,
+                &pointer_join(&list_pointer, &i.to_string()),
+            )?;
+            variants.push(Variant {
+                tag_value: None,
+                rust_name: label,
+                shape,
+            });
+        }
+        Ok(self.named(hint, pointer, schema, TypeKind::UntaggedUnion { variants }))
+    }
+
+    fn all_of(
+        &mut self,
+        schema: &Schema,
+        parts: &[ReferenceOr<Schema>],
+        hint: &str,
+        pointer: &str,
+    ) -> Result<Shape> {
+        // `allOf: [$ref]` with annotations is how 3.0 adds nullability or a description to a
+        // reference: the type is the referenced one.
+        if let [ReferenceOr::Reference { reference }] = parts {
+            return self.reference_shape(reference, hint, pointer);
+        }
+        let mut fields: Vec<Field> = Vec::new();
+        let mut additional = None;
+        for (i, part) in parts.iter().enumerate() {
+            let part_pointer = pointer_join(&pointer_join(pointer, "allOf"), &i.to_string());
+            let kind = match part {
+                ReferenceOr::Reference { reference } => {
+                    let name = self.reference_shape(reference, hint, &part_pointer)?;
+                    let name = name.named().unwrap_or_default().to_owned();
+                    self.struct_of_named(&name, &part_pointer)?
+                }
+                ReferenceOr::Item(inline) => match &inline.schema_kind {
+                    SchemaKind::Type(Type::Object(o)) => Some(self.struct_kind(
+                        &o.properties,
+                        &o.required,
+                        &o.additional_properties,
+                        hint,
+                        &part_pointer,
+                    )?),
+                    SchemaKind::Any(any)
+                        if !any.properties.is_empty() || !any.required.is_empty() =>
+                    {
+                        Some(self.struct_kind(
+                            &any.properties,
+                            &any.required,
+                            &any.additional_properties,
+                            hint,
+                            &part_pointer,
+                        )?)
+                    }
+                    SchemaKind::AllOf { all_of } => {
+                        let shape = self.all_of(
+                            inline,
+                            all_of,
+                            &format!("{hint}Part{}", i + 1),
+                            &part_pointer,
+                        )?;
+                        let name = shape.named().unwrap_or_default().to_owned();
+                        self.struct_of_named(&name, &part_pointer)?
+                    }
+                    _ => None,
+                },
+            };
+            match kind {
+                Some(TypeKind::Struct {
+                    fields: part_fields,
+                    additional: part_additional,
+                }) => {
+                    merge_fields(&mut fields, part_fields);
+                    additional = additional.or(part_additional);
+                }
+                _ => {
+                    self.warn(&part_pointer, "this `allOf` member is not an object; the whole value is left as any JSON value");
+                    return Ok(Shape::of(TypeRef::Any));
+                }
+            }
+        }
+        Ok(self.named(
+            hint,
+            pointer,
+            schema,
+            TypeKind::Struct { fields, additional },
+        ))
+    }
+
+    /// The struct a named type stands for, defining it first if needed.
+    fn struct_of_named(&mut self, name: &str, at: &str) -> Result<Option<TypeKind>> {
+        if !self.types.contains_key(name) {
+            if self.in_progress.contains(name) {
+                return Err(Error::at_pointer(
+                    self.origin(),
+                    at,
+                    format!("`allOf` includes `{name}` inside its own definition"),
+                ));
+            }
+            let Some(ReferenceOr::Item(schema)) = self
+                .spec
+                .openapi
+                .components
+                .as_ref()
+                .and_then(|c| c.schemas.get(name))
+                .cloned()
+            else {
+                return Ok(None);
+            };
+            self.define(
+                name.to_owned(),
+                &pointer_join("/components/schemas", name),
+                false,
+                &schema,
+            )?;
+        }
+        Ok(match self.types.get(name).map(|t| &t.kind) {
+            Some(kind @ TypeKind::Struct { .. }) => Some(kind.clone()),
+            Some(TypeKind::Alias { target }) => match target.named() {
+                Some(inner) => {
+                    let inner = inner.to_owned();
+                    self.struct_of_named(&inner, at)?
+                }
+                None => None,
+            },
+            _ => None,
+        })
+    }
+
+    fn any_schema(
+        &mut self,
+        schema: &Schema,
+        any: &openapiv3::AnySchema,
+        hint: &str,
+        pointer: &str,
+    ) -> Result<Shape> {
+        if !any.one_of.is_empty() {
+            return self.union(schema, &any.one_of, hint, pointer, "oneOf");
+        }
+        if !any.any_of.is_empty() {
+            return self.union(schema, &any.any_of, hint, pointer, "anyOf");
+        }
+        if !any.all_of.is_empty() {
+            return self.all_of(schema, &any.all_of, hint, pointer);
+        }
+        if !any.properties.is_empty() {
+            let kind = self.struct_kind(
+                &any.properties,
+                &any.required,
+                &any.additional_properties,
+                hint,
+                pointer,
+            )?;
+            return Ok(self.named(hint, pointer, schema, kind));
+        }
+        if let Some(items) = &any.items {
+            let items = self.boxed_shape(
+                items,
+                &format!("{hint}Item"),
+                &pointer_join(pointer, "items"),
+            )?;
+            return Ok(Shape::of(TypeRef::List {
+                items: Box::new(items),
+            }));
+        }
+        if any.additional_properties.is_some() || any.typ.as_deref() == Some("object") {
+            let values = self.additional_shape(&any.additional_properties, hint, pointer)?;
+            return Ok(Shape::of(TypeRef::Map {
+                values: Box::new(values.unwrap_or_else(|| Shape::of(TypeRef::Any))),
+            }));
+        }
+        let enum_values: Vec<&Value> = any.enumeration.iter().filter(|v| !v.is_null()).collect();
+        if let [only] = enum_values[..] {
+            return Ok(Shape::of(TypeRef::Const {
+                value: only.clone(),
+            }));
+        }
+        Ok(match any.typ.as_deref() {
+            Some("string") => Shape::of(TypeRef::String {
+                format: any.format.as_deref().and_then(named_string_format),
+            }),
+            Some("integer") => Shape::of(TypeRef::Integer { format: None }),
+            Some("number") => Shape::of(TypeRef::Number { format: None }),
+            Some("boolean") => Shape::of(TypeRef::Boolean),
+            _ => Shape::of(TypeRef::Any),
+        })
+    }
+
+    /// Creates a named type for an inline schema and returns a shape that refers to it.
+    fn named(&mut self, hint: &str, pointer: &str, schema: &Schema, kind: TypeKind) -> Shape {
+        // A component being defined names itself; anything else gets a fresh synthesized name.
+        let component = pointer
+            .strip_prefix("/components/schemas/")
+            .filter(|rest| !rest.contains('/'))
+            .map(|n| n.replace("~1", "/").replace("~0", "~"));
+        let (name, synthesized) = match component {
+            Some(name) if !self.types.contains_key(&name) => (name, false),
+            _ => (self.fresh_name(hint), true),
+        };
+        self.by_pointer.insert(pointer.to_owned(), name.clone());
+        self.insert(
+            name.clone(),
+            pointer,
+            synthesized,
+            docs_of(&schema.schema_data),
+            kind,
+        );
+        Shape::of(TypeRef::Named { name })
+    }
+
+    fn insert(
+        &mut self,
+        name: String,
+        pointer: &str,
+        synthesized: bool,
+        docs: Docs,
+        kind: TypeKind,
+    ) {
+        self.types.insert(
+            name.clone(),
+            TypeDef {
+                rust_name: String::new(),
+                name,
+                pointer: pointer.to_owned(),
+                synthesized,
+                docs,
+                kind,
+                in_request: false,
+                in_response: false,
+                recursive: false,
+            },
+        );
+    }
+
+    /// Defines a component (or a schema reached by pointer) under `name`.
+    fn define(
+        &mut self,
+        name: String,
+        pointer: &str,
+        synthesized: bool,
+        schema: &Schema,
+    ) -> Result<()> {
+        if !self.in_progress.insert(name.clone()) {
+            return Ok(());
+        }
+        let shape = self.inline_shape(schema, &name, pointer)?;
+        self.in_progress.remove(&name);
+        match shape.named() {
+            Some(created) if created == name => {
+                // The schema was an object, enum or union and is now defined under its own name.
+                if let Some(def) = self.types.get_mut(&name) {
+                    def.synthesized = synthesized;
+                }
+            }
+            _ => self.insert(
+                name,
+                pointer,
+                synthesized,
+                docs_of(&schema.schema_data),
+                TypeKind::Alias {
+                    target: Box::new(shape),
+                },
+            ),
+        }
+        Ok(())
+    }
+
+    /// A contract name not used yet, derived from `hint`.
+    pub fn fresh_name(&mut self, hint: &str) -> String {
+        let base = if hint.is_empty() {
+            "Anonymous".to_owned()
+        } else {
+            hint.to_owned()
+        };
+        let name = if self.names.insert(base.clone()) {
+            base
+        } else {
+            (2..)
+                .map(|n| format!("{base}{n}"))
+                .find(|candidate| self.names.insert(candidate.clone()))
+                .expect("an unbounded range always yields a free name")
+        };
+        name
+    }
+
+    pub fn warn(&mut self, pointer: &str, message: &str) {
+        self.warnings.push(Warning {
+            pointer: pointer.to_owned(),
+            message: message.to_owned(),
+        });
+    }
+}
+
+fn merge_fields(into: &mut Vec<Field>, part: Vec<Field>) {
+    for field in part {
+        match into.iter_mut().find(|f| f.name == field.name) {
+            Some(existing) => {
+                existing.required |= field.required;
+                if existing.docs.description.is_none() {
+                    existing.docs = field.docs;
+                }
+            }
+            None => into.push(field),
+        }
+    }
+}
+
+fn inline_tag_value(schema: &Schema, property: &str) -> Option<String> {
+    let SchemaKind::Type(Type::Object(o)) = &schema.schema_kind else {
+        return None;
+    };
+    match o.properties.get(property)? {
+        ReferenceOr::Item(s) => match &s.schema_kind {
+            SchemaKind::Type(Type::String(st)) => st.enumeration.iter().flatten().next().cloned(),
+            _ => None,
+        },
+        ReferenceOr::Reference { .. } => None,
+    }
+}
+
+fn primitive_label(schema: &Schema) -> Option<String> {
+    Some(
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(_)) => "String",
+            SchemaKind::Type(Type::Integer(_)) => "Integer",
+            SchemaKind::Type(Type::Number(_)) => "Number",
+            SchemaKind::Type(Type::Boolean(_)) => "Boolean",
+            SchemaKind::Type(Type::Array(_)) => "List",
+            SchemaKind::Type(Type::Object(o)) if o.properties.is_empty() => "Map",
+            _ => return None,
+        }
+        .to_owned(),
+    )
+}
+
+fn enum_value(value: Value) -> EnumValue {
+    EnumValue {
+        value,
+        rust_name: String::new(),
+    }
+}
+
+pub fn docs_of(data: &openapiv3::SchemaData) -> Docs {
+    Docs {
+        title: data.title.clone(),
+        description: data.description.clone(),
+        deprecated: data.deprecated,
+        example: data.example.clone(),
+    }
+}
+
+fn string_format(
+    format: &openapiv3::VariantOrUnknownOrEmpty<openapiv3::StringFormat>,
+) -> Option<StringFormat> {
+    use openapiv3::StringFormat as S;
+    use openapiv3::VariantOrUnknownOrEmpty as V;
+    match format {
+        V::Item(S::Date) => Some(StringFormat::Date),
+        V::Item(S::DateTime) => Some(StringFormat::DateTime),
+        V::Item(S::Password) => Some(StringFormat::Password),
+        V::Item(S::Byte) => Some(StringFormat::Byte),
+        V::Item(S::Binary) => Some(StringFormat::Binary),
+        V::Unknown(other) => named_string_format(other),
+        V::Empty => None,
+    }
+}
+
+fn named_string_format(format: &str) -> Option<StringFormat> {
+    Some(match format {
+        "" => return None,
+        "date-time" => StringFormat::DateTime,
+        "date" => StringFormat::Date,
+        "time" => StringFormat::Time,
+        "duration" => StringFormat::Duration,
+        "uuid" => StringFormat::Uuid,
+        "uri" | "url" => StringFormat::Uri,
+        "email" => StringFormat::Email,
+        "hostname" => StringFormat::Hostname,
+        "ipv4" => StringFormat::Ipv4,
+        "ipv6" => StringFormat::Ipv6,
+        "binary" => StringFormat::Binary,
+        "byte" => StringFormat::Byte,
+        "password" => StringFormat::Password,
+        other => StringFormat::Other(other.to_owned()),
+    })
+}
+
+fn integer_format(
+    format: &openapiv3::VariantOrUnknownOrEmpty<openapiv3::IntegerFormat>,
+) -> Option<IntegerFormat> {
+    use openapiv3::IntegerFormat as I;
+    use openapiv3::VariantOrUnknownOrEmpty as V;
+    match format {
+        V::Item(I::Int32) => Some(IntegerFormat::Int32),
+        V::Item(I::Int64) => Some(IntegerFormat::Int64),
+        V::Unknown(other) => Some(IntegerFormat::Other(other.clone())),
+        V::Empty => None,
+    }
+}
+
+fn number_format(
+    format: &openapiv3::VariantOrUnknownOrEmpty<openapiv3::NumberFormat>,
+) -> Option<NumberFormat> {
+    use openapiv3::NumberFormat as N;
+    use openapiv3::VariantOrUnknownOrEmpty as V;
+    match format {
+        V::Item(N::Float) => Some(NumberFormat::Float),
+        V::Item(N::Double) => Some(NumberFormat::Double),
+        V::Unknown(other) => Some(NumberFormat::Other(other.clone())),
+        V::Empty => None,
+    }
+}

@@ -1,0 +1,53 @@
+//! Stage 1 of the pipeline: bytes from a file or URL, parsed into a JSON value.
+//!
+//! Nothing here knows about OpenAPI; it only guarantees that what comes out is a bounded,
+//! well-formed document and that every failure names its origin.
+
+mod fetch;
+mod parse;
+
+use crate::error::Result;
+
+pub use fetch::{Limits, DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT};
+pub use parse::{parse_document, parse_yaml};
+
+/// Where a document comes from, as the user wrote it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    File(std::path::PathBuf),
+    Url(String),
+}
+
+impl Source {
+    /// `http://` and `https://` are URLs; anything else is a path.
+    pub fn parse(text: &str) -> Source {
+        if text.starts_with("http://") || text.starts_with("https://") {
+            Source::Url(text.to_owned())
+        } else {
+            Source::File(text.into())
+        }
+    }
+
+    /// The name used in every message about this document.
+    pub fn origin(&self) -> String {
+        match self {
+            Source::File(path) => path.display().to_string(),
+            Source::Url(url) => url.clone(),
+        }
+    }
+}
+
+/// A parsed document and the name of where it came from.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub origin: String,
+    pub value: serde_json::Value,
+}
+
+/// Reads and parses one document (JSON or YAML, told apart by content).
+pub fn load(source: &Source, limits: &Limits) -> Result<Document> {
+    let origin = source.origin();
+    let bytes = fetch::read(source, limits)?;
+    let value = parse_document(&origin, &bytes)?;
+    Ok(Document { origin, value })
+}

@@ -1,0 +1,209 @@
+//! Stage 2: a parsed document becomes a typed, checked OpenAPI description.
+//!
+//! Refuses what it cannot read faithfully (Swagger 2.0, unknown versions, dangling or external
+//! `$ref`s, reference cycles, duplicate operationIds) and rewrites 3.1 into the 3.0 shape of the
+//! `openapiv3` types, keeping the 3.1-only `webhooks` section beside it.
+
+mod refs;
+mod schema31;
+
+use indexmap::IndexMap;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::error::{pointer_join, Error, Location, Result};
+use crate::load::Document;
+
+pub use refs::local_pointer;
+
+/// The OpenAPI line a document was written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum SpecVersion {
+    #[serde(rename = "3.0")]
+    V3_0,
+    #[serde(rename = "3.1")]
+    V3_1,
+}
+
+/// A checked OpenAPI description, ready for the IR builder.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    pub origin: String,
+    pub version: SpecVersion,
+    /// The `openapi` field as written (e.g. "3.1.0").
+    pub declared_version: String,
+    pub openapi: openapiv3::OpenAPI,
+    /// The 3.1 `webhooks` section, by event name, in document order.
+    pub webhooks: IndexMap<String, openapiv3::PathItem>,
+    /// The document after normalization, for resolving references that point inside schemas.
+    pub raw: Value,
+}
+
+pub const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+pub fn normalize(document: Document) -> Result<Spec> {
+    let Document { origin, mut value } = document;
+    if !value.is_object() {
+        return Err(Error::input(
+            &origin,
+            Location::Pointer(String::new()),
+            "not an OpenAPI document: the top level must be an object",
+        ));
+    }
+    let (version, declared_version) = detect_version(&origin, &value)?;
+    refs::check(&origin, &value)?;
+    check_unique_operation_ids(&origin, &value)?;
+    if version == SpecVersion::V3_1 {
+        schema31::rewrite_document(&mut value);
+    }
+    let webhooks_value = value
+        .as_object_mut()
+        .and_then(|o| o.remove("webhooks"))
+        .unwrap_or(Value::Object(Default::default()));
+    let webhooks = deserialize_webhooks(&origin, webhooks_value)?;
+
+    let mut for_openapiv3 = value.clone();
+    for_openapiv3["openapi"] = Value::String("3.0.3".into());
+    let openapi: openapiv3::OpenAPI = deserialize_at(&origin, "", for_openapiv3)?;
+    Ok(Spec {
+        origin,
+        version,
+        declared_version,
+        openapi,
+        webhooks,
+        raw: value,
+    })
+}
+
+fn detect_version(origin: &str, value: &Value) -> Result<(SpecVersion, String)> {
+    if let Some(swagger) = value.get("swagger") {
+        return Err(Error::at_pointer(
+            origin,
+            "/swagger",
+            format!(
+                "Swagger {} is not supported: convert the document to OpenAPI 3.0 or 3.1 first \
+                 (for example with swagger2openapi)",
+                display_scalar(swagger)
+            ),
+        ));
+    }
+    let Some(declared) = value.get("openapi") else {
+        return Err(Error::at_pointer(
+            origin,
+            "",
+            "not an OpenAPI document: the `openapi` field is missing",
+        ));
+    };
+    let Some(declared) = declared.as_str() else {
+        return Err(Error::at_pointer(
+            origin,
+            "/openapi",
+            "the `openapi` field must be a string such as \"3.1.0\"",
+        ));
+    };
+    let version = if declared.starts_with("3.0.") || declared == "3.0" {
+        SpecVersion::V3_0
+    } else if declared.starts_with("3.1.") || declared == "3.1" {
+        SpecVersion::V3_1
+    } else {
+        return Err(Error::at_pointer(
+            origin,
+            "/openapi",
+            format!("OpenAPI {declared} is not supported: only 3.0.x and 3.1.x are"),
+        ));
+    };
+    Ok((version, declared.to_owned()))
+}
+
+fn display_scalar(value: &Value) -> String {
+    value
+        .as_str()
+        .map(str::to_owned)
+        .unwrap_or_else(|| value.to_string())
+}
+
+fn check_unique_operation_ids(origin: &str, root: &Value) -> Result<()> {
+    let mut seen: std::collections::HashMap<&str, String> = Default::default();
+    for section in ["paths", "webhooks"] {
+        let Some(items) = root.get(section).and_then(Value::as_object) else {
+            continue;
+        };
+        for (key, item) in items {
+            for method in METHODS {
+                let Some(id) = item
+                    .get(method)
+                    .and_then(|op| op.get("operationId"))
+                    .and_then(Value::as_str)
+                else {
+                    continue;
+                };
+                let pointer = pointer_join(&pointer_join(&pointer_join("", section), key), method);
+                if let Some(first) = seen.get(id) {
+                    return Err(Error::at_pointer(
+                        origin,
+                        &format!("{pointer}/operationId"),
+                        format!("operationId `{id}` is already used at #{first}"),
+                    ));
+                }
+                seen.insert(id, pointer);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn deserialize_webhooks(
+    origin: &str,
+    value: Value,
+) -> Result<IndexMap<String, openapiv3::PathItem>> {
+    let Value::Object(map) = value else {
+        return Err(Error::at_pointer(
+            origin,
+            "/webhooks",
+            "`webhooks` must be an object",
+        ));
+    };
+    let mut webhooks = IndexMap::new();
+    for (name, item) in map {
+        let pointer = pointer_join("/webhooks", &name);
+        if item.get("$ref").is_some() {
+            return Err(Error::at_pointer(
+                origin,
+                &pointer,
+                "a `$ref` as a whole webhook is not supported; write the path item inline",
+            ));
+        }
+        let item: openapiv3::PathItem = deserialize_at(origin, &pointer, item)?;
+        webhooks.insert(name, item);
+    }
+    Ok(webhooks)
+}
+
+/// Deserializes with the path of the failing element turned into a JSON pointer.
+pub fn deserialize_at<T: DeserializeOwned>(origin: &str, base: &str, value: Value) -> Result<T> {
+    serde_path_to_error::deserialize(value).map_err(|error| {
+        let mut pointer = base.to_owned();
+        for segment in error.path().iter() {
+            use serde_path_to_error::Segment;
+            match segment {
+                Segment::Seq { index } => pointer = pointer_join(&pointer, &index.to_string()),
+                Segment::Map { key } => pointer = pointer_join(&pointer, key),
+                Segment::Enum { .. } | Segment::Unknown => {}
+            }
+        }
+        let message = error.into_inner().to_string();
+        Error::at_pointer(origin, &pointer, humanize_serde(&message))
+    })
+}
+
+/// `openapiv3` models most unions as untagged enums, whose serde message says nothing useful.
+fn humanize_serde(message: &str) -> String {
+    if message.starts_with("data did not match any variant of untagged enum") {
+        let what = message.rsplit(' ').next().unwrap_or("value");
+        format!("this is not a valid OpenAPI {what} (or a `$ref` to one)")
+    } else {
+        message.to_owned()
+    }
+}

@@ -1,0 +1,140 @@
+//! `$ref` integrity: every local reference resolves, no reference leaves the document, and no
+//! chain of pure references loops back on itself.
+
+use serde_json::Value;
+
+use crate::error::{pointer_join, Error, Result};
+
+/// Turns a `$ref` value into a JSON pointer inside this document, if it is a local reference.
+pub fn local_pointer(reference: &str) -> Option<String> {
+    reference.strip_prefix('#').map(percent_decode)
+}
+
+pub fn check(origin: &str, root: &Value) -> Result<()> {
+    let mut refs = Vec::new();
+    collect(root, String::new(), &mut refs);
+    for (at, reference) in &refs {
+        let Some(target) = local_pointer(reference) else {
+            return Err(Error::at_pointer(
+                origin,
+                at,
+                format!(
+                    "`$ref: {reference}` points outside this document; external references are \
+                     not supported (bundle the document into one file first)"
+                ),
+            ));
+        };
+        if root.pointer(&target).is_none() {
+            return Err(Error::at_pointer(
+                origin,
+                at,
+                format!("`$ref: {reference}` points nowhere"),
+            ));
+        }
+    }
+    for (at, reference) in &refs {
+        check_chain(origin, root, at, reference)?;
+    }
+    Ok(())
+}
+
+/// Follows a chain of objects that are themselves references; meeting one twice is a cycle that
+/// no type could ever be built from (`A: {$ref: B}`, `B: {$ref: A}`).
+fn check_chain(origin: &str, root: &Value, at: &str, first: &str) -> Result<()> {
+    let mut seen: Vec<String> = Vec::new();
+    let mut reference = first.to_owned();
+    loop {
+        let target = local_pointer(&reference).unwrap_or_default();
+        if seen.contains(&target) {
+            seen.push(target);
+            let chain = seen
+                .iter()
+                .map(|p| format!("#{p}"))
+                .collect::<Vec<_>>()
+                .join(" -> ");
+            return Err(Error::at_pointer(
+                origin,
+                at,
+                format!("`$ref` cycle: {chain}"),
+            ));
+        }
+        seen.push(target.clone());
+        match root
+            .pointer(&target)
+            .and_then(|v| v.get("$ref"))
+            .and_then(Value::as_str)
+        {
+            Some(next) => reference = next.to_owned(),
+            None => return Ok(()),
+        }
+    }
+}
+
+fn collect(value: &Value, pointer: String, out: &mut Vec<(String, String)>) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                if key == "$ref" {
+                    if let Value::String(reference) = child {
+                        out.push((pointer.clone(), reference.clone()));
+                    }
+                } else if is_example_or_extension(key) {
+                    // Example payloads and vendor extensions are data, not structure: a
+                    // "$ref" inside them is just a string.
+                } else {
+                    collect(child, pointer_join(&pointer, key), out);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                collect(child, pointer_join(&pointer, &i.to_string()), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn is_example_or_extension(key: &str) -> bool {
+    key == "example"
+        || key == "examples"
+        || key == "default"
+        || key == "const"
+        || key.starts_with("x-")
+}
+
+fn percent_decode(text: &str) -> String {
+    fn hex(byte: u8) -> Option<u8> {
+        (byte as char).to_digit(16).map(|d| d as u8)
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(high), Some(low)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push(high * 16 + low);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_percent_escapes_in_fragments() {
+        assert_eq!(
+            local_pointer("#/paths/~1a~1%7Bid%7D/get").unwrap(),
+            "/paths/~1a~1{id}/get"
+        );
+        assert_eq!(local_pointer("other.json#/a"), None);
+        assert_eq!(local_pointer("#/bad%zz").unwrap(), "/bad%zz");
+    }
+}
