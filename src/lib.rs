@@ -8,5 +8,6 @@ pub mod error;
 pub mod ir;
 pub mod load;
 pub mod normalize;
+pub mod write;
 
 pub use error::{Error, Result};

@@ -1,0 +1,282 @@
+//! The last stage: a tree of generated files, written atomically or compared with what is on
+//! disk (`--check`).
+//!
+//! Backends never touch the file system; they fill an [`OutputTree`]. Each top-level folder of
+//! the tree (`rivya-sdk/`, `docs/`) is built in a temporary folder beside its destination and
+//! renamed into place, so a failure never leaves a half-written crate behind, and files the
+//! contract no longer produces disappear with the old folder.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Component, Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// Generated files by relative path (always `/`-separated, never leaving the tree).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct OutputTree {
+    files: BTreeMap<String, Vec<u8>>,
+}
+
+impl OutputTree {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a file. Paths are built from contract names, so they are checked here: a name such
+    /// as `../../etc/passwd` must never escape the output folder.
+    pub fn add(&mut self, path: &str, contents: impl Into<Vec<u8>>) -> Result<()> {
+        check_relative(path)?;
+        if self
+            .files
+            .insert(path.to_owned(), contents.into())
+            .is_some()
+        {
+            return Err(Error::Usage(format!(
+                "two generated files share the path {path}"
+            )));
+        }
+        Ok(())
+    }
+
+    /// Adds every file of another tree under `prefix`.
+    pub fn nest(&mut self, prefix: &str, other: OutputTree) -> Result<()> {
+        for (path, contents) in other.files {
+            self.add(&format!("{prefix}/{path}"), contents)?;
+        }
+        Ok(())
+    }
+
+    pub fn files(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        self.files.iter().map(|(p, c)| (p.as_str(), c.as_slice()))
+    }
+
+    pub fn get(&self, path: &str) -> Option<&[u8]> {
+        self.files.get(path).map(Vec::as_slice)
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// The top-level folders (or files) of the tree; each is replaced as a whole.
+    fn roots(&self) -> BTreeSet<&str> {
+        self.files
+            .keys()
+            .map(|p| p.split('/').next().unwrap_or(p))
+            .collect()
+    }
+}
+
+fn check_relative(path: &str) -> Result<()> {
+    let bad = |why: &str| {
+        Err(Error::Usage(format!(
+            "refusing to write generated file {path:?}: {why}"
+        )))
+    };
+    if path.is_empty() || path.starts_with('/') || path.contains('\\') || path.contains('\0') {
+        return bad("not a plain relative path");
+    }
+    for part in path.split('/') {
+        if part.is_empty() || part == "." || part == ".." {
+            return bad("empty, `.` or `..` component");
+        }
+    }
+    if Path::new(path)
+        .components()
+        .any(|c| !matches!(c, Component::Normal(_)))
+    {
+        return bad("not a plain relative path");
+    }
+    Ok(())
+}
+
+/// Writes the tree under `out`, replacing each of its top-level folders atomically.
+pub fn write(tree: &OutputTree, out: &Path) -> Result<()> {
+    let io = |path: &Path| {
+        let path = path.display().to_string();
+        move |source| Error::Output { path, source }
+    };
+    std::fs::create_dir_all(out).map_err(io(out))?;
+    let staging = tempfile::Builder::new()
+        .prefix(".rivya-codegen-")
+        .tempdir_in(out)
+        .map_err(io(out))?;
+    for (path, contents) in tree.files() {
+        let target = staging.path().join(path);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(io(parent))?;
+        }
+        std::fs::write(&target, contents).map_err(io(&target))?;
+    }
+    for root in tree.roots() {
+        let destination = out.join(root);
+        let fresh = staging.path().join(root);
+        let retired = staging.path().join(format!(".old-{root}"));
+        if destination.exists() {
+            std::fs::rename(&destination, &retired).map_err(io(&destination))?;
+        }
+        if let Err(source) = std::fs::rename(&fresh, &destination) {
+            // Put the previous output back rather than leave nothing.
+            let _ = std::fs::rename(&retired, &destination);
+            return Err(Error::Output {
+                path: destination.display().to_string(),
+                source,
+            });
+        }
+    }
+    // Dropping `staging` removes the retired folders.
+    Ok(())
+}
+
+/// How the files on disk differ from the tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Drift {
+    Missing(String),
+    Changed(String),
+    /// On disk under one of the tree's folders, but no longer generated.
+    Extra(String),
+}
+
+impl std::fmt::Display for Drift {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Drift::Missing(p) => write!(f, "missing: {p}"),
+            Drift::Changed(p) => write!(f, "changed: {p}"),
+            Drift::Extra(p) => write!(f, "not generated any more: {p}"),
+        }
+    }
+}
+
+/// Compares the tree with `out` without writing anything.
+pub fn check(tree: &OutputTree, out: &Path) -> Result<Vec<Drift>> {
+    let mut drift = Vec::new();
+    for (path, contents) in tree.files() {
+        match std::fs::read(out.join(path)) {
+            Ok(on_disk) if on_disk == contents => {}
+            Ok(_) => drift.push(Drift::Changed(path.to_owned())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                drift.push(Drift::Missing(path.to_owned()))
+            }
+            Err(source) => {
+                return Err(Error::Output {
+                    path: out.join(path).display().to_string(),
+                    source,
+                })
+            }
+        }
+    }
+    for root in tree.roots() {
+        for path in files_under(&out.join(root), root)? {
+            if tree.get(&path).is_none() {
+                drift.push(Drift::Extra(path));
+            }
+        }
+    }
+    drift.sort_by(|a, b| drift_path(a).cmp(drift_path(b)));
+    Ok(drift)
+}
+
+fn drift_path(d: &Drift) -> &str {
+    match d {
+        Drift::Missing(p) | Drift::Changed(p) | Drift::Extra(p) => p,
+    }
+}
+
+/// Relative paths of the files under `dir` (skipping build output such as `target/`).
+fn files_under(dir: &Path, prefix: &str) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e)
+            if e.kind() == std::io::ErrorKind::NotFound
+                || e.kind() == std::io::ErrorKind::NotADirectory =>
+        {
+            return Ok(out)
+        }
+        Err(source) => {
+            return Err(Error::Output {
+                path: dir.display().to_string(),
+                source,
+            })
+        }
+    };
+    for entry in entries {
+        let entry = entry.map_err(|source| Error::Output {
+            path: dir.display().to_string(),
+            source,
+        })?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name == "target" {
+            continue;
+        }
+        let path = format!("{prefix}/{name}");
+        if entry.path().is_dir() {
+            out.extend(files_under(&entry.path(), &path)?);
+        } else {
+            out.push(path);
+        }
+    }
+    Ok(out)
+}
+
+/// The default output folder, relative to the working directory.
+pub fn default_out() -> PathBuf {
+    PathBuf::from("generated")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_paths_that_escape() {
+        let mut tree = OutputTree::new();
+        for bad in [
+            "../x",
+            "a/../../x",
+            "/etc/passwd",
+            "a//b",
+            "a\\b",
+            "",
+            "./a",
+        ] {
+            assert!(tree.add(bad, "x").is_err(), "{bad} was accepted");
+        }
+        assert!(tree.add("rivya-sdk/src/lib.rs", "x").is_ok());
+    }
+
+    #[test]
+    fn writes_replaces_and_checks() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut first = OutputTree::new();
+        first.add("sdk/a.rs", "one").unwrap();
+        first.add("sdk/old.rs", "gone soon").unwrap();
+        write(&first, dir.path()).unwrap();
+        assert!(check(&first, dir.path()).unwrap().is_empty());
+
+        let mut second = OutputTree::new();
+        second.add("sdk/a.rs", "two").unwrap();
+        second.add("sdk/nested/b.rs", "new").unwrap();
+        let drift = check(&second, dir.path()).unwrap();
+        assert_eq!(
+            drift,
+            vec![
+                Drift::Changed("sdk/a.rs".into()),
+                Drift::Missing("sdk/nested/b.rs".into()),
+                Drift::Extra("sdk/old.rs".into()),
+            ]
+        );
+        write(&second, dir.path()).unwrap();
+        assert!(check(&second, dir.path()).unwrap().is_empty());
+        assert!(!dir.path().join("sdk/old.rs").exists());
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(leftovers, ["sdk"], "staging folders must not remain");
+    }
+}
