@@ -217,3 +217,25 @@ fn components_in_cycles(
     }
     state.result
 }
+
+/// A type that is only an alias of itself (`A: {allOf: [{$ref: A}]}`, or a longer chain of
+/// aliases) describes no value at all; returns the first such type's name.
+pub fn self_alias(types: &BTreeMap<String, TypeDef>) -> Option<&TypeDef> {
+    types.values().find(|start| {
+        let mut seen = BTreeSet::new();
+        let mut current = *start;
+        while let TypeKind::Alias { target } = &current.kind {
+            let Some(next) = target.named().and_then(|n| types.get(n)) else {
+                return false;
+            };
+            if next.name == start.name {
+                return true;
+            }
+            if !seen.insert(next.name.as_str()) {
+                return false;
+            }
+            current = next;
+        }
+        false
+    })
+}

@@ -34,6 +34,13 @@ pub fn build(spec: &Spec, models: Option<&Document>) -> Result<Ir> {
     let mut types = std::mem::take(&mut schemas.types);
     let warnings = std::mem::take(&mut schemas.warnings);
 
+    if let Some(def) = graph::self_alias(&types) {
+        return Err(crate::Error::at_pointer(
+            &spec.origin,
+            &def.pointer,
+            format!("`{}` is defined only as a reference to itself", def.name),
+        ));
+    }
     graph::mark_usage(&mut types, &operations, &webhooks);
     graph::mark_recursion(&mut types);
     assign_type_names(&mut types);

@@ -191,7 +191,9 @@ impl<'s, 'a> OperationBuilder<'s, 'a> {
             } => {
                 let style = match style {
                     openapiv3::QueryStyle::Form => None,
-                    other => Some(format!("{other:?}")),
+                    openapiv3::QueryStyle::SpaceDelimited => Some("spaceDelimited".to_owned()),
+                    openapiv3::QueryStyle::PipeDelimited => Some("pipeDelimited".to_owned()),
+                    openapiv3::QueryStyle::DeepObject => Some("deepObject".to_owned()),
                 };
                 (parameter_data, ParamLocation::Query, style, true)
             }

@@ -634,12 +634,18 @@ impl<'a> SchemaBuilder<'a> {
         let shape = self.inline_shape(schema, &name, pointer)?;
         self.in_progress.remove(&name);
         match shape.named() {
-            Some(created) if created == name => {
+            Some(created) if created == name => match self.types.get_mut(&name) {
                 // The schema was an object, enum or union and is now defined under its own name.
-                if let Some(def) = self.types.get_mut(&name) {
-                    def.synthesized = synthesized;
+                Some(def) => def.synthesized = synthesized,
+                // It only refers to itself (`A: {allOf: [{$ref: A}]}`): no value has that type.
+                None => {
+                    return Err(Error::at_pointer(
+                        self.origin(),
+                        pointer,
+                        format!("`{name}` is defined only as a reference to itself"),
+                    ))
                 }
-            }
+            },
             _ => self.insert(
                 name,
                 pointer,

@@ -4,6 +4,7 @@
 //! `$ref`s, reference cycles, duplicate operationIds) and rewrites 3.1 into the 3.0 shape of the
 //! `openapiv3` types, keeping the 3.1-only `webhooks` section beside it.
 
+mod locate;
 mod refs;
 mod schema31;
 
@@ -66,7 +67,26 @@ pub fn normalize(document: Document) -> Result<Spec> {
 
     let mut for_openapiv3 = value.clone();
     for_openapiv3["openapi"] = Value::String("3.0.3".into());
-    let openapi: openapiv3::OpenAPI = deserialize_at(&origin, "", for_openapiv3)?;
+    let openapi: openapiv3::OpenAPI =
+        deserialize_at(&origin, "", for_openapiv3.clone()).map_err(|error| match error {
+            Error::Input {
+                origin,
+                location: Location::Pointer(near),
+                message,
+            } => match locate::locate(&for_openapiv3, &near) {
+                Some((pointer, detail)) if pointer != near => Error::at_pointer(
+                    &origin,
+                    &pointer,
+                    format!("not a valid OpenAPI element: {}", one_line(&detail)),
+                ),
+                _ => Error::Input {
+                    origin,
+                    location: Location::Pointer(near),
+                    message,
+                },
+            },
+            other => other,
+        })?;
     Ok(Spec {
         origin,
         version,
@@ -196,6 +216,14 @@ pub fn deserialize_at<T: DeserializeOwned>(origin: &str, base: &str, value: Valu
         let message = error.into_inner().to_string();
         Error::at_pointer(origin, &pointer, humanize_serde(&message))
     })
+}
+
+fn one_line(text: &str) -> String {
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match flat.char_indices().nth(200) {
+        Some((cut, _)) => format!("{}…", &flat[..cut]),
+        None => flat,
+    }
 }
 
 /// `openapiv3` models most unions as untagged enums, whose serde message says nothing useful.

@@ -1,0 +1,115 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use rivya_codegen::ir::{self, Ir};
+use rivya_codegen::load::{self, Limits, Source};
+use rivya_codegen::normalize::{self, Spec};
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn spec(path: &str) -> Spec {
+    let source = Source::File(root().join(path));
+    normalize::normalize(load::load(&source, &Limits::default()).unwrap()).unwrap()
+}
+
+pub fn ir_of(path: &str) -> Ir {
+    ir::build(&spec(path), None).unwrap()
+}
+
+/// Runs the binary from the project root.
+pub fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rivya-codegen"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("the binary runs")
+}
+
+/// Asserts an input error: exit code 2, exactly one line on stderr naming the origin and the
+/// location, and no panic.
+pub fn assert_input_error(output: &Output, origin: &str, expected: &[&str]) -> String {
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(2), "stderr: {stderr}");
+    assert!(output.stdout.is_empty(), "nothing on stdout on error");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "one message: {stderr}");
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    assert!(stderr.contains(origin), "names {origin}: {stderr}");
+    for part in expected {
+        assert!(stderr.contains(part), "mentions {part:?}: {stderr}");
+    }
+    stderr
+}
+
+/// Writes `contents` to a file in a fresh temporary folder and returns both.
+pub fn temp_file(name: &str, contents: impl AsRef<[u8]>) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, contents).unwrap();
+    (dir, path)
+}
+
+pub fn fixture_json(path: &str) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(root().join(path)).unwrap()).unwrap()
+}
+
+/// A one-shot HTTP server on 127.0.0.1 that answers every connection with `respond` (or never,
+/// if it returns None), for up to `connections` connections.
+pub struct TestServer {
+    pub url: String,
+    handle: Option<std::thread::JoinHandle<()>>,
+}
+
+impl TestServer {
+    pub fn start(connections: usize, respond: fn(&str) -> Option<Vec<u8>>) -> TestServer {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let handle = std::thread::spawn(move || {
+            for stream in listener.incoming().take(connections) {
+                let Ok(mut stream) = stream else { continue };
+                let mut buffer = [0u8; 4096];
+                let n = stream.read(&mut buffer).unwrap_or(0);
+                let request = String::from_utf8_lossy(&buffer[..n]).into_owned();
+                let path = request.split_whitespace().nth(1).unwrap_or("/").to_owned();
+                match respond(&path) {
+                    Some(response) => {
+                        let _ = stream.write_all(&response);
+                    }
+                    None => std::thread::sleep(std::time::Duration::from_secs(3)),
+                }
+            }
+        });
+        TestServer {
+            url,
+            handle: Some(handle),
+        }
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        // The thread ends after its last connection; do not block a failing test on it.
+        drop(self.handle.take());
+    }
+}
+
+pub fn http_response(status: &str, body: &[u8]) -> Vec<u8> {
+    let mut response = format!(
+        "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    response.extend_from_slice(body);
+    response
+}
+
+pub fn read(path: &Path) -> Vec<u8> {
+    std::fs::read(path).unwrap()
+}
