@@ -72,6 +72,13 @@ impl Error {
     }
 }
 
+/// Something that could not be represented faithfully and was degraded, never silently.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Warning {
+    pub pointer: String,
+    pub message: String,
+}
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Escapes one reference token of a JSON pointer (RFC 6901).

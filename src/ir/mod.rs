@@ -32,7 +32,8 @@ pub fn build(spec: &Spec, models: Option<&Document>) -> Result<Ir> {
     let mut operations = ops.paths()?;
     let mut webhooks = ops.webhooks(&spec.webhooks)?;
     let mut types = std::mem::take(&mut schemas.types);
-    let warnings = std::mem::take(&mut schemas.warnings);
+    let mut warnings = spec.warnings.clone();
+    warnings.append(&mut schemas.warnings);
 
     if let Some(def) = graph::self_alias(&types) {
         return Err(crate::Error::at_pointer(

@@ -39,11 +39,7 @@ pub struct ApiInfo {
     pub servers: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Warning {
-    pub pointer: String,
-    pub message: String,
-}
+pub use crate::error::Warning;
 
 // ---------------------------------------------------------------------------------------------
 // Types

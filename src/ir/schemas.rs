@@ -125,7 +125,15 @@ impl<'a> SchemaBuilder<'a> {
                 format!("`$ref: {reference}` points nowhere"),
             )
         })?;
-        let schema: Schema = deserialize_at(self.origin(), &target, value)?;
+        let schema: ReferenceOr<Schema> = deserialize_at(self.origin(), &target, value)?;
+        let schema = match schema {
+            // A reference to a reference: refs::check has ruled out cycles, so this ends.
+            ReferenceOr::Reference { reference } => {
+                return self.reference_shape(&reference, hint, at)
+            }
+            ReferenceOr::Item(schema) => schema,
+        };
+        // Reserve the name first: the schema may refer to its own location.
         let name = self.fresh_name(hint);
         self.by_pointer.insert(target.clone(), name.clone());
         self.define(name.clone(), &target, true, &schema)?;
@@ -133,13 +141,18 @@ impl<'a> SchemaBuilder<'a> {
     }
 
     fn inline_shape(&mut self, schema: &Schema, hint: &str, pointer: &str) -> Result<Shape> {
-        let data = &schema.schema_data;
         if let Some(name) = self.by_pointer.get(pointer) {
             let mut shape = Shape::of(TypeRef::Named { name: name.clone() });
-            shape.nullable = data.nullable;
-            shape.default = data.default.clone();
+            shape.nullable = schema.schema_data.nullable;
+            shape.default = schema.schema_data.default.clone();
             return Ok(shape);
         }
+        self.build_inline(schema, hint, pointer)
+    }
+
+    /// Builds the shape of an inline schema, creating the named types it needs.
+    fn build_inline(&mut self, schema: &Schema, hint: &str, pointer: &str) -> Result<Shape> {
+        let data = &schema.schema_data;
         let mut shape = match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => {
                 let values: Vec<&String> = s.enumeration.iter().flatten().collect();
@@ -461,6 +474,7 @@ impl<'a> SchemaBuilder<'a> {
                     merge_fields(&mut fields, part_fields);
                     additional = additional.or(part_additional);
                 }
+                _ if fields.is_empty() => return self.all_of_scalars(parts, hint, pointer),
                 _ => {
                     self.warn(&part_pointer, "this `allOf` member is not an object; the whole value is left as any JSON value");
                     return Ok(Shape::of(TypeRef::Any));
@@ -473,6 +487,36 @@ impl<'a> SchemaBuilder<'a> {
             schema,
             TypeKind::Struct { fields, additional },
         ))
+    }
+
+    /// `allOf` over non-objects (`[{type: string}, {minLength: 1}]`): one shape with every
+    /// member's constraints, when the members agree on the type.
+    fn all_of_scalars(
+        &mut self,
+        parts: &[ReferenceOr<Schema>],
+        hint: &str,
+        pointer: &str,
+    ) -> Result<Shape> {
+        let mut merged: Option<Shape> = None;
+        for (i, part) in parts.iter().enumerate() {
+            let part_pointer = pointer_join(&pointer_join(pointer, "allOf"), &i.to_string());
+            let shape = self.shape(part, hint, &part_pointer)?;
+            merged = match merged {
+                None => Some(shape),
+                Some(mut so_far)
+                    if std::mem::discriminant(&so_far.ty) == std::mem::discriminant(&shape.ty) =>
+                {
+                    merge_constraints(&mut so_far.constraints, shape.constraints);
+                    so_far.default = so_far.default.or(shape.default);
+                    Some(so_far)
+                }
+                Some(_) => {
+                    self.warn(&part_pointer, "the `allOf` members have different types, so no value satisfies them all; the value is left as any JSON value");
+                    return Ok(Shape::of(TypeRef::Any));
+                }
+            };
+        }
+        Ok(merged.unwrap_or_else(|| Shape::of(TypeRef::Any)))
     }
 
     /// The struct a named type stands for, defining it first if needed.
@@ -581,8 +625,14 @@ impl<'a> SchemaBuilder<'a> {
             .strip_prefix("/components/schemas/")
             .filter(|rest| !rest.contains('/'))
             .map(|n| n.replace("~1", "/").replace("~0", "~"));
-        let (name, synthesized) = match component {
-            Some(name) if !self.types.contains_key(&name) => (name, false),
+        let reserved = self
+            .by_pointer
+            .get(pointer)
+            .filter(|n| !self.types.contains_key(*n))
+            .cloned();
+        let (name, synthesized) = match (component, reserved) {
+            (Some(name), _) if !self.types.contains_key(&name) => (name, false),
+            (_, Some(name)) => (name, true),
             _ => (self.fresh_name(hint), true),
         };
         self.by_pointer.insert(pointer.to_owned(), name.clone());
@@ -631,7 +681,7 @@ impl<'a> SchemaBuilder<'a> {
         if !self.in_progress.insert(name.clone()) {
             return Ok(());
         }
-        let shape = self.inline_shape(schema, &name, pointer)?;
+        let shape = self.build_inline(schema, &name, pointer)?;
         self.in_progress.remove(&name);
         match shape.named() {
             Some(created) if created == name => match self.types.get_mut(&name) {
@@ -683,6 +733,27 @@ impl<'a> SchemaBuilder<'a> {
             message: message.to_owned(),
         });
     }
+}
+
+fn merge_constraints(into: &mut Constraints, other: Constraints) {
+    macro_rules! take {
+        ($($field:ident),*) => { $( if into.$field.is_none() { into.$field = other.$field; } )* };
+    }
+    take!(
+        minimum,
+        maximum,
+        multiple_of,
+        min_length,
+        max_length,
+        pattern,
+        min_items,
+        max_items,
+        min_properties,
+        max_properties
+    );
+    into.exclusive_minimum |= other.exclusive_minimum;
+    into.exclusive_maximum |= other.exclusive_maximum;
+    into.unique_items |= other.unique_items;
 }
 
 fn merge_fields(into: &mut Vec<Field>, part: Vec<Field>) {

@@ -38,6 +38,8 @@ pub struct Spec {
     pub webhooks: IndexMap<String, openapiv3::PathItem>,
     /// The document after normalization, for resolving references that point inside schemas.
     pub raw: Value,
+    /// What normalization had to drop.
+    pub warnings: Vec<crate::error::Warning>,
 }
 
 pub const METHODS: [&str; 8] = [
@@ -56,8 +58,10 @@ pub fn normalize(document: Document) -> Result<Spec> {
     let (version, declared_version) = detect_version(&origin, &value)?;
     refs::check(&origin, &value)?;
     check_unique_operation_ids(&origin, &value)?;
+    inline_path_item_refs(&origin, &mut value)?;
+    let mut warnings = Vec::new();
     if version == SpecVersion::V3_1 {
-        schema31::rewrite_document(&mut value);
+        warnings = schema31::rewrite_document(&mut value);
     }
     let webhooks_value = value
         .as_object_mut()
@@ -94,7 +98,36 @@ pub fn normalize(document: Document) -> Result<Spec> {
         openapi,
         webhooks,
         raw: value,
+        warnings,
     })
+}
+
+/// Path items may be `$ref`s (to `components.pathItems` in 3.1, or anywhere); the `openapiv3`
+/// types cannot hold them, so they are replaced by their targets, siblings kept.
+fn inline_path_item_refs(origin: &str, root: &mut Value) -> Result<()> {
+    for section in ["paths", "webhooks"] {
+        let keys: Vec<String> = match root.get(section).and_then(Value::as_object) {
+            Some(items) => items.keys().cloned().collect(),
+            None => continue,
+        };
+        for key in keys {
+            let item = &root[section][&key];
+            let Some(reference) = item.get("$ref").and_then(Value::as_str) else {
+                continue;
+            };
+            let at = pointer_join(&pointer_join("", section), &key);
+            let mut resolved = refs::resolve_chain(origin, root, &at, reference)?;
+            if let (Value::Object(target), Value::Object(siblings)) = (&mut resolved, item) {
+                for (k, v) in siblings {
+                    if k != "$ref" {
+                        target.insert(k.clone(), v.clone());
+                    }
+                }
+            }
+            root[section][&key] = resolved;
+        }
+    }
+    Ok(())
 }
 
 fn detect_version(origin: &str, value: &Value) -> Result<(SpecVersion, String)> {
@@ -188,13 +221,6 @@ fn deserialize_webhooks(
     let mut webhooks = IndexMap::new();
     for (name, item) in map {
         let pointer = pointer_join("/webhooks", &name);
-        if item.get("$ref").is_some() {
-            return Err(Error::at_pointer(
-                origin,
-                &pointer,
-                "a `$ref` as a whole webhook is not supported; write the path item inline",
-            ));
-        }
         let item: openapiv3::PathItem = deserialize_at(origin, &pointer, item)?;
         webhooks.insert(name, item);
     }

@@ -70,6 +70,22 @@ fn check_chain(origin: &str, root: &Value, at: &str, first: &str) -> Result<()> 
     }
 }
 
+/// The value a reference finally points at, following references to references.
+pub fn resolve_chain(origin: &str, root: &Value, at: &str, reference: &str) -> Result<Value> {
+    check_chain(origin, root, at, reference)?;
+    let mut reference = reference.to_owned();
+    loop {
+        let target = local_pointer(&reference).unwrap_or_default();
+        let value = root.pointer(&target).ok_or_else(|| {
+            Error::at_pointer(origin, at, format!("`$ref: {reference}` points nowhere"))
+        })?;
+        match value.get("$ref").and_then(Value::as_str) {
+            Some(next) => reference = next.to_owned(),
+            None => return Ok(value.clone()),
+        }
+    }
+}
+
 fn collect(value: &Value, pointer: String, out: &mut Vec<(String, String)>) {
     match value {
         Value::Object(map) => {

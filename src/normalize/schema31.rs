@@ -5,6 +5,8 @@
 
 use serde_json::{Map, Value};
 
+use crate::error::{pointer_join, Warning};
+
 /// Keys whose value is one schema, inside a schema.
 const SUBSCHEMA: &[&str] = &[
     "items",
@@ -41,17 +43,48 @@ const ANNOTATIONS: &[&str] = &[
     "nullable",
 ];
 
-pub fn rewrite_document(root: &mut Value) {
+/// Rewrites the document in place; returns what had to be dropped.
+pub fn rewrite_document(root: &mut Value) -> Vec<Warning> {
+    let mut warnings = Vec::new();
     if let Some(object) = root.as_object_mut() {
         object.remove("jsonSchemaDialect");
         if let Some(components) = object.get_mut("components").and_then(Value::as_object_mut) {
             components.remove("pathItems");
+            if let Some(Value::Object(schemes)) = components.get_mut("securitySchemes") {
+                schemes.retain(|name, scheme| {
+                    let mutual_tls = scheme.get("type").and_then(Value::as_str) == Some("mutualTLS");
+                    if mutual_tls {
+                        warnings.push(Warning {
+                            pointer: pointer_join("/components/securitySchemes", name),
+                            message: "mutualTLS is configured on the HTTP client, not described per request; \
+                                      the scheme is left out"
+                                .into(),
+                        });
+                    }
+                    !mutual_tls
+                });
+            }
         }
         object
             .entry("paths")
             .or_insert_with(|| Value::Object(Map::new()));
+        // 3.1 made `responses` optional; an operation without it simply documents none.
+        for section in ["paths", "webhooks"] {
+            if let Some(Value::Object(items)) = object.get_mut(section) {
+                for item in items.values_mut().filter_map(Value::as_object_mut) {
+                    for method in super::METHODS {
+                        if let Some(Value::Object(operation)) = item.get_mut(method) {
+                            operation
+                                .entry("responses")
+                                .or_insert_with(|| Value::Object(Map::new()));
+                        }
+                    }
+                }
+            }
+        }
     }
     walk_structure(root);
+    warnings
 }
 
 /// Walks non-schema structure (paths, operations, components) looking for schema positions.
