@@ -368,3 +368,25 @@ fn every_construct_is_modelled() {
         "webhook payloads are read by clients"
     );
 }
+
+/// A component whose name holds `/` is referenced as `a~1b`; it must stay one type.
+#[test]
+fn component_names_with_slashes_stay_one_type() {
+    let doc = serde_json::json!({
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {},
+        "components": {"schemas": {
+            "a/b": {"type": "object", "properties": {"x": {"type": "string"}}},
+            "C": {"type": "object", "properties": {"ab": {"$ref": "#/components/schemas/a~1b"}}}
+        }}
+    });
+    let spec = normalize::normalize(load::Document {
+        origin: "slash.json".into(),
+        value: doc,
+    })
+    .unwrap();
+    let ir = ir::build(&spec, None).unwrap();
+    assert_eq!(ir.types.keys().collect::<Vec<_>>(), ["C", "a/b"]);
+    assert_eq!(ir.types["a/b"].rust_name, "AB");
+}

@@ -103,12 +103,12 @@ impl<'a> SchemaBuilder<'a> {
     }
 
     fn reference_shape(&mut self, reference: &str, hint: &str, at: &str) -> Result<Shape> {
-        if let Some(name) = reference.strip_prefix(COMPONENT_PREFIX) {
-            let name = local_pointer(&format!("#{name}"))
-                .unwrap_or_default()
-                .replace("~1", "/")
-                .replace("~0", "~");
-            if !name.contains('/') {
+        if let Some(token) = reference.strip_prefix(COMPONENT_PREFIX) {
+            // One pointer token (no unescaped `/`) names a whole component; decode it after
+            // the check, since a component's own name may contain `/` (escaped as `~1`).
+            let token = local_pointer(&format!("#{token}")).unwrap_or_default();
+            if !token.contains('/') {
+                let name = token.replace("~1", "/").replace("~0", "~");
                 return Ok(Shape::of(TypeRef::Named { name }));
             }
         }
