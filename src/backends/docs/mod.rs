@@ -50,7 +50,9 @@ fn environment() -> Result<Environment<'static>> {
         .map_err(template_error)?;
     env.set_syntax(syntax);
     env.set_undefined_behavior(minijinja::UndefinedBehavior::SemiStrict);
-    env.add_filter("md_cell", |raw: String| markdown::text(&raw));
+    // Inside a table cell or after other text on a line: no line-start syntax applies.
+    env.add_filter("md_cell", |raw: String| markdown::inline(&raw));
+    env.add_filter("md_inline", |raw: String| markdown::inline(&raw));
     env.add_filter("md_text", |raw: String| markdown::text(&raw));
     env.add_filter("md_code", |raw: String| markdown::code(&raw));
     env.add_filter("sh_quote", |raw: String| sh_quote(&raw));
@@ -530,7 +532,10 @@ pub fn example_request(model: &Model) -> Value {
     } else {
         match model.kind.as_str() {
             "video" => "A slow dolly shot of a glass bottle on a soft studio background",
-            "audio" => "Warm, friendly narration for a product launch video",
+            "audio" if model.input_modes.iter().any(|m| m == "text-to-speech") => {
+                "Welcome to Rivya: one API for images, video, audio and chat."
+            }
+            "audio" => "Rain on a tin roof with distant thunder",
             _ => "A clean editorial product image on a soft studio background",
         }
     };
