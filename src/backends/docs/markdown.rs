@@ -90,7 +90,11 @@ mod tests {
         let escaped = text(hostile);
         assert!(!escaped.contains('\n'));
         assert!(!escaped.contains('<'));
-        assert!(!escaped.contains("](")); // no link syntax survives
+        // Brackets are escaped: no link syntax survives.
+        assert!(escaped.contains(r"\[x\](javascript:"), "{escaped}");
+        assert_eq!(text("# not a heading"), r"\# not a heading");
+        assert_eq!(inline("1.0.0 and snake_case"), "1.0.0 and snake_case");
+        assert_eq!(text("1. not a list"), r"1\. not a list");
         assert!(!escaped.contains(" |") && escaped.contains("\\|"));
         assert!(escaped.contains("\\`x\\`"));
         assert_eq!(text("  two\r\n\tlines  "), "two lines");
