@@ -202,6 +202,13 @@ fn validate(args: ValidateArgs) -> Result<i32> {
             Ok(0)
         }
         Err(violations) => {
+            if flag == "params" && rules::find(models, &args.model).is_some_and(|m| m.is_chat()) {
+                eprintln!(
+                    "note: {:?} is a chat model: its parameters go in `controls` or at the top \
+                     level of a Chat API request; check one with --request",
+                    args.model
+                );
+            }
             let mut text = String::new();
             for v in &violations {
                 text.push_str(&format!("#{}\t{}\t{}\n", v.pointer, v.rule, v.message));

@@ -2985,7 +2985,11 @@ fn unknown_member(
         .map(|r| r.name)
         .collect();
     let message = if known.is_empty() {
-        format!("unknown member {}: nothing is accepted here", quoted(name))
+        format!(
+            "unknown member {}: this model takes no `{}` members",
+            quoted(name),
+            location.as_str()
+        )
     } else {
         format!(
             "unknown member {}; expected one of {}",
