@@ -1,13 +1,16 @@
 //! The command line: argument parsing and dispatch to the pipeline stages.
 
-use std::io::Write;
+use std::io::{Read, Write};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::error::{Error, Result};
+use crate::backends::docs;
+use crate::backends::validators::{self, rules};
+use crate::error::{Error, Location, Result};
 use crate::load::{self, Limits, Source};
-use crate::{ir, normalize};
+use crate::{ir, normalize, write};
 
 pub const DEFAULT_SPEC: &str = "fixtures/openapi.json";
 pub const PUBLISHED_SPEC: &str = "https://rivya.ai/api/v1/openapi.json";
@@ -28,6 +31,47 @@ pub struct Cli {
 pub enum Command {
     /// Print the normalized IR of the contract as JSON.
     Ir(InputArgs),
+    /// Check model parameters against the catalog, with the rules the generated SDK runs.
+    ///
+    /// Prints one violation per line (JSON pointer, rule, message, tab-separated; `#` is the
+    /// checked object itself). Exit code 0: valid; 1: violations (an unknown model included);
+    /// 2: usage or input error.
+    Validate(ValidateArgs),
+    /// Write the model and endpoint docs to OUT/docs/ (replacing that folder atomically).
+    Docs(DocsArgs),
+    /// Print the generated SDK module `catalog.rs` (to refresh the copy under generated/).
+    #[command(hide = true)]
+    CatalogRs(InputArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The public model ID.
+    #[arg(long, value_name = "ID")]
+    pub model: String,
+    /// The `params` object as JSON, or @FILE to read it from a file (@- for standard input).
+    #[arg(
+        long,
+        value_name = "JSON|@FILE",
+        conflicts_with = "request",
+        required_unless_present = "request"
+    )]
+    pub params: Option<String>,
+    /// A whole request body instead (JSON or @FILE): checks the prompt or message, `params`,
+    /// `controls` and top-level parameters, each at its location (for chat models).
+    #[arg(long, value_name = "JSON|@FILE")]
+    pub request: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DocsArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The output folder; the docs go to OUT/docs/.
+    #[arg(long, default_value = "generated", value_name = "DIR")]
+    pub out: PathBuf,
 }
 
 /// Where the contract and the model catalog come from.
@@ -78,6 +122,105 @@ pub fn run(cli: Cli) -> Result<i32> {
             json.push('\n');
             write_stdout(json.as_bytes())?;
             Ok(0)
+        }
+        Command::Validate(args) => validate(args),
+        Command::Docs(args) => {
+            let ir = args.input.build_ir()?;
+            let mut tree = write::OutputTree::new();
+            tree.nest("docs", docs::generate(&ir)?)?;
+            write::write(&tree, &args.out)?;
+            eprintln!(
+                "wrote {} files to {}",
+                tree.len(),
+                args.out.join("docs").display()
+            );
+            Ok(0)
+        }
+        Command::CatalogRs(input) => {
+            let ir = input.build_ir()?;
+            let source = validators::catalog_module(&ir).ok_or_else(|| {
+                Error::Usage("the contract has no model catalog: there is no catalog.rs".into())
+            })?;
+            write_stdout(source.as_bytes())?;
+            Ok(0)
+        }
+    }
+}
+
+/// Reads `--params`/`--request`: inline JSON, or @FILE (@- for standard input).
+fn read_json_arg(flag: &str, raw: &str) -> Result<serde_json::Value> {
+    let (origin, text) = match raw.strip_prefix('@') {
+        Some("-") => {
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|e| Error::input("<stdin>", Location::Whole, e.to_string()))?;
+            ("<stdin>".to_owned(), text)
+        }
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| Error::input(path, Location::Whole, e.to_string()))?;
+            (path.to_owned(), text)
+        }
+        None => (format!("--{flag}"), raw.to_owned()),
+    };
+    serde_json::from_str(&text).map_err(|e| {
+        Error::input(
+            &origin,
+            Location::Line {
+                line: e.line(),
+                column: e.column(),
+            },
+            format!("not valid JSON: {e}"),
+        )
+    })
+}
+
+fn validate(args: ValidateArgs) -> Result<i32> {
+    // Read the document before the spec, so that a typo in it is reported without waiting.
+    let (flag, raw) = match (&args.params, &args.request) {
+        (Some(params), _) => ("params", params),
+        (None, Some(request)) => ("request", request),
+        (None, None) => return Err(Error::Usage("give --params or --request".into())),
+    };
+    let document = read_json_arg(flag, raw)?;
+    let ir = args.input.build_ir()?;
+    let Some(catalog) = &ir.catalog else {
+        return Err(Error::Usage(
+            "the contract has no model catalog (x-rivya-models); give one with --models".into(),
+        ));
+    };
+    let models = rules::catalog_rules(catalog);
+    let result = if flag == "params" {
+        rules::validate_params(models, &args.model, &document)
+    } else {
+        rules::validate_request(models, &args.model, &document)
+    };
+    match result {
+        Ok(()) => {
+            eprintln!("valid {flag} for model {:?}", args.model);
+            Ok(0)
+        }
+        Err(violations) => {
+            if flag == "params" && rules::find(models, &args.model).is_some_and(|m| m.is_chat()) {
+                eprintln!(
+                    "note: {:?} is a chat model: its parameters go in `controls` or at the top \
+                     level of a Chat API request; check one with --request",
+                    args.model
+                );
+            }
+            let mut text = String::new();
+            for v in &violations {
+                text.push_str(&format!("#{}\t{}\t{}\n", v.pointer, v.rule, v.message));
+            }
+            write_stdout(text.as_bytes())?;
+            eprintln!(
+                "{} violation{} for model {:?}",
+                violations.len(),
+                if violations.len() == 1 { "" } else { "s" },
+                args.model
+            );
+            Ok(1)
         }
     }
 }

@@ -5,7 +5,10 @@ use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::OnceLock;
 
+use rivya_codegen::backends::validators::{rules, runtime::ModelInfo};
+use rivya_codegen::cli::DEFAULT_SPEC;
 use rivya_codegen::ir::{self, Ir};
 use rivya_codegen::load::{self, Limits, Source};
 use rivya_codegen::normalize::{self, Spec};
@@ -21,6 +24,18 @@ pub fn spec(path: &str) -> Spec {
 
 pub fn ir_of(path: &str) -> Ir {
     ir::build(&spec(path), None).unwrap()
+}
+
+/// The IR of the fixture, built once per test binary.
+pub fn fixture_ir() -> &'static Ir {
+    static IR: OnceLock<Ir> = OnceLock::new();
+    IR.get_or_init(|| ir_of(DEFAULT_SPEC))
+}
+
+/// The rule tables the CLI builds from the fixture, built once per test binary.
+pub fn fixture_rules() -> &'static [ModelInfo] {
+    static RULES: OnceLock<&'static [ModelInfo]> = OnceLock::new();
+    RULES.get_or_init(|| rules::catalog_rules(fixture_ir().catalog.as_ref().unwrap()))
 }
 
 /// Runs the binary from the project root.

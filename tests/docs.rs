@@ -1,0 +1,219 @@
+//! The docs backend: snapshots, the committed copy, valid examples, hostile catalog text.
+
+mod common;
+
+use rivya_codegen::backends::docs::{self, example_request};
+use rivya_codegen::write;
+use serde_json::{json, Value};
+
+#[test]
+fn docs_snapshots() {
+    let tree = docs::generate(common::fixture_ir()).unwrap();
+    for (path, contents) in tree.files() {
+        if path.ends_with(".md") || path == "schemas/lumen-video-1.params.json" {
+            let name = format!("docs__{}", path.replace(['/', '.'], "_"));
+            insta::assert_snapshot!(name, String::from_utf8_lossy(contents));
+        }
+    }
+    assert_eq!(tree.len(), 2 + 2 * 12);
+}
+
+/// `generated/docs` is what `rivya-codegen docs` writes for the fixture.
+#[test]
+fn committed_docs_are_current() {
+    let mut tree = write::OutputTree::new();
+    tree.nest("docs", docs::generate(common::fixture_ir()).unwrap())
+        .unwrap();
+    let drift = write::check(&tree, std::path::Path::new("generated")).unwrap();
+    assert!(
+        drift.is_empty(),
+        "generated/docs is stale (run `cargo run -- docs`): {drift:?}"
+    );
+}
+
+/// The JSON of a page's last curl command, as the shell would pass it.
+fn page_request(page: &str) -> Value {
+    let start = page.rfind("--data-binary '").expect("a request example") + 15;
+    let end = start
+        + page[start..]
+            .find("'\n```")
+            .expect("the end of the example");
+    let json = page[start..end].replace(r"'\''", "'");
+    serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"))
+}
+
+#[test]
+fn every_example_request_passes_validation() {
+    let ir = common::fixture_ir();
+    let tree = docs::generate(ir).unwrap();
+    for model in &ir.catalog.as_ref().unwrap().models {
+        let body = example_request(model);
+        let page = String::from_utf8(
+            tree.get(&format!("models/{}.md", model.id))
+                .unwrap()
+                .to_vec(),
+        )
+        .unwrap();
+        assert_eq!(
+            page_request(&page),
+            body,
+            "{}: the page shows the example",
+            model.id
+        );
+        assert_eq!(
+            rivya_sdk::catalog::validate_request(&model.id, &body),
+            Ok(()),
+            "{}: {body}",
+            model.id
+        );
+        if let Some(params) = body.get("params") {
+            assert_eq!(
+                rivya_sdk::catalog::validate_params(&model.id, params),
+                Ok(())
+            );
+        }
+        assert!(page.contains("Authorization: Bearer rvya_sk_..."));
+        assert!(page.contains("Idempotency-Key: "));
+        assert_eq!(body["model"], json!(model.id));
+    }
+}
+
+const HOSTILE: &str =
+    "a | b\nnew line `tick` <script>alert(1)</script> </td> */ [x](javascript:alert(1)) ```\n# h";
+
+fn table_rows(text: &str) -> Vec<&str> {
+    text.lines().filter(|l| l.starts_with('|')).collect()
+}
+
+/// Cells of a Markdown table row, splitting on pipes that are not escaped.
+fn cells(row: &str) -> usize {
+    let mut count = 0;
+    let mut escaped = false;
+    for c in row.chars() {
+        match c {
+            '\\' if !escaped => escaped = true,
+            '|' if !escaped => count += 1,
+            _ => escaped = false,
+        }
+    }
+    count - 1
+}
+
+/// The text with fenced blocks and code spans removed.
+fn without_code(text: &str) -> String {
+    let mut out = String::new();
+    let mut in_fence = false;
+    for line in text.lines() {
+        if line.starts_with("```") {
+            in_fence = !in_fence;
+            continue;
+        }
+        if in_fence {
+            continue;
+        }
+        let chars: Vec<char> = line.chars().collect();
+        let mut i = 0;
+        while i < chars.len() {
+            if chars[i] == '`' && (i == 0 || chars[i - 1] != '\\') {
+                let run = chars[i..].iter().take_while(|c| **c == '`').count();
+                let fence: String = "`".repeat(run);
+                let rest: String = chars[i + run..].iter().collect();
+                match rest.find(&fence) {
+                    Some(end) => {
+                        i += run + rest[..end].chars().count() + run;
+                        continue;
+                    }
+                    None => {
+                        i += run;
+                        continue;
+                    }
+                }
+            }
+            out.push(chars[i]);
+            i += 1;
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn hostile_catalog_text_stays_inert() {
+    let mut ir = common::fixture_ir().clone();
+    ir.api.title = HOSTILE.into();
+    let catalog = ir.catalog.as_mut().unwrap();
+    let model = &mut catalog.models[0];
+    model.id = "../../etc/passwd".into();
+    model.name = HOSTILE.into();
+    model.description = Some(HOSTILE.into());
+    model.readiness_notes = Some(HOSTILE.into());
+    model.credits.as_mut().unwrap().notes = Some(HOSTILE.into());
+    model.input_modes.push(HOSTILE.into());
+    for param in &mut model.params {
+        param.description = Some(HOSTILE.into());
+        param.label = Some(HOSTILE.into());
+    }
+    model.params[0].options[0].value = "a|b`c'd\"e\n".into();
+    model.params[0].default = Some(json!("a|b`c'd\"e\n"));
+    let tree = docs::generate(&ir).unwrap();
+    let paths: Vec<&str> = tree.files().map(|(p, _)| p).collect();
+    assert!(paths.contains(&"models/etc-passwd.md"), "{paths:?}");
+    for (path, contents) in tree.files() {
+        if !path.ends_with(".md") {
+            continue;
+        }
+        let text = String::from_utf8(contents.to_vec()).unwrap();
+        // Inside code spans and fenced blocks `<script>` is shown as text, not run.
+        let prose = without_code(&text);
+        assert!(!prose.contains("<script"), "{path}: {prose}");
+        assert!(!prose.contains("</td>"), "{path}");
+        // Brackets are escaped, so no link syntax survives.
+        assert!(
+            prose
+                .match_indices("](javascript:")
+                .all(|(i, _)| prose[..i].ends_with('\\')),
+            "{path}"
+        );
+        assert!(
+            !text.contains("\n# h"),
+            "{path}: a newline became a heading"
+        );
+        // Fences come in pairs: no description opened or closed a code block.
+        assert_eq!(text.matches("\n```").count() % 2, 0, "{path}:\n{text}");
+        // Every row of a table has as many cells as its header (tables are separated by
+        // blank lines).
+        for block in text.split("\n\n") {
+            let rows = table_rows(block);
+            if let Some(header) = rows.first() {
+                for row in &rows {
+                    assert_eq!(cells(row), cells(header), "{path}: {row}");
+                }
+            }
+        }
+    }
+    // The example still parses and is valid for the hostile option.
+    let page = String::from_utf8(tree.get("models/etc-passwd.md").unwrap().to_vec()).unwrap();
+    let body = page_request(&page);
+    assert_eq!(body["params"]["aspect_ratio"], json!("a|b`c'd\"e\n"));
+}
+
+#[test]
+fn model_file_names_are_sanitized_and_unique() {
+    let mut models = common::fixture_ir()
+        .catalog
+        .as_ref()
+        .unwrap()
+        .models
+        .clone();
+    models.truncate(1);
+    for id in ["../x", "..", "A/B", "a-b", "", "é"] {
+        let mut m = models[0].clone();
+        m.id = id.into();
+        models.push(m);
+    }
+    let stems = docs::file_stems(&models);
+    assert_eq!(
+        stems,
+        ["z-image", "x", "model", "a-b", "a-b-2", "model-2", "model-3"]
+    );
+}
