@@ -1,0 +1,3 @@
+//! Everything built from the IR.
+
+pub mod diff;
