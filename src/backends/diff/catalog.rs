@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{q, Changes};
+use super::{article, q, Changes};
 use crate::ir::{Catalog, MediaRule, Model, ModelParam, ParamTarget};
 
 pub fn compare(old: Option<&Catalog>, new: Option<&Catalog>, out: &mut Changes) {
@@ -310,7 +310,7 @@ fn params(
     let mut removed: Vec<&ModelParam> = Vec::new();
     for o in old {
         match new.iter().find(|n| n.name == o.name) {
-            Some(n) => param(out, model, parent, o, n),
+            Some(n) => param(out, model, &path_of(parent, n), parent.is_none(), o, n),
             None => removed.push(o),
         }
     }
@@ -348,16 +348,20 @@ fn params(
         out.emit(
             id,
             at(model, &path_of(parent, n)),
-            format!("a {how} parameter {} was added", q(&path_of(parent, n))),
+            format!(
+                "{} {how} parameter {} was added",
+                article(how),
+                q(&path_of(parent, n))
+            ),
         );
     }
 }
 
-fn param(out: &mut Changes, model: &str, parent: Option<&str>, o: &ModelParam, n: &ModelParam) {
-    let path = path_of(parent, n);
-    let here = at(model, &path);
-    let name = q(&path);
-    if parent.is_none() && o.target != n.target {
+/// Compares one parameter found at `path` on both sides; `top` parameters have a target.
+fn param(out: &mut Changes, model: &str, path: &str, top: bool, o: &ModelParam, n: &ModelParam) {
+    let here = at(model, path);
+    let name = q(path);
+    if top && o.target != n.target {
         out.emit(
             "model-param-moved",
             &here,
@@ -466,7 +470,7 @@ fn param(out: &mut Changes, model: &str, parent: Option<&str>, o: &ModelParam, n
     }
 
     match (&o.items, &n.items) {
-        (Some(a), Some(b)) => param(out, model, Some(&format!("{path}.items")), a, b),
+        (Some(a), Some(b)) => param(out, model, &format!("{path}.items"), false, a, b),
         (None, None) => {}
         _ => out.emit(
             "model-param-type-changed",
@@ -474,7 +478,7 @@ fn param(out: &mut Changes, model: &str, parent: Option<&str>, o: &ModelParam, n
             format!("the item description of {name} changed"),
         ),
     }
-    params(out, model, Some(&path), &o.properties, &n.properties);
+    params(out, model, Some(path), &o.properties, &n.properties);
 }
 
 fn media(out: &mut Changes, here: &str, o: Option<&MediaRule>, n: Option<&MediaRule>) {

@@ -134,6 +134,15 @@ impl Changes {
     }
 }
 
+/// "a required", "an optional".
+pub(crate) fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
 /// Quotes a name from the contract for a message.
 pub(crate) fn q(name: &str) -> String {
     format!("`{name}`")

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use super::schema::{docs, location, Direction, Walker};
-use super::{q, Changes};
+use super::{article, q, Changes};
 use crate::error::pointer_join;
 use crate::ir::{
     Content, ContentKind, Docs, Header, Ir, Method, Operation, Param, ParamLocation, ParamRole,
@@ -332,7 +332,7 @@ fn params<'a>(
         out.emit(
             id,
             location(site, &np.pointer),
-            format!("a {how} {} was added", describe(np)),
+            format!("{} {how} {} was added", article(how), describe(np)),
         );
     }
 }

@@ -369,7 +369,7 @@ impl<'a> Walker<'a> {
                         "response-enum-value-added",
                         at,
                         format!(
-                            "{} is no longer limited to a fixed set of values; it is now {}",
+                            "{} is no longer limited to a fixed set of values (now {})",
                             describe(self.old, old_shape),
                             describe(self.new, new_shape)
                         ),
@@ -765,10 +765,13 @@ fn number(n: &Option<serde_json::Number>) -> Option<f64> {
     n.as_ref().and_then(serde_json::Number::as_f64)
 }
 
+/// `4`, not `4.0`: bounds are shown as the contract writes them.
 fn show(n: f64) -> String {
-    serde_json::Number::from_f64(n)
-        .map(|n| n.to_string())
-        .unwrap_or_else(|| n.to_string())
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        n.to_string()
+    }
 }
 
 /// Lower and upper bounds: narrowing descriptions go to `narrow`, widening ones to `wide`.
