@@ -129,9 +129,41 @@ impl Changes {
         });
         self.changes.dedup();
         Report {
-            changes: self.changes,
+            changes: shared_once(self.changes),
         }
     }
+}
+
+/// A change inside a shared component (a parameter or response used by many operations) is
+/// one edit: it is reported at the first operation that uses it, with the number of others.
+fn shared_once(changes: Vec<Change>) -> Vec<Change> {
+    fn shared_key(change: &Change) -> Option<(&'static str, String, String)> {
+        let (_, pointer) = change.location.split_once(" #")?;
+        pointer
+            .starts_with("/components/")
+            .then(|| (change.id, pointer.to_owned(), change.message.clone()))
+    }
+    let mut others: std::collections::HashMap<(&'static str, String, String), usize> =
+        std::collections::HashMap::new();
+    for key in changes.iter().filter_map(shared_key) {
+        *others.entry(key).or_insert(0) += 1;
+    }
+    let mut out = Vec::with_capacity(changes.len());
+    for mut change in changes {
+        if let Some(key) = shared_key(&change) {
+            match others.remove(&key) {
+                Some(1) => {}
+                Some(count) => {
+                    let more = count - 1;
+                    let s = if more == 1 { "" } else { "s" };
+                    change.message = format!("{} (and {more} other operation{s})", change.message);
+                }
+                None => continue,
+            }
+        }
+        out.push(change);
+    }
+    out
 }
 
 /// "a required", "an optional".

@@ -254,7 +254,8 @@ impl<'a> Walker<'a> {
     ) {
         let o = resolve(self.old, old);
         let n = resolve(self.new, new);
-        let at = location(site, pointer);
+        // Locations are built only for findings: most shapes compared have none.
+        let at = || location(site, pointer);
         if o.nullable != n.nullable {
             let (id, message) = match (dir, n.nullable) {
                 (Direction::Request, false) => {
@@ -269,9 +270,11 @@ impl<'a> Walker<'a> {
                     "the value is never null any more",
                 ),
             };
-            out.emit(id, &at, message);
+            out.emit(id, at(), message);
         }
-        constraints(out, &at, o.constraints, n.constraints, dir);
+        if o.constraints != n.constraints {
+            constraints(out, &at(), o.constraints, n.constraints, dir);
+        }
         if o.default != n.default {
             let message = match (o.default, n.default) {
                 (Some(a), Some(b)) => format!("the default changed from {a} to {b}"),
@@ -281,7 +284,7 @@ impl<'a> Walker<'a> {
             };
             out.emit(
                 dir.pick("request-default-changed", "response-default-changed"),
-                &at,
+                at(),
                 message,
             );
         }
@@ -297,11 +300,11 @@ impl<'a> Walker<'a> {
         (new_shape, n): (&'a Shape, &Resolved<'a>),
         dir: Direction,
     ) {
-        let at = &location(site, pointer);
+        let at = || location(site, pointer);
         let changed = |out: &mut Changes, walker: &Self| {
             out.emit(
                 dir.pick("request-type-changed", "response-type-changed"),
-                at,
+                at(),
                 format!(
                     "the type changed from {} to {}",
                     describe(walker.old, old_shape),
@@ -316,7 +319,7 @@ impl<'a> Walker<'a> {
             };
             out.emit(
                 id,
-                at,
+                at(),
                 format!(
                     "the type {what} from {} to {}",
                     describe(walker.old, old_shape),
@@ -331,7 +334,7 @@ impl<'a> Walker<'a> {
             };
             out.emit(
                 id,
-                at,
+                at(),
                 format!(
                     "the type {what} from {} to {}",
                     describe(walker.old, old_shape),
@@ -351,7 +354,7 @@ impl<'a> Walker<'a> {
                             };
                             out.emit(
                                 dir.pick("request-format-changed", "response-format-changed"),
-                                at,
+                                at(),
                                 format!("the format changed from {} to {}", show(fa), show(fb)),
                             );
                         }
@@ -367,7 +370,7 @@ impl<'a> Walker<'a> {
                     Direction::Request => widened(out, self),
                     Direction::Response => out.emit(
                         "response-enum-value-added",
-                        at,
+                        at(),
                         format!(
                             "{} is no longer limited to a fixed set of values (now {})",
                             describe(self.old, old_shape),
@@ -386,7 +389,7 @@ impl<'a> Walker<'a> {
                         }
                         return;
                     }
-                    self.enum_values(out, site, at, (o, ov), (n, nv), dir);
+                    self.enum_values(out, site, &at(), (o, ov), (n, nv), dir);
                 }
                 _ => changed(out, self),
             };
@@ -412,7 +415,7 @@ impl<'a> Walker<'a> {
                 if od.rust_name != nd.rust_name && self.renames_seen.insert((&od.name, &nd.name)) {
                     out.emit(
                         "type-renamed",
-                        at,
+                        at(),
                         format!(
                             "the value now refers to {} instead of {} (the SDK type {} becomes {})",
                             q(&nd.name),
@@ -712,18 +715,15 @@ impl<'a> Walker<'a> {
         if !self.docs_seen.insert((&old.name, &new.name)) {
             return;
         }
-        docs(
-            out,
-            &location(site, &new.pointer),
-            &q(&new.name),
-            &old.docs,
-            &new.docs,
-        );
+        if old.docs != new.docs {
+            let at = location(site, &new.pointer);
+            docs(out, &at, &q(&new.name), &old.docs, &new.docs);
+        }
         if let (TypeKind::Struct { fields: of, .. }, TypeKind::Struct { fields: nf, .. }) =
             (&old.kind, &new.kind)
         {
             for o in of {
-                if let Some(n) = nf.iter().find(|n| n.name == o.name) {
+                if let Some(n) = nf.iter().find(|n| n.name == o.name && n.docs != o.docs) {
                     let what = format!("{}.{}", q(&new.name), n.name);
                     docs(out, &location(site, &n.pointer), &what, &o.docs, &n.docs);
                 }
