@@ -921,6 +921,28 @@ case("recursive-type", "A self-referencing type changes: the walk terminates and
      new=recursive)
 
 
+def mutual(d):
+    s = schemas(d)
+    s["Folder"] = {"type": "object", "required": ["name"],
+                   "properties": {"name": {"type": "string"}, "items": {"type": "array", "items": ref("Item")}}}
+    s["Item"] = {"type": "object", "required": ["id"],
+                 "properties": {"id": {"type": "string"}, "parent": ref("Folder")}}
+    props(d, "CreateGenerationRequest")["folder"] = ref("Folder")
+    props(d, "PublicGeneration")["folder"] = ref("Folder")
+    return d
+
+
+def mutual_changed(d):
+    d = mutual(d)
+    props(d, "Item")["id"]["format"] = "uuid"
+    props(d, "Folder")["name"]["maxLength"] = 100
+    return d
+
+
+case("recursive-mutual", "Two types that refer to each other, reached from a request and a response: each "
+     "change is reported once per direction and the walk ends.", old=mutual, new=mutual_changed)
+
+
 # The model catalog.
 def models_added_removed(d):
     d["x-rivya-models"] = [m for m in d["x-rivya-models"] if m["id"] != "lumen-video"]
