@@ -31,6 +31,9 @@ pub struct Cli {
 pub enum Command {
     /// Print the normalized IR of the contract as JSON.
     Ir(InputArgs),
+    /// Compare two versions of the contract and report every change, how it affects clients,
+    /// and the SDK version bump it needs.
+    Diff(DiffArgs),
     /// Check model parameters against the catalog, with the rules the generated SDK runs.
     ///
     /// Prints one violation per line (JSON pointer, rule, message, tab-separated; `#` is the
@@ -77,14 +80,28 @@ pub struct DocsArgs {
 /// Where the contract and the model catalog come from.
 #[derive(Debug, Args)]
 pub struct InputArgs {
-    /// The OpenAPI document (3.0 or 3.1, JSON or YAML): a path, or an http(s) URL such as
-    /// https://rivya.ai/api/v1/openapi.json.
+    /// The OpenAPI document (3.0 or 3.1, JSON or YAML): a path, an http(s) URL such as
+    /// https://rivya.ai/api/v1/openapi.json, or git:REV:PATH.
     #[arg(long, default_value = DEFAULT_SPEC, value_name = "PATH|URL")]
     pub spec: String,
     /// A ModelList document (as `GET /api/v1/models` returns) to use as the model catalog
     /// instead of the spec's `x-rivya-models`.
     #[arg(long, value_name = "PATH|URL")]
     pub models: Option<String>,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+impl InputArgs {
+    /// Runs `load → normalize → ir` on these inputs.
+    pub fn build_ir(&self) -> Result<ir::Ir> {
+        load_ir(&self.spec, self.models.as_deref(), &self.limits.limits())
+    }
+}
+
+/// How much reading a document may take; shared by every command that reads contracts.
+#[derive(Debug, Clone, Args)]
+pub struct LimitArgs {
     /// Refuse documents larger than this many bytes.
     #[arg(long, default_value_t = load::DEFAULT_MAX_BYTES, value_name = "BYTES")]
     pub max_bytes: u64,
@@ -93,36 +110,80 @@ pub struct InputArgs {
     pub timeout: u64,
 }
 
-impl InputArgs {
-    fn limits(&self) -> Limits {
+impl LimitArgs {
+    pub fn limits(&self) -> Limits {
         Limits {
             max_bytes: self.max_bytes,
             timeout: Duration::from_secs(self.timeout),
         }
     }
+}
 
-    /// Runs `load → normalize → ir` on the inputs.
-    pub fn build_ir(&self) -> Result<ir::Ir> {
-        let limits = self.limits();
-        let spec = normalize::normalize(load::load(&Source::parse(&self.spec), &limits)?)?;
-        let models = match &self.models {
-            Some(models) => Some(load::load(&Source::parse(models), &limits)?),
-            None => None,
-        };
-        ir::build(&spec, models.as_ref())
-    }
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The old contract: a path, an http(s) URL, or git:REV:PATH (e.g.
+    /// git:origin/main:fixtures/openapi.json).
+    #[arg(value_name = "OLD", required_unless_present = "rules_markdown")]
+    pub old: Option<String>,
+    /// The new contract, in any of the forms OLD accepts.
+    #[arg(value_name = "NEW", required_unless_present = "rules_markdown")]
+    pub new: Option<String>,
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+    /// Exit 1 when a change at or above this level is found.
+    #[arg(long, value_enum, default_value_t = FailOn::Breaking)]
+    pub fail_on: FailOn,
+    /// Print a Markdown section for the SDK's CHANGELOG instead of the report.
+    #[arg(long)]
+    pub changelog: bool,
+    /// Print the table of rules (the README's rule table) and exit.
+    #[arg(long, conflicts_with_all = ["old", "new", "changelog"])]
+    pub rules_markdown: bool,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiffFormat {
+    /// For people at a terminal.
+    Text,
+    /// `{"breaking", "semver", "changes": [...]}` for tools.
+    Json,
+    /// A pull-request comment.
+    Markdown,
+    /// GitHub Actions workflow annotations.
+    Github,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    Breaking,
+    Warning,
+    Never,
+}
+
+/// Runs `load → normalize → ir` on one contract (and, if given, a separate model catalog).
+/// Every command that reads a contract goes through here.
+pub fn load_ir(spec: &str, models: Option<&str>, limits: &Limits) -> Result<ir::Ir> {
+    let spec = normalize::normalize(load::load(&Source::parse(spec), limits)?)?;
+    let models = match models {
+        Some(models) => Some(load::load(&Source::parse(models), limits)?),
+        None => None,
+    };
+    ir::build(&spec, models.as_ref())
 }
 
 /// Runs a command and returns its exit code.
 pub fn run(cli: Cli) -> Result<i32> {
     match cli.command {
         Command::Ir(input) => {
-            let ir = input.build_ir()?;
+            let ir = load_ir(&input.spec, input.models.as_deref(), &input.limits.limits())?;
             let mut json = serde_json::to_string_pretty(&ir).expect("the IR always serializes");
             json.push('\n');
             write_stdout(json.as_bytes())?;
             Ok(0)
         }
+        Command::Diff(args) => run_diff(args),
         Command::Validate(args) => validate(args),
         Command::Docs(args) => {
             let ir = args.input.build_ir()?;
@@ -223,6 +284,50 @@ fn validate(args: ValidateArgs) -> Result<i32> {
             Ok(1)
         }
     }
+}
+
+fn run_diff(args: DiffArgs) -> Result<i32> {
+    use crate::backends::diff::{self, report};
+    if args.rules_markdown {
+        write_stdout(diff::rules::markdown_table().as_bytes())?;
+        return Ok(0);
+    }
+    let (Some(old_source), Some(new_source)) = (args.old.as_deref(), args.new.as_deref()) else {
+        return Err(Error::Usage("diff needs OLD and NEW".into()));
+    };
+    let limits = args.limits.limits();
+    // The two documents are independent; on a large contract loading is most of the work.
+    let (old, new) = std::thread::scope(|scope| {
+        let old = scope.spawn(|| load_ir(old_source, None, &limits));
+        let new = load_ir(new_source, None, &limits);
+        (old.join().expect("loading does not panic"), new)
+    });
+    let (old, new) = (old?, new?);
+    let report = diff::diff(&old, &new);
+    let labels = report::Labels {
+        old: old_source,
+        new: new_source,
+    };
+    let output = if args.changelog {
+        report::changelog(&report)
+    } else {
+        match args.format {
+            DiffFormat::Text => report::text(&report, &labels),
+            DiffFormat::Json => report::json(&report),
+            DiffFormat::Markdown => report::markdown(&report, &labels),
+            DiffFormat::Github => report::github(&report),
+        }
+    };
+    write_stdout(output.as_bytes())?;
+    let threshold = match args.fail_on {
+        FailOn::Breaking => Some(diff::Level::Breaking),
+        FailOn::Warning => Some(diff::Level::Warning),
+        FailOn::Never => None,
+    };
+    let failed = threshold.is_some_and(|t| report.changes.iter().any(|c| c.level >= t));
+    // Freeing two large IRs takes measurable time and the process ends right after.
+    std::mem::forget((old, new));
+    Ok(i32::from(failed))
 }
 
 fn write_stdout(bytes: &[u8]) -> Result<()> {

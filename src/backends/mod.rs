@@ -1,4 +1,6 @@
-//! Backends: each reads the IR and fills an `OutputTree` (or returns source text).
+//! Everything built from the IR. Each backend reads only the IR and returns files (an
+//! `OutputTree`), source text, or a report.
 
+pub mod diff;
 pub mod docs;
 pub mod validators;

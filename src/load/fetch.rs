@@ -39,6 +39,7 @@ pub(super) fn read(source: &Source, limits: &Limits) -> Result<Vec<u8>> {
             read_capped(file, &origin, limits.max_bytes)
         }
         Source::Url(url) => fetch_url(url, limits),
+        Source::Git { rev, path } => super::git::show(rev, path, &origin, limits),
     }
 }
 
@@ -87,7 +88,7 @@ fn network_error(url: &str, limits: &Limits, error: ureq::Error) -> Error {
 }
 
 /// Reads at most `max + 1` bytes so that an oversized stream is refused without being buffered.
-fn read_capped(reader: impl Read, origin: &str, max: u64) -> Result<Vec<u8>> {
+pub(super) fn read_capped(reader: impl Read, origin: &str, max: u64) -> Result<Vec<u8>> {
     let mut bytes = Vec::new();
     reader
         .take(max.saturating_add(1))

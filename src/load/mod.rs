@@ -4,6 +4,7 @@
 //! well-formed document and that every failure names its origin.
 
 mod fetch;
+mod git;
 mod parse;
 
 use crate::error::Result;
@@ -16,13 +17,26 @@ pub use parse::{parse_document, parse_yaml};
 pub enum Source {
     File(std::path::PathBuf),
     Url(String),
+    /// `git:REV:PATH`: a file as it is in a revision of the current repository, so that CI can
+    /// compare a branch against its base without checking the base out.
+    Git {
+        rev: String,
+        path: String,
+    },
 }
 
 impl Source {
-    /// `http://` and `https://` are URLs; anything else is a path.
+    /// `http://` and `https://` are URLs, `git:REV:PATH` is a file in a git revision; anything
+    /// else is a path (write `./git:x` for a file whose name really starts with `git:`).
     pub fn parse(text: &str) -> Source {
         if text.starts_with("http://") || text.starts_with("https://") {
             Source::Url(text.to_owned())
+        } else if let Some((rev, path)) = text.strip_prefix("git:").and_then(|r| r.split_once(':'))
+        {
+            Source::Git {
+                rev: rev.to_owned(),
+                path: path.to_owned(),
+            }
         } else {
             Source::File(text.into())
         }
@@ -33,6 +47,7 @@ impl Source {
         match self {
             Source::File(path) => path.display().to_string(),
             Source::Url(url) => url.clone(),
+            Source::Git { rev, path } => format!("git:{rev}:{path}"),
         }
     }
 }

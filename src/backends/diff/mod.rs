@@ -1,0 +1,181 @@
+//! Breaking-change detection between two versions of the contract (issue #5).
+//!
+//! Two IRs are compared, never two texts, so key order, formatting, JSON against YAML and the
+//! order of catalog entries mean nothing. Every finding names a rule of the registry in
+//! [`rules`]; the rule, not the check, decides its level, so the README's table and the
+//! behaviour cannot drift apart.
+
+mod catalog;
+mod operations;
+pub mod report;
+pub mod rules;
+mod schema;
+
+use serde::Serialize;
+
+use crate::ir::Ir;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Info,
+    Warning,
+    Breaking,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Info => "info",
+            Level::Warning => "warning",
+            Level::Breaking => "breaking",
+        }
+    }
+}
+
+/// The SDK version bump a report calls for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Semver {
+    None,
+    Patch,
+    Minor,
+    Major,
+}
+
+impl Semver {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Semver::None => "none",
+            Semver::Patch => "patch",
+            Semver::Minor => "minor",
+            Semver::Major => "major",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Change {
+    pub id: &'static str,
+    pub level: Level,
+    /// `METHOD /path #/json/pointer`, `webhook NAME #/pointer`, or `model ID params.NAME`.
+    pub location: String,
+    pub message: String,
+}
+
+impl Change {
+    pub fn rule(&self) -> &'static rules::Rule {
+        rules::get(self.id)
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Report {
+    /// Most severe first, then by location: the order never depends on document order.
+    pub changes: Vec<Change>,
+}
+
+impl Report {
+    pub fn breaking(&self) -> bool {
+        self.changes.iter().any(|c| c.level == Level::Breaking)
+    }
+
+    pub fn semver(&self) -> Semver {
+        self.changes
+            .iter()
+            .map(|c| c.rule().section.bump())
+            .max()
+            .unwrap_or(Semver::None)
+    }
+
+    pub fn count(&self, level: Level) -> usize {
+        self.changes.iter().filter(|c| c.level == level).count()
+    }
+}
+
+/// Compares two versions of the contract.
+pub fn diff(old: &Ir, new: &Ir) -> Report {
+    let mut out = Changes::default();
+    operations::compare(old, new, &mut out);
+    catalog::compare(old.catalog.as_ref(), new.catalog.as_ref(), &mut out);
+    out.finish()
+}
+
+/// Collects changes; the level of each comes from its rule.
+#[derive(Default)]
+pub(crate) struct Changes {
+    changes: Vec<Change>,
+}
+
+impl Changes {
+    pub fn emit(
+        &mut self,
+        id: &'static str,
+        location: impl Into<String>,
+        message: impl Into<String>,
+    ) {
+        let rule = rules::get(id);
+        self.changes.push(Change {
+            id: rule.id,
+            level: rule.level,
+            location: location.into(),
+            message: message.into(),
+        });
+    }
+
+    fn finish(mut self) -> Report {
+        self.changes.sort_by(|a, b| {
+            (b.level, &a.location, a.id, &a.message).cmp(&(a.level, &b.location, b.id, &b.message))
+        });
+        self.changes.dedup();
+        Report {
+            changes: shared_once(self.changes),
+        }
+    }
+}
+
+/// A change inside a shared component (a parameter or response used by many operations) is
+/// one edit: it is reported at the first operation that uses it, with the number of others.
+fn shared_once(changes: Vec<Change>) -> Vec<Change> {
+    fn shared_key(change: &Change) -> Option<(&'static str, String, String)> {
+        let (_, pointer) = change.location.split_once(" #")?;
+        pointer
+            .starts_with("/components/")
+            .then(|| (change.id, pointer.to_owned(), change.message.clone()))
+    }
+    let mut others: std::collections::HashMap<(&'static str, String, String), usize> =
+        std::collections::HashMap::new();
+    for key in changes.iter().filter_map(shared_key) {
+        *others.entry(key).or_insert(0) += 1;
+    }
+    let mut out = Vec::with_capacity(changes.len());
+    for mut change in changes {
+        if let Some(key) = shared_key(&change) {
+            match others.remove(&key) {
+                Some(1) => {}
+                Some(count) => {
+                    let more = count - 1;
+                    let s = if more == 1 { "" } else { "s" };
+                    change.message = format!("{} (and {more} other operation{s})", change.message);
+                }
+                None => continue,
+            }
+        }
+        out.push(change);
+    }
+    out
+}
+
+/// "a required", "an optional".
+pub(crate) fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
+/// Quotes a name from the contract for a message.
+pub(crate) fn q(name: &str) -> String {
+    format!("`{name}`")
+}

@@ -1,0 +1,264 @@
+//! The report in its five forms: text for people, JSON for tools, Markdown for a pull-request
+//! comment, GitHub Actions annotations, and a CHANGELOG section.
+//!
+//! Names in messages come from the contract, which a pull request can fill with anything, so
+//! every form escapes what its reader would interpret.
+
+use std::fmt::Write as _;
+
+use super::rules::Section;
+use super::{Change, Level, Report};
+
+/// How the two inputs are named in headings.
+pub struct Labels<'a> {
+    pub old: &'a str,
+    pub new: &'a str,
+}
+
+const LEVELS: [Level; 3] = [Level::Breaking, Level::Warning, Level::Info];
+/// A PR comment is limited to 65,536 characters; past this many rows per level the table is cut.
+const MARKDOWN_ROWS_PER_LEVEL: usize = 100;
+
+fn summary(report: &Report) -> String {
+    if report.changes.is_empty() {
+        return format!(
+            "No changes. SDK version bump required: {}.",
+            report.semver().as_str()
+        );
+    }
+    let n = report.changes.len();
+    format!(
+        "{n} change{}: {} breaking, {} warning{}, {} info. SDK version bump required: {}.",
+        if n == 1 { "" } else { "s" },
+        report.count(Level::Breaking),
+        report.count(Level::Warning),
+        if report.count(Level::Warning) == 1 {
+            ""
+        } else {
+            "s"
+        },
+        report.count(Level::Info),
+        report.semver().as_str()
+    )
+}
+
+/// Control characters (terminal escape sequences among them) are shown, not sent.
+fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+pub fn text(report: &Report, labels: &Labels) -> String {
+    let mut out = format!(
+        "Comparing {} → {}\n{}\n",
+        printable(labels.old),
+        printable(labels.new),
+        summary(report)
+    );
+    for change in &report.changes {
+        let _ = write!(
+            out,
+            "\n{:<8}  {}\n          at {}\n          {}\n",
+            change.level.as_str().to_uppercase(),
+            change.id,
+            printable(&change.location),
+            printable(&change.message)
+        );
+    }
+    out
+}
+
+pub fn json(report: &Report) -> String {
+    #[derive(serde::Serialize)]
+    struct Out<'a> {
+        breaking: bool,
+        semver: super::Semver,
+        changes: &'a [Change],
+    }
+    let mut json = serde_json::to_string_pretty(&Out {
+        breaking: report.breaking(),
+        semver: report.semver(),
+        changes: &report.changes,
+    })
+    .expect("a report always serializes");
+    json.push('\n');
+    json
+}
+
+/// Escapes text for a Markdown table cell or list item: nothing in it can start a link, an
+/// image, emphasis, code, HTML, a mention, an issue reference or an emoji, end a cell, or end
+/// the line.
+pub fn markdown_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '!' | '|' | '~' | '$' | ':' | '@' | '#' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+pub fn markdown(report: &Report, labels: &Labels) -> String {
+    let icon = if report.breaking() {
+        "🔴"
+    } else if report.count(Level::Warning) > 0 {
+        "🟡"
+    } else {
+        "🟢"
+    };
+    let mut out = format!(
+        "## {icon} API contract diff\n\nComparing {} → {}\n\n**{}**\n",
+        markdown_escape(labels.old),
+        markdown_escape(labels.new),
+        summary(report)
+    );
+    for level in LEVELS {
+        let changes: Vec<&Change> = report.changes.iter().filter(|c| c.level == level).collect();
+        if changes.is_empty() {
+            continue;
+        }
+        let title = match level {
+            Level::Breaking => "Breaking",
+            Level::Warning => "Warnings",
+            Level::Info => "Info",
+        };
+        let _ = write!(
+            out,
+            "\n### {title} ({})\n\n| Rule | Location | Change |\n| --- | --- | --- |\n",
+            changes.len()
+        );
+        for change in changes.iter().take(MARKDOWN_ROWS_PER_LEVEL) {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} |",
+                markdown_escape(change.id),
+                markdown_escape(&change.location),
+                markdown_escape(&change.message)
+            );
+        }
+        if changes.len() > MARKDOWN_ROWS_PER_LEVEL {
+            let _ = writeln!(
+                out,
+                "\n…and {} more; run `rivya-codegen diff` for the full list.",
+                changes.len() - MARKDOWN_ROWS_PER_LEVEL
+            );
+        }
+    }
+    out
+}
+
+/// Escapes the message of a workflow command.
+fn github_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a property (`title=...`) of a workflow command.
+fn github_property(text: &str) -> String {
+    github_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+pub fn github(report: &Report) -> String {
+    let mut out = String::new();
+    for change in &report.changes {
+        let command = match change.level {
+            Level::Breaking => "error",
+            Level::Warning => "warning",
+            Level::Info => "notice",
+        };
+        let _ = writeln!(
+            out,
+            "::{command} title={}::{}",
+            github_property(&format!("{} ({})", change.id, change.level.as_str())),
+            github_data(&format!("{}: {}", change.location, change.message))
+        );
+    }
+    let _ = writeln!(
+        out,
+        "::notice title={}::{}",
+        github_property("API contract diff"),
+        github_data(&summary(report))
+    );
+    out
+}
+
+pub fn changelog(report: &Report) -> String {
+    let mut out = format!(
+        "## Unreleased\n\nRequired SDK version bump: **{}**.\n",
+        report.semver().as_str()
+    );
+    if report.changes.is_empty() {
+        out.push_str("\nNo changes to the API contract.\n");
+        return out;
+    }
+    let sections = [
+        Section::Breaking,
+        Section::Added,
+        Section::Changed,
+        Section::Deprecated,
+        Section::Removed,
+        Section::Docs,
+    ];
+    for section in sections {
+        let changes: Vec<&Change> = report
+            .changes
+            .iter()
+            .filter(|c| c.rule().section == section)
+            .collect();
+        if changes.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "\n### {}\n", section.heading());
+        for change in changes {
+            // The pointer helps a reviewer; a changelog reader needs the operation or model.
+            let place = change
+                .location
+                .split_once(" #")
+                .map_or(change.location.as_str(), |(place, _)| place);
+            let _ = writeln!(
+                out,
+                "- {}: {}",
+                markdown_escape(place),
+                markdown_escape(&change.message)
+            );
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_escape_neutralizes_hostile_names() {
+        let hostile = "a|b`c`<img src=x>[x](y) @team #1 :+1: **b**\nnext";
+        let escaped = markdown_escape(hostile);
+        assert!(!escaped.contains('\n'));
+        assert!(!escaped.contains('<'));
+        assert_eq!(escaped.matches('|').count(), escaped.matches("\\|").count());
+        assert_eq!(escaped.matches('`').count(), escaped.matches("\\`").count());
+    }
+
+    #[test]
+    fn github_escapes_data_and_properties() {
+        assert_eq!(github_data("100%\r\nx"), "100%25%0D%0Ax");
+        assert_eq!(github_property("a:b,c%"), "a%3Ab%2Cc%25");
+    }
+}

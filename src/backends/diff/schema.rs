@@ -1,0 +1,927 @@
+//! Shape and type comparison, aware of the direction a value travels.
+//!
+//! A value clients send (request) may widen but not narrow; a value clients read (response,
+//! SSE event, webhook payload) may narrow but not widen. Named types are compared pairwise as
+//! they are reached from operations, never by name across the two documents, because inline
+//! schemas get synthesized names. Each (old type, new type, direction) is compared once: that
+//! keeps cycles finite and reports a change to a shared type once per direction.
+
+use std::collections::{HashSet, VecDeque};
+use std::rc::Rc;
+
+use serde_json::Value;
+
+use super::{q, Changes};
+use crate::ir::{Constraints, Docs, Field, Ir, Shape, TypeDef, TypeKind, TypeRef, Variant};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Direction {
+    /// Clients write it: request parameters and bodies.
+    Request,
+    /// Clients read it: responses, response headers, SSE events, webhook payloads.
+    Response,
+}
+
+impl Direction {
+    fn pick(self, request: &'static str, response: &'static str) -> &'static str {
+        match self {
+            Direction::Request => request,
+            Direction::Response => response,
+        }
+    }
+
+    fn noun(self) -> &'static str {
+        self.pick("request", "response")
+    }
+}
+
+/// The contract's own name for the error-code enum; the versioning policy makes its growth
+/// compatible.
+const ERROR_CODE_TYPE: &str = "PublicApiErrorCode";
+/// Aliases of aliases are resolved up to this depth (normalize rules out pure `$ref` cycles;
+/// this only bounds a pathological chain).
+const MAX_ALIAS_HOPS: usize = 64;
+
+pub fn location(site: &str, pointer: &str) -> String {
+    format!("{site} #{pointer}")
+}
+
+/// A shape with its aliases resolved.
+struct Resolved<'a> {
+    ty: &'a TypeRef,
+    nullable: bool,
+    constraints: &'a Constraints,
+    default: Option<&'a Value>,
+    /// The named type behind `ty`, when it is not an alias.
+    def: Option<&'a TypeDef>,
+}
+
+fn resolve<'a>(ir: &'a Ir, shape: &'a Shape) -> Resolved<'a> {
+    let mut resolved = Resolved {
+        ty: &shape.ty,
+        nullable: shape.nullable,
+        constraints: &shape.constraints,
+        default: shape.default.as_ref(),
+        def: None,
+    };
+    for _ in 0..MAX_ALIAS_HOPS {
+        let TypeRef::Named { name } = resolved.ty else {
+            break;
+        };
+        let Some(def) = ir.types.get(name) else {
+            break;
+        };
+        let TypeKind::Alias { target } = &def.kind else {
+            resolved.def = Some(def);
+            break;
+        };
+        resolved.ty = &target.ty;
+        resolved.nullable |= target.nullable;
+        if resolved.constraints.is_empty() {
+            resolved.constraints = &target.constraints;
+        }
+        resolved.default = resolved.default.or(target.default.as_ref());
+    }
+    resolved
+}
+
+/// What values a scalar can take: a closed set, or any value of a base type.
+enum Values<'a> {
+    Closed(Vec<&'a Value>, Base),
+    Open(Base),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Base {
+    String,
+    Integer,
+    Number,
+    Boolean,
+    Other,
+}
+
+fn base_of(value: &Value) -> Base {
+    match value {
+        Value::String(_) => Base::String,
+        Value::Number(n) if n.is_f64() => Base::Number,
+        Value::Number(_) => Base::Integer,
+        Value::Bool(_) => Base::Boolean,
+        _ => Base::Other,
+    }
+}
+
+fn values<'a>(r: &Resolved<'a>) -> Option<Values<'a>> {
+    Some(match (r.ty, r.def.map(|d| &d.kind)) {
+        (_, Some(TypeKind::StringEnum { values })) => {
+            Values::Closed(values.iter().map(|v| &v.value).collect(), Base::String)
+        }
+        (_, Some(TypeKind::IntegerEnum { values })) => {
+            Values::Closed(values.iter().map(|v| &v.value).collect(), Base::Integer)
+        }
+        (TypeRef::Const { value }, _) => Values::Closed(vec![value], base_of(value)),
+        (TypeRef::String { .. }, _) => Values::Open(Base::String),
+        (TypeRef::Integer { .. }, _) => Values::Open(Base::Integer),
+        (TypeRef::Number { .. }, _) => Values::Open(Base::Number),
+        (TypeRef::Boolean, _) => Values::Open(Base::Boolean),
+        _ => return None,
+    })
+}
+
+/// `a` fits in `b` (an integer is a number).
+fn base_fits(a: Base, b: Base) -> bool {
+    a == b || (a == Base::Integer && b == Base::Number)
+}
+
+fn show_values(values: &[&Value]) -> String {
+    values
+        .iter()
+        .map(|v| v.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn describe(ir: &Ir, shape: &Shape) -> String {
+    let r = resolve(ir, shape);
+    if let Some(def) = r.def {
+        return match &def.kind {
+            TypeKind::StringEnum { values } | TypeKind::IntegerEnum { values } => {
+                let values: Vec<&Value> = values.iter().map(|v| &v.value).collect();
+                format!("{} (one of {})", q(&def.name), show_values(&values))
+            }
+            _ => q(&def.name),
+        };
+    }
+    match r.ty {
+        TypeRef::Named { name } => q(name),
+        TypeRef::String { format } => with_format("string", format.as_ref().map(format_name)),
+        TypeRef::Integer { format } => with_format(
+            "integer",
+            format.as_ref().map(|f| format!("{f:?}").to_lowercase()),
+        ),
+        TypeRef::Number { format } => with_format(
+            "number",
+            format.as_ref().map(|f| format!("{f:?}").to_lowercase()),
+        ),
+        TypeRef::Boolean => "boolean".into(),
+        TypeRef::Const { value } => format!("the constant {value}"),
+        TypeRef::List { items } => format!("array of {}", describe(ir, items)),
+        TypeRef::Map { values } => format!("map of {}", describe(ir, values)),
+        TypeRef::Any => "any value".into(),
+    }
+}
+
+fn with_format(base: &str, format: Option<String>) -> String {
+    match format {
+        Some(format) => format!("{base} ({format})"),
+        None => base.to_owned(),
+    }
+}
+
+fn format_name(format: &crate::ir::StringFormat) -> String {
+    serde_json::to_value(format)
+        .ok()
+        .and_then(|v| match v {
+            Value::String(s) => Some(s),
+            Value::Object(o) => o
+                .values()
+                .next()
+                .and_then(|v| v.as_str())
+                .map(str::to_owned),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+fn format_of(ty: &TypeRef) -> Option<String> {
+    match ty {
+        TypeRef::String { format } => format.as_ref().map(format_name),
+        TypeRef::Integer { format } => format.as_ref().map(|f| format!("{f:?}").to_lowercase()),
+        TypeRef::Number { format } => format.as_ref().map(|f| format!("{f:?}").to_lowercase()),
+        _ => None,
+    }
+}
+
+struct Pending<'a> {
+    old: &'a TypeDef,
+    new: &'a TypeDef,
+    dir: Direction,
+    site: Rc<str>,
+}
+
+pub struct Walker<'a> {
+    old: &'a Ir,
+    new: &'a Ir,
+    visited: HashSet<(&'a str, &'a str, Direction)>,
+    queue: VecDeque<Pending<'a>>,
+    /// Documentation does not depend on direction: reported once per pair of types.
+    docs_seen: HashSet<(&'a str, &'a str)>,
+    renames_seen: HashSet<(&'a str, &'a str)>,
+    /// Unions that are the event type of a text/event-stream response.
+    sse_roots: HashSet<(&'a str, &'a str)>,
+}
+
+impl<'a> Walker<'a> {
+    pub fn new(old: &'a Ir, new: &'a Ir) -> Self {
+        Walker {
+            old,
+            new,
+            visited: HashSet::new(),
+            queue: VecDeque::new(),
+            docs_seen: HashSet::new(),
+            renames_seen: HashSet::new(),
+            sse_roots: HashSet::new(),
+        }
+    }
+
+    /// Marks the shapes of an event-stream response, whose union variants are SSE event types.
+    pub fn mark_sse(&mut self, old: &'a Shape, new: &'a Shape) {
+        let (o, n) = (resolve(self.old, old), resolve(self.new, new));
+        if let (Some(o), Some(n)) = (o.def, n.def) {
+            self.sse_roots.insert((&o.name, &n.name));
+        }
+    }
+
+    /// Compares two shapes found at the same place; `pointer` locates the place in the new
+    /// document (or the old one when only the old has it).
+    pub fn shape(
+        &mut self,
+        out: &mut Changes,
+        site: &Rc<str>,
+        pointer: &str,
+        old: &'a Shape,
+        new: &'a Shape,
+        dir: Direction,
+    ) {
+        let o = resolve(self.old, old);
+        let n = resolve(self.new, new);
+        // Locations are built only for findings: most shapes compared have none.
+        let at = || location(site, pointer);
+        if o.nullable != n.nullable {
+            let (id, message) = match (dir, n.nullable) {
+                (Direction::Request, false) => {
+                    ("request-nullable-removed", "null is no longer accepted")
+                }
+                (Direction::Request, true) => ("request-nullable-added", "null is now accepted"),
+                (Direction::Response, true) => {
+                    ("response-nullable-added", "the value may now be null")
+                }
+                (Direction::Response, false) => (
+                    "response-nullable-removed",
+                    "the value is never null any more",
+                ),
+            };
+            out.emit(id, at(), message);
+        }
+        if o.constraints != n.constraints {
+            constraints(out, &at(), o.constraints, n.constraints, dir);
+        }
+        if o.default != n.default {
+            let message = match (o.default, n.default) {
+                (Some(a), Some(b)) => format!("the default changed from {a} to {b}"),
+                (Some(a), None) => format!("the default {a} was removed"),
+                (None, Some(b)) => format!("a default {b} was added"),
+                (None, None) => unreachable!(),
+            };
+            out.emit(
+                dir.pick("request-default-changed", "response-default-changed"),
+                at(),
+                message,
+            );
+        }
+        self.types(out, site, pointer, (old, &o), (new, &n), dir);
+    }
+
+    fn types(
+        &mut self,
+        out: &mut Changes,
+        site: &Rc<str>,
+        pointer: &str,
+        (old_shape, o): (&'a Shape, &Resolved<'a>),
+        (new_shape, n): (&'a Shape, &Resolved<'a>),
+        dir: Direction,
+    ) {
+        let at = || location(site, pointer);
+        let changed = |out: &mut Changes, walker: &Self| {
+            out.emit(
+                dir.pick("request-type-changed", "response-type-changed"),
+                at(),
+                format!(
+                    "the type changed from {} to {}",
+                    describe(walker.old, old_shape),
+                    describe(walker.new, new_shape)
+                ),
+            );
+        };
+        let widened = |out: &mut Changes, walker: &Self| {
+            let (id, what) = match dir {
+                Direction::Request => ("request-type-widened", "widened"),
+                Direction::Response => ("response-type-changed", "widened"),
+            };
+            out.emit(
+                id,
+                at(),
+                format!(
+                    "the type {what} from {} to {}",
+                    describe(walker.old, old_shape),
+                    describe(walker.new, new_shape)
+                ),
+            );
+        };
+        let narrowed = |out: &mut Changes, walker: &Self| {
+            let (id, what) = match dir {
+                Direction::Request => ("request-type-changed", "narrowed"),
+                Direction::Response => ("response-type-narrowed", "narrowed"),
+            };
+            out.emit(
+                id,
+                at(),
+                format!(
+                    "the type {what} from {} to {}",
+                    describe(walker.old, old_shape),
+                    describe(walker.new, new_shape)
+                ),
+            );
+        };
+
+        if let (Some(ov), Some(nv)) = (values(o), values(n)) {
+            return match (ov, nv) {
+                (Values::Open(a), Values::Open(b)) => {
+                    if a == b {
+                        let (fa, fb) = (format_of(o.ty), format_of(n.ty));
+                        if fa != fb {
+                            let show = |f: Option<String>| {
+                                f.map(|f| q(&f)).unwrap_or_else(|| "none".into())
+                            };
+                            out.emit(
+                                dir.pick("request-format-changed", "response-format-changed"),
+                                at(),
+                                format!("the format changed from {} to {}", show(fa), show(fb)),
+                            );
+                        }
+                    } else if base_fits(a, b) {
+                        widened(out, self);
+                    } else if base_fits(b, a) {
+                        narrowed(out, self);
+                    } else {
+                        changed(out, self);
+                    }
+                }
+                (Values::Closed(_, a), Values::Open(b)) if base_fits(a, b) => match dir {
+                    Direction::Request => widened(out, self),
+                    Direction::Response => out.emit(
+                        "response-enum-value-added",
+                        at(),
+                        format!(
+                            "{} is no longer limited to a fixed set of values (now {})",
+                            describe(self.old, old_shape),
+                            describe(self.new, new_shape)
+                        ),
+                    ),
+                },
+                (Values::Open(a), Values::Closed(_, b)) if base_fits(b, a) => narrowed(out, self),
+                (Values::Closed(ov, a), Values::Closed(nv, b))
+                    if base_fits(a, b) || base_fits(b, a) =>
+                {
+                    let both_const = o.def.is_none() && n.def.is_none();
+                    if both_const {
+                        if ov != nv {
+                            changed(out, self);
+                        }
+                        return;
+                    }
+                    self.enum_values(out, site, &at(), (o, ov), (n, nv), dir);
+                }
+                _ => changed(out, self),
+            };
+        }
+
+        match (o.ty, n.ty) {
+            (TypeRef::Named { .. }, TypeRef::Named { .. }) => {
+                let (Some(od), Some(nd)) = (o.def, n.def) else {
+                    return;
+                };
+                let same_kind = matches!(
+                    (&od.kind, &nd.kind),
+                    (TypeKind::Struct { .. }, TypeKind::Struct { .. })
+                        | (TypeKind::TaggedUnion { .. }, TypeKind::TaggedUnion { .. })
+                        | (
+                            TypeKind::UntaggedUnion { .. },
+                            TypeKind::UntaggedUnion { .. }
+                        )
+                );
+                if !same_kind {
+                    return changed(out, self);
+                }
+                if od.rust_name != nd.rust_name && self.renames_seen.insert((&od.name, &nd.name)) {
+                    out.emit(
+                        "type-renamed",
+                        at(),
+                        format!(
+                            "the value now refers to {} instead of {} (the SDK type {} becomes {})",
+                            q(&nd.name),
+                            q(&od.name),
+                            q(&od.rust_name),
+                            q(&nd.rust_name)
+                        ),
+                    );
+                }
+                self.enqueue(od, nd, dir, site);
+            }
+            (TypeRef::List { items: a }, TypeRef::List { items: b }) => {
+                self.shape(out, site, &format!("{pointer}/items"), a, b, dir);
+            }
+            (TypeRef::Map { values: a }, TypeRef::Map { values: b }) => {
+                self.shape(
+                    out,
+                    site,
+                    &format!("{pointer}/additionalProperties"),
+                    a,
+                    b,
+                    dir,
+                );
+            }
+            (TypeRef::Any, TypeRef::Any) => {}
+            (_, TypeRef::Any) => widened(out, self),
+            (TypeRef::Any, _) => narrowed(out, self),
+            _ => changed(out, self),
+        }
+    }
+
+    fn enum_values(
+        &mut self,
+        out: &mut Changes,
+        site: &Rc<str>,
+        at: &str,
+        (o, old_values): (&Resolved<'a>, Vec<&'a Value>),
+        (n, new_values): (&Resolved<'a>, Vec<&'a Value>),
+        dir: Direction,
+    ) {
+        // A named enum is compared once per direction and reported where it is defined.
+        let mut at = at.to_owned();
+        let mut name = "the value".to_owned();
+        if let (Some(od), Some(nd)) = (o.def, n.def) {
+            if !self.visited.insert((&od.name, &nd.name, dir)) {
+                return;
+            }
+            self.docs(out, site, od, nd);
+            at = location(site, &nd.pointer);
+            name = q(&nd.name);
+        } else if let Some(def) = n.def.or(o.def) {
+            name = q(&def.name);
+        }
+        let is_error_code = n.def.or(o.def).is_some_and(|d| d.name == ERROR_CODE_TYPE);
+        let removed: Vec<&Value> = old_values
+            .iter()
+            .copied()
+            .filter(|v| !new_values.contains(v))
+            .collect();
+        let added: Vec<&Value> = new_values
+            .iter()
+            .copied()
+            .filter(|v| !old_values.contains(v))
+            .collect();
+        for value in removed {
+            out.emit(
+                dir.pick("request-enum-value-removed", "response-enum-value-removed"),
+                &at,
+                format!(
+                    "{name} no longer has the value {value} ({} enum)",
+                    dir.noun()
+                ),
+            );
+        }
+        for value in added {
+            let id = match dir {
+                Direction::Request => "request-enum-value-added",
+                Direction::Response if is_error_code => "error-code-added",
+                Direction::Response => "response-enum-value-added",
+            };
+            out.emit(
+                id,
+                &at,
+                format!("{name} has a new value {value} ({} enum)", dir.noun()),
+            );
+        }
+    }
+
+    fn enqueue(&mut self, old: &'a TypeDef, new: &'a TypeDef, dir: Direction, site: &Rc<str>) {
+        if self.visited.insert((&old.name, &new.name, dir)) {
+            self.queue.push_back(Pending {
+                old,
+                new,
+                dir,
+                site: site.clone(),
+            });
+        }
+    }
+
+    /// Compares every pair of named types reached so far, and those they reach in turn.
+    pub fn drain(&mut self, out: &mut Changes) {
+        while let Some(Pending {
+            old,
+            new,
+            dir,
+            site,
+        }) = self.queue.pop_front()
+        {
+            debug_assert!(match dir {
+                Direction::Request => new.in_request,
+                Direction::Response => new.in_response,
+            });
+            self.docs(out, &site, old, new);
+            match (&old.kind, &new.kind) {
+                (
+                    TypeKind::Struct {
+                        fields: of,
+                        additional: oa,
+                    },
+                    TypeKind::Struct {
+                        fields: nf,
+                        additional: na,
+                    },
+                ) => {
+                    self.fields(out, &site, new, of, nf, dir);
+                    if let (Some(a), Some(b)) = (oa, na) {
+                        let pointer = format!("{}/additionalProperties", new.pointer);
+                        self.shape(out, &site, &pointer, a, b, dir);
+                    }
+                }
+                (
+                    TypeKind::TaggedUnion {
+                        tag: ot,
+                        variants: ov,
+                    },
+                    TypeKind::TaggedUnion {
+                        tag: nt,
+                        variants: nv,
+                    },
+                ) => {
+                    if ot != nt {
+                        out.emit(
+                            dir.pick("request-type-changed", "response-type-changed"),
+                            location(&site, &new.pointer),
+                            format!(
+                                "{} tells its alternatives apart by {} instead of {}",
+                                q(&new.name),
+                                q(nt),
+                                q(ot)
+                            ),
+                        );
+                    }
+                    let key = |v: &'a Variant| v.tag_value.as_deref().unwrap_or(&v.rust_name);
+                    self.variants(out, &site, old, new, ov, nv, key, dir);
+                }
+                (
+                    TypeKind::UntaggedUnion { variants: ov },
+                    TypeKind::UntaggedUnion { variants: nv },
+                ) => {
+                    let key = |v: &'a Variant| v.rust_name.as_str();
+                    self.variants(out, &site, old, new, ov, nv, key, dir);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn fields(
+        &mut self,
+        out: &mut Changes,
+        site: &Rc<str>,
+        owner: &'a TypeDef,
+        old: &'a [Field],
+        new: &'a [Field],
+        dir: Direction,
+    ) {
+        // A read-only property never travels in a request, a write-only one never in a response.
+        let travels = |f: &Field| match dir {
+            Direction::Request => !f.read_only,
+            Direction::Response => !f.write_only,
+        };
+        let name = q(&owner.name);
+        for of in old.iter().filter(|f| travels(f)) {
+            let Some(nf) = new.iter().find(|f| f.name == of.name && travels(f)) else {
+                let id = match dir {
+                    Direction::Request => "request-property-removed",
+                    Direction::Response if of.required => "response-required-property-removed",
+                    Direction::Response => "response-optional-property-removed",
+                };
+                let required = if of.required { "required" } else { "optional" };
+                out.emit(
+                    id,
+                    location(site, &of.pointer),
+                    format!(
+                        "{required} property {} was removed from {name} ({})",
+                        q(&of.name),
+                        dir.noun()
+                    ),
+                );
+                continue;
+            };
+            if of.required != nf.required {
+                let id = match (dir, nf.required) {
+                    (Direction::Request, true) => "request-property-became-required",
+                    (Direction::Request, false) => "request-property-became-optional",
+                    (Direction::Response, true) => "response-property-became-required",
+                    (Direction::Response, false) => "response-property-became-optional",
+                };
+                let now = if nf.required { "required" } else { "optional" };
+                out.emit(
+                    id,
+                    location(site, &nf.pointer),
+                    format!(
+                        "property {} of {name} is now {now} ({})",
+                        q(&nf.name),
+                        dir.noun()
+                    ),
+                );
+            }
+            self.shape(out, site, &nf.pointer, &of.shape, &nf.shape, dir);
+        }
+        for nf in new.iter().filter(|f| travels(f)) {
+            if old.iter().any(|f| f.name == nf.name && travels(f)) {
+                continue;
+            }
+            let id = match dir {
+                Direction::Request if nf.required => "request-required-property-added",
+                Direction::Request => "request-optional-property-added",
+                Direction::Response => "response-property-added",
+            };
+            let required = if nf.required { "required" } else { "optional" };
+            out.emit(
+                id,
+                location(site, &nf.pointer),
+                format!(
+                    "{required} property {} was added to {name} ({})",
+                    q(&nf.name),
+                    dir.noun()
+                ),
+            );
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn variants(
+        &mut self,
+        out: &mut Changes,
+        site: &Rc<str>,
+        old_def: &'a TypeDef,
+        new_def: &'a TypeDef,
+        old: &'a [Variant],
+        new: &'a [Variant],
+        key: impl Fn(&'a Variant) -> &'a str,
+        dir: Direction,
+    ) {
+        let sse = self
+            .sse_roots
+            .contains(&(old_def.name.as_str(), new_def.name.as_str()));
+        let at = location(site, &new_def.pointer);
+        let what = if sse { "event type" } else { "alternative" };
+        for ov in old {
+            match new.iter().find(|nv| key(nv) == key(ov)) {
+                Some(nv) => self.shape(out, site, &new_def.pointer, &ov.shape, &nv.shape, dir),
+                None => {
+                    let id = match dir {
+                        _ if sse => "sse-event-type-removed",
+                        Direction::Request => "request-union-variant-removed",
+                        Direction::Response => "response-union-variant-removed",
+                    };
+                    out.emit(
+                        id,
+                        &at,
+                        format!("{} lost the {what} {}", q(&new_def.name), q(key(ov))),
+                    );
+                }
+            }
+        }
+        for nv in new
+            .iter()
+            .filter(|nv| !old.iter().any(|ov| key(ov) == key(nv)))
+        {
+            let id = match dir {
+                _ if sse => "sse-event-type-added",
+                Direction::Request => "request-union-variant-added",
+                Direction::Response => "response-union-variant-added",
+            };
+            out.emit(
+                id,
+                &at,
+                format!("{} has a new {what} {}", q(&new_def.name), q(key(nv))),
+            );
+        }
+    }
+
+    /// Documentation and deprecation of a type and its fields.
+    fn docs(&mut self, out: &mut Changes, site: &str, old: &'a TypeDef, new: &'a TypeDef) {
+        if !self.docs_seen.insert((&old.name, &new.name)) {
+            return;
+        }
+        if old.docs != new.docs {
+            let at = location(site, &new.pointer);
+            docs(out, &at, &q(&new.name), &old.docs, &new.docs);
+        }
+        if let (TypeKind::Struct { fields: of, .. }, TypeKind::Struct { fields: nf, .. }) =
+            (&old.kind, &new.kind)
+        {
+            for o in of {
+                if let Some(n) = nf.iter().find(|n| n.name == o.name && n.docs != o.docs) {
+                    let what = format!("{}.{}", q(&new.name), n.name);
+                    docs(out, &location(site, &n.pointer), &what, &o.docs, &n.docs);
+                }
+            }
+        }
+    }
+}
+
+/// Reports documentation and deprecation differences of one documented thing.
+pub fn docs(out: &mut Changes, at: &str, what: &str, old: &Docs, new: &Docs) {
+    let mut parts = Vec::new();
+    if old.description != new.description {
+        parts.push("description");
+    }
+    if old.title != new.title {
+        parts.push("title");
+    }
+    if old.example != new.example {
+        parts.push("example");
+    }
+    if !parts.is_empty() {
+        out.emit(
+            "docs-changed",
+            at,
+            format!("the {} of {what} changed", parts.join(" and ")),
+        );
+    }
+    if old.deprecated != new.deprecated {
+        let now = if new.deprecated {
+            "is now deprecated"
+        } else {
+            "is no longer deprecated"
+        };
+        out.emit("deprecation-changed", at, format!("{what} {now}"));
+    }
+}
+
+fn number(n: &Option<serde_json::Number>) -> Option<f64> {
+    n.as_ref().and_then(serde_json::Number::as_f64)
+}
+
+/// `4`, not `4.0`: bounds are shown as the contract writes them.
+fn show(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        n.to_string()
+    }
+}
+
+/// Lower and upper bounds: narrowing descriptions go to `narrow`, widening ones to `wide`.
+struct Bounds {
+    narrow: Vec<String>,
+    wide: Vec<String>,
+}
+
+impl Bounds {
+    fn lower(&mut self, what: &str, old: Option<f64>, new: Option<f64>) {
+        match (old, new) {
+            (Some(a), Some(b)) if b > a => {
+                self.narrow
+                    .push(format!("{what} raised from {} to {}", show(a), show(b)))
+            }
+            (Some(a), Some(b)) if b < a => {
+                self.wide
+                    .push(format!("{what} lowered from {} to {}", show(a), show(b)))
+            }
+            (None, Some(b)) => self.narrow.push(format!("{what} {} added", show(b))),
+            (Some(a), None) => self.wide.push(format!("{what} {} removed", show(a))),
+            _ => {}
+        }
+    }
+
+    fn upper(&mut self, what: &str, old: Option<f64>, new: Option<f64>) {
+        match (old, new) {
+            (Some(a), Some(b)) if b < a => {
+                self.narrow
+                    .push(format!("{what} lowered from {} to {}", show(a), show(b)))
+            }
+            (Some(a), Some(b)) if b > a => {
+                self.wide
+                    .push(format!("{what} raised from {} to {}", show(a), show(b)))
+            }
+            (None, Some(b)) => self.narrow.push(format!("{what} {} added", show(b))),
+            (Some(a), None) => self.wide.push(format!("{what} {} removed", show(a))),
+            _ => {}
+        }
+    }
+
+    fn flag(&mut self, what: &str, old: bool, new: bool) {
+        match (old, new) {
+            (false, true) => self.narrow.push(format!("{what} added")),
+            (true, false) => self.wide.push(format!("{what} removed")),
+            _ => {}
+        }
+    }
+
+    fn emit(self, out: &mut Changes, at: &str, dir: Direction, ids: [&'static str; 4]) {
+        // ids: request narrowed, request widened, response widened, response narrowed.
+        let (narrow_id, wide_id) = match dir {
+            Direction::Request => (ids[0], ids[1]),
+            Direction::Response => (ids[3], ids[2]),
+        };
+        if !self.narrow.is_empty() {
+            out.emit(narrow_id, at, self.narrow.join("; "));
+        }
+        if !self.wide.is_empty() {
+            out.emit(wide_id, at, self.wide.join("; "));
+        }
+    }
+}
+
+fn constraints(out: &mut Changes, at: &str, old: &Constraints, new: &Constraints, dir: Direction) {
+    if old == new {
+        return;
+    }
+    let mut range = Bounds {
+        narrow: Vec::new(),
+        wide: Vec::new(),
+    };
+    range.lower("minimum", number(&old.minimum), number(&new.minimum));
+    range.upper("maximum", number(&old.maximum), number(&new.maximum));
+    range.flag(
+        "exclusive minimum",
+        old.exclusive_minimum,
+        new.exclusive_minimum,
+    );
+    range.flag(
+        "exclusive maximum",
+        old.exclusive_maximum,
+        new.exclusive_maximum,
+    );
+    match (number(&old.multiple_of), number(&new.multiple_of)) {
+        (a, b) if a == b => {}
+        (Some(a), None) => range.wide.push(format!("multipleOf {} removed", show(a))),
+        (Some(a), Some(b)) if a % b == 0.0 => range.wide.push(format!(
+            "multipleOf changed from {} to {}",
+            show(a),
+            show(b)
+        )),
+        (a, Some(b)) => range.narrow.push(match a {
+            Some(a) => format!("multipleOf changed from {} to {}", show(a), show(b)),
+            None => format!("multipleOf {} added", show(b)),
+        }),
+        _ => {}
+    }
+    range.emit(
+        out,
+        at,
+        dir,
+        [
+            "request-range-narrowed",
+            "request-range-widened",
+            "response-range-widened",
+            "response-range-narrowed",
+        ],
+    );
+
+    let mut length = Bounds {
+        narrow: Vec::new(),
+        wide: Vec::new(),
+    };
+    let f = |n: Option<u64>| n.map(|n| n as f64);
+    length.lower("minLength", f(old.min_length), f(new.min_length));
+    length.upper("maxLength", f(old.max_length), f(new.max_length));
+    length.lower("minItems", f(old.min_items), f(new.min_items));
+    length.upper("maxItems", f(old.max_items), f(new.max_items));
+    length.lower(
+        "minProperties",
+        f(old.min_properties),
+        f(new.min_properties),
+    );
+    length.upper(
+        "maxProperties",
+        f(old.max_properties),
+        f(new.max_properties),
+    );
+    length.flag("uniqueItems", old.unique_items, new.unique_items);
+    match (&old.pattern, &new.pattern) {
+        (a, b) if a == b => {}
+        (Some(a), None) => length.wide.push(format!("pattern {} removed", q(a))),
+        (None, Some(b)) => length.narrow.push(format!("pattern {} added", q(b))),
+        (Some(a), Some(b)) => {
+            length
+                .narrow
+                .push(format!("pattern changed from {} to {}", q(a), q(b)))
+        }
+        (None, None) => {}
+    }
+    length.emit(
+        out,
+        at,
+        dir,
+        [
+            "request-length-narrowed",
+            "request-length-widened",
+            "response-length-widened",
+            "response-length-narrowed",
+        ],
+    );
+}
