@@ -279,6 +279,23 @@ fn every_construct_is_modelled() {
         TypeKind::IntegerEnum { .. }
     ));
 
+    // Limits without a type are kept; allOf members add requiredness and tighten limits.
+    assert_eq!(field("loose").shape.ty, TypeRef::Any);
+    assert_eq!(field("loose").shape.constraints.max_length, Some(5));
+    let TypeKind::Struct {
+        fields: extended, ..
+    } = &ir.types["Extended"].kind
+    else {
+        panic!()
+    };
+    let extra = extended.iter().find(|f| f.name == "extra").unwrap();
+    assert!(extra.required, "required by a later allOf member");
+    assert_eq!(
+        extra.shape.constraints.max_length,
+        Some(3),
+        "the stricter limit wins"
+    );
+
     // Recursion: a direct self-reference needs indirection, one through a list does not.
     assert!(ir.types["Thing"].recursive);
     assert!(field("parent").needs_indirection);

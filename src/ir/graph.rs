@@ -81,14 +81,20 @@ pub fn mark_usage(
                 }
             }
         }
+        // ...and its response is what the user's server writes.
+        let response_side = if is_webhook {
+            &mut request_roots
+        } else {
+            &mut response_roots
+        };
         for response in &operation.responses {
             for content in &response.contents {
                 if let Some(shape) = &content.shape {
-                    shape_refs(shape, false, &mut response_roots);
+                    shape_refs(shape, false, response_side);
                 }
             }
             for header in &response.headers {
-                shape_refs(&header.shape, false, &mut response_roots);
+                shape_refs(&header.shape, false, response_side);
             }
         }
     }

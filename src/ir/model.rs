@@ -379,6 +379,8 @@ pub struct Param {
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct RequestBody {
+    /// Where the body is defined (inside `components.requestBodies` for a shared one).
+    pub pointer: String,
     pub required: bool,
     pub description: Option<String>,
     pub contents: Vec<Content>,
@@ -424,6 +426,8 @@ pub struct MultipartPart {
 pub struct Response {
     /// "200", "4XX" or "default".
     pub status: String,
+    /// Where the response is defined (inside `components.responses` for a shared one).
+    pub pointer: String,
     pub description: String,
     pub headers: Vec<Header>,
     pub contents: Vec<Content>,
@@ -442,6 +446,7 @@ impl Response {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Header {
     pub name: String,
+    pub pointer: String,
     pub required: bool,
     pub shape: Shape,
     pub docs: Docs,

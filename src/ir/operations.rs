@@ -300,6 +300,7 @@ impl<'s, 'a> OperationBuilder<'s, 'a> {
             )?);
         }
         Ok(RequestBody {
+            pointer: at,
             required: body.required,
             description: body.description.clone(),
             contents,
@@ -337,6 +338,7 @@ impl<'s, 'a> OperationBuilder<'s, 'a> {
                 docs.description = header.description.clone();
             }
             headers.push(Header {
+                pointer: header_at,
                 name: name.clone(),
                 required: header.required,
                 shape,
@@ -361,6 +363,7 @@ impl<'s, 'a> OperationBuilder<'s, 'a> {
             )?);
         }
         Ok(Response {
+            pointer: at,
             status,
             description: response.description.clone(),
             headers,

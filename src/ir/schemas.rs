@@ -426,8 +426,17 @@ impl<'a> SchemaBuilder<'a> {
         }
         let mut fields: Vec<Field> = Vec::new();
         let mut additional = None;
+        // A member may only add `required: [a]` for a property another member defines.
+        let mut required: Vec<&String> = Vec::new();
         for (i, part) in parts.iter().enumerate() {
             let part_pointer = pointer_join(&pointer_join(pointer, "allOf"), &i.to_string());
+            if let ReferenceOr::Item(inline) = part {
+                match &inline.schema_kind {
+                    SchemaKind::Type(Type::Object(o)) => required.extend(&o.required),
+                    SchemaKind::Any(any) => required.extend(&any.required),
+                    _ => {}
+                }
+            }
             let kind = match part {
                 ReferenceOr::Reference { reference } => {
                     let name = self.reference_shape(reference, hint, &part_pointer)?;
@@ -480,6 +489,9 @@ impl<'a> SchemaBuilder<'a> {
                     return Ok(Shape::of(TypeRef::Any));
                 }
             }
+        }
+        for field in &mut fields {
+            field.required |= required.contains(&&field.name);
         }
         Ok(self.named(
             hint,
@@ -607,7 +619,7 @@ impl<'a> SchemaBuilder<'a> {
                 value: only.clone(),
             }));
         }
-        Ok(match any.typ.as_deref() {
+        let mut shape = match any.typ.as_deref() {
             Some("string") => Shape::of(TypeRef::String {
                 format: any.format.as_deref().and_then(named_string_format),
             }),
@@ -615,7 +627,24 @@ impl<'a> SchemaBuilder<'a> {
             Some("number") => Shape::of(TypeRef::Number { format: None }),
             Some("boolean") => Shape::of(TypeRef::Boolean),
             _ => Shape::of(TypeRef::Any),
-        })
+        };
+        // Limits without a type (`{maxLength: 5}`) still constrain whatever value it is.
+        shape.constraints = Constraints {
+            minimum: any.minimum.and_then(serde_json::Number::from_f64),
+            maximum: any.maximum.and_then(serde_json::Number::from_f64),
+            exclusive_minimum: any.exclusive_minimum.unwrap_or(false),
+            exclusive_maximum: any.exclusive_maximum.unwrap_or(false),
+            multiple_of: any.multiple_of.and_then(serde_json::Number::from_f64),
+            min_length: any.min_length.map(|n| n as u64),
+            max_length: any.max_length.map(|n| n as u64),
+            pattern: any.pattern.clone(),
+            min_items: any.min_items.map(|n| n as u64),
+            max_items: any.max_items.map(|n| n as u64),
+            unique_items: any.unique_items.unwrap_or(false),
+            min_properties: any.min_properties.map(|n| n as u64),
+            max_properties: any.max_properties.map(|n| n as u64),
+        };
+        Ok(shape)
     }
 
     /// Creates a named type for an inline schema and returns a shape that refers to it.
@@ -756,11 +785,47 @@ fn merge_constraints(into: &mut Constraints, other: Constraints) {
     into.unique_items |= other.unique_items;
 }
 
+/// Intersects two sets of limits: the larger minimum, the smaller maximum.
+fn tighten(into: &mut Constraints, other: Constraints) {
+    fn pick<T: PartialOrd>(a: Option<T>, b: Option<T>, keep_larger: bool) -> Option<T> {
+        match (a, b) {
+            (Some(a), Some(b)) => Some(if (a > b) == keep_larger { a } else { b }),
+            (a, b) => a.or(b),
+        }
+    }
+    let as_f64 = |n: &serde_json::Number| n.as_f64().unwrap_or(0.0);
+    let stricter = |a: Option<serde_json::Number>,
+                    b: Option<serde_json::Number>,
+                    keep_larger: bool| match (a, b) {
+        (Some(a), Some(b)) => Some(if (as_f64(&a) > as_f64(&b)) == keep_larger {
+            a
+        } else {
+            b
+        }),
+        (a, b) => a.or(b),
+    };
+    into.minimum = stricter(into.minimum.take(), other.minimum, true);
+    into.maximum = stricter(into.maximum.take(), other.maximum, false);
+    into.min_length = pick(into.min_length, other.min_length, true);
+    into.max_length = pick(into.max_length, other.max_length, false);
+    into.min_items = pick(into.min_items, other.min_items, true);
+    into.max_items = pick(into.max_items, other.max_items, false);
+    into.min_properties = pick(into.min_properties, other.min_properties, true);
+    into.max_properties = pick(into.max_properties, other.max_properties, false);
+    into.pattern = into.pattern.take().or(other.pattern);
+    into.multiple_of = into.multiple_of.take().or(other.multiple_of);
+    into.exclusive_minimum |= other.exclusive_minimum;
+    into.exclusive_maximum |= other.exclusive_maximum;
+    into.unique_items |= other.unique_items;
+}
+
 fn merge_fields(into: &mut Vec<Field>, part: Vec<Field>) {
     for field in part {
         match into.iter_mut().find(|f| f.name == field.name) {
             Some(existing) => {
+                // Every member applies, so a property defined twice takes the stricter limits.
                 existing.required |= field.required;
+                tighten(&mut existing.shape.constraints, field.shape.constraints);
                 if existing.docs.description.is_none() {
                     existing.docs = field.docs;
                 }
