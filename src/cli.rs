@@ -1,12 +1,15 @@
 //! The command line: argument parsing and dispatch to the pipeline stages.
 
 use std::io::Write;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
 use crate::error::{Error, Result};
 use crate::load::{self, Limits, Source};
+use crate::backends::sdk;
+use crate::write::{self, OutputTree};
 use crate::{ir, normalize};
 
 pub const DEFAULT_SPEC: &str = "fixtures/openapi.json";
@@ -28,6 +31,21 @@ pub struct Cli {
 pub enum Command {
     /// Print the normalized IR of the contract as JSON.
     Ir(InputArgs),
+    /// Generate the Rust SDK crate (`OUT/rivya-sdk`) from the contract.
+    Generate(GenerateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The folder to write into; its `rivya-sdk/` is replaced as a whole.
+    #[arg(long, default_value = "generated", value_name = "DIR")]
+    pub out: PathBuf,
+    /// Write nothing; exit 1 with a summary if the files in OUT are not what would be
+    /// generated.
+    #[arg(long)]
+    pub check: bool,
 }
 
 /// Where the contract and the model catalog come from.
@@ -79,7 +97,55 @@ pub fn run(cli: Cli) -> Result<i32> {
             write_stdout(json.as_bytes())?;
             Ok(0)
         }
+        Command::Generate(args) => generate(&args),
     }
+}
+
+/// Everything `generate` writes, relative to `--out`.
+pub fn output(ir: &ir::Ir) -> Result<OutputTree> {
+    let mut tree = OutputTree::new();
+    // INTEGRATION POINT (validators backend): pass
+    // `crate::backends::validators::catalog_module(ir)` as `catalog_module`, so that the SDK
+    // carries `src/catalog.rs` and checks requests against it before sending.
+    let options = sdk::Options {
+        catalog_module: None,
+    };
+    tree.nest("rivya-sdk", sdk::generate(ir, &options)?)?;
+    // INTEGRATION POINT (docs backend): `tree.nest("docs", crate::backends::docs::generate(ir)?)?`
+    // once that backend is merged; this branch writes no `docs/`.
+    Ok(tree)
+}
+
+fn generate(args: &GenerateArgs) -> Result<i32> {
+    let ir = args.input.build_ir()?;
+    let tree = output(&ir)?;
+    if args.check {
+        let drift = write::check(&tree, &args.out)?;
+        if drift.is_empty() {
+            eprintln!(
+                "{}: up to date ({} files)",
+                args.out.display(),
+                tree.len()
+            );
+            return Ok(0);
+        }
+        eprintln!(
+            "{}: {} of the generated files differ from what the contract generates:",
+            args.out.display(),
+            drift.len()
+        );
+        for item in drift.iter().take(20) {
+            eprintln!("  {item}");
+        }
+        if drift.len() > 20 {
+            eprintln!("  … and {} more", drift.len() - 20);
+        }
+        eprintln!("run `rivya-codegen generate` (without --check) and commit the result");
+        return Ok(1);
+    }
+    write::write(&tree, &args.out)?;
+    eprintln!("wrote {} files under {}", tree.len(), args.out.display());
+    Ok(0)
 }
 
 fn write_stdout(bytes: &[u8]) -> Result<()> {

@@ -3,6 +3,7 @@
 //! `load` (bytes → JSON) → `normalize` (JSON → checked OpenAPI) → `ir` (the resolved model every
 //! backend reads) → backends → write.
 
+pub mod backends;
 pub mod cli;
 pub mod error;
 pub mod ir;

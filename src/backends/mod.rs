@@ -1,0 +1,3 @@
+//! Backends: each turns the IR into an [`OutputTree`](crate::write::OutputTree).
+
+pub mod sdk;
