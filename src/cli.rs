@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::backends::sdk;
 use crate::error::{Error, Result};
 use crate::load::{self, Limits, Source};
-use crate::backends::sdk;
 use crate::write::{self, OutputTree};
 use crate::{ir, normalize};
 
@@ -122,11 +122,7 @@ fn generate(args: &GenerateArgs) -> Result<i32> {
     if args.check {
         let drift = write::check(&tree, &args.out)?;
         if drift.is_empty() {
-            eprintln!(
-                "{}: up to date ({} files)",
-                args.out.display(),
-                tree.len()
-            );
+            eprintln!("{}: up to date ({} files)", args.out.display(), tree.len());
             return Ok(0);
         }
         eprintln!(

@@ -87,6 +87,11 @@ pub(crate) fn integer<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> 
     i64::deserialize(d)
 }
 
+/// The error for a value outside a closed enum.
+pub(crate) fn unknown<E: serde::de::Error>(value: impl std::fmt::Display) -> E {
+    E::custom(format!("unknown value {value}"))
+}
+
 /// The tag of a value kept as JSON (an unknown variant), or `""`.
 pub(crate) fn tag_str<'a>(value: &'a serde_json::Value, tag: &str) -> &'a str {
     value

@@ -106,9 +106,7 @@ impl<E: StreamEvent> EventStream<E> {
                 return Some((item, state));
             }
         });
-        EventStream {
-            inner: inner.boxed(),
-        }
+        EventStream { inner: inner.boxed() }
     }
 }
 
@@ -160,11 +158,7 @@ fn stream_error(event: serde_json::Value) -> Error {
     let code = text("code").map(|code| crate::contract::parse_error_code(&code));
     let message =
         text("message").unwrap_or_else(|| "the stream reported an error".into());
-    Error::Stream(Box::new(StreamError {
-        code,
-        message,
-        event,
-    }))
+    Error::Stream(Box::new(StreamError { code, message, event }))
 }
 
 #[cfg(test)]

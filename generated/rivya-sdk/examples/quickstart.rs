@@ -10,10 +10,12 @@ use rivya_sdk::Client;
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = Client::from_env()?;
+    // 3. List the models; use an `id` as the `model` of a request.
     let models = client.models().list().await?;
     for model in &models.data {
         println!("model {}", model.id);
     }
+    // 4. Submit a generation task; the idempotency key makes retries safe.
     let request = rivya_sdk::types::CreateGenerationRequest::new("z-image")
         .prompt("A clean editorial product image on a soft studio background");
     let generation = client
@@ -22,11 +24,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .idempotency_key("quickstart-001")
         .await?;
     println!("{generation:?}");
+    // 5. Poll until the task succeeds or fails.
     let options = rivya_sdk::WaitOptions::default();
     let generation = client.generations().wait(&generation.id, options).await?;
     println!("{generation:?}");
+    // 6. Check the credit balance.
     let credits = client.credits().get().await?;
     println!("{credits:?}");
+    // 8. Send a chat turn and stream the reply.
     let request = rivya_sdk::types::ChatCompletionRequest::new(
         "gpt-5-2-chat",
         "Write a concise launch plan for a new product image campaign",

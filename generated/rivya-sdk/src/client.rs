@@ -201,9 +201,7 @@ impl Client {
             // and the connection's idle read timeout guards the rest.
             match tokio::time::timeout(timeout, request.send()).await {
                 Ok(result) => result.map_err(|e| Error::from_http(e, key())),
-                Err(_) => Err(Error::Timeout {
-                    idempotency_key: key(),
-                }),
+                Err(_) => Err(Error::Timeout { idempotency_key: key() }),
             }
         } else {
             let sent = request.timeout(timeout).send().await;

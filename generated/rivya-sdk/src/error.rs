@@ -110,11 +110,7 @@ impl fmt::Display for Error {
                 "could not decode the HTTP {} response: {}",
                 error.status, error.message
             ),
-            Error::WaitTimeout {
-                id,
-                last_status,
-                waited,
-            } => write!(
+            Error::WaitTimeout { id, last_status, waited } => write!(
                 f,
                 "{id} was still {last_status} after {:.1}s",
                 waited.as_secs_f64()

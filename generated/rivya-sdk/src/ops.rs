@@ -17,31 +17,31 @@ use std::time::Duration;
 impl Client {
     /// The `Models` operations.
     pub fn models(&self) -> ModelsApi<'_> {
-        ModelsApi { client: self }
+        ModelsApi(self)
     }
     /// The `Generations` operations.
     pub fn generations(&self) -> GenerationsApi<'_> {
-        GenerationsApi { client: self }
+        GenerationsApi(self)
     }
     /// The `Files` operations.
     pub fn files(&self) -> FilesApi<'_> {
-        FilesApi { client: self }
+        FilesApi(self)
     }
     /// The `Credits` operations.
     pub fn credits(&self) -> CreditsApi<'_> {
-        CreditsApi { client: self }
+        CreditsApi(self)
     }
     /// The `Chat` operations.
     pub fn chat(&self) -> ChatApi<'_> {
-        ChatApi { client: self }
+        ChatApi(self)
     }
     /// The `Webhooks` operations.
     pub fn webhooks(&self) -> WebhooksApi<'_> {
-        WebhooksApi { client: self }
+        WebhooksApi(self)
     }
     /// The `Meta` operations.
     pub fn meta(&self) -> MetaApi<'_> {
-        MetaApi { client: self }
+        MetaApi(self)
     }
 }
 /// A `GET /api/v1/models` call, from [`ModelsApi::list`]. Await it to send it.
@@ -51,7 +51,10 @@ pub struct ListModels<'a> {
     client: &'a Client,
     call: Call,
 }
-impl ListModels<'_> {
+impl<'a> ListModels<'a> {
+    fn new(client: &'a Client, call: Call) -> Self {
+        Self { client, call }
+    }
     /// Limits each attempt of this call (instead of the client's timeout).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.call.timeout = Some(timeout);
@@ -79,9 +82,7 @@ impl<'a> IntoFuture for ListModels<'a> {
 ///
 /// The public model catalog.
 #[derive(Debug, Clone, Copy)]
-pub struct ModelsApi<'a> {
-    client: &'a Client,
-}
+pub struct ModelsApi<'a>(&'a Client);
 impl<'a> ModelsApi<'a> {
     /// List models
     ///
@@ -92,10 +93,7 @@ impl<'a> ModelsApi<'a> {
         let path = "/api/v1/models".to_owned();
         let mut call = Call::new(Method::GET, "listModels", path);
         call.authenticated();
-        ListModels {
-            client: self.client,
-            call,
-        }
+        ListModels::new(self.0, call)
     }
 }
 /// A `POST /api/v1/generations` call, from [`GenerationsApi::create`]. Await it to send it.
@@ -105,7 +103,10 @@ pub struct CreateGeneration<'a> {
     client: &'a Client,
     call: Call,
 }
-impl CreateGeneration<'_> {
+impl<'a> CreateGeneration<'a> {
+    fn new(client: &'a Client, call: Call) -> Self {
+        Self { client, call }
+    }
     /// Recommended on every POST. Replaying the same key with the same body returns the stored public response instead of creating a duplicate; the same key with a different body fails with `idempotency_conflict` (409). Never retry a generation without one.
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.call.idempotency_key = Some(key.into());
@@ -141,7 +142,10 @@ pub struct GetGeneration<'a> {
     client: &'a Client,
     call: Call,
 }
-impl GetGeneration<'_> {
+impl<'a> GetGeneration<'a> {
+    fn new(client: &'a Client, call: Call) -> Self {
+        Self { client, call }
+    }
     /// Limits each attempt of this call (instead of the client's timeout).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.call.timeout = Some(timeout);
@@ -169,9 +173,7 @@ impl<'a> IntoFuture for GetGeneration<'a> {
 ///
 /// Asynchronous image, video and audio generation tasks.
 #[derive(Debug, Clone, Copy)]
-pub struct GenerationsApi<'a> {
-    client: &'a Client,
-}
+pub struct GenerationsApi<'a>(&'a Client);
 impl<'a> GenerationsApi<'a> {
     /// Create a generation
     ///
@@ -184,10 +186,7 @@ impl<'a> GenerationsApi<'a> {
         call.authenticated();
         call.idempotent("Idempotency-Key");
         call.json(body);
-        CreateGeneration {
-            client: self.client,
-            call,
-        }
+        CreateGeneration::new(self.0, call)
     }
     /// Get a generation
     ///
@@ -198,10 +197,7 @@ impl<'a> GenerationsApi<'a> {
         let path = format!("/api/v1/generations/{}", codec::segment(id));
         let mut call = Call::new(Method::GET, "getGeneration", path);
         call.authenticated();
-        GetGeneration {
-            client: self.client,
-            call,
-        }
+        GetGeneration::new(self.0, call)
     }
     /// Polls [`Self::get`] until the task is terminal (`succeeded`, `failed`) or `options.timeout` has passed ([`Error::WaitTimeout`](crate::Error::WaitTimeout)). Polls start at `options.interval` apart and grow by half up to `options.max_interval`.
     pub async fn wait(
@@ -228,7 +224,10 @@ pub struct UploadFile<'a> {
     client: &'a Client,
     call: Call,
 }
-impl UploadFile<'_> {
+impl<'a> UploadFile<'a> {
+    fn new(client: &'a Client, call: Call) -> Self {
+        Self { client, call }
+    }
     /// Recommended on every POST. Replaying the same key with the same body returns the stored public response instead of creating a duplicate; the same key with a different body fails with `idempotency_conflict` (409). Never retry a generation without one.
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.call.idempotency_key = Some(key.into());
@@ -264,7 +263,10 @@ pub struct GetFile<'a> {
     client: &'a Client,
     call: Call,
 }
-impl GetFile<'_> {
+impl<'a> GetFile<'a> {
+    fn new(client: &'a Client, call: Call) -> Self {
+        Self { client, call }
+    }
     /// Limits each attempt of this call (instead of the client's timeout).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.call.timeout = Some(timeout);
@@ -292,9 +294,7 @@ impl<'a> IntoFuture for GetFile<'a> {
 ///
 /// Reference media uploads for models that need them.
 #[derive(Debug, Clone, Copy)]
-pub struct FilesApi<'a> {
-    client: &'a Client,
-}
+pub struct FilesApi<'a>(&'a Client);
 impl<'a> FilesApi<'a> {
     /// Upload a file
     ///
@@ -318,10 +318,7 @@ impl<'a> FilesApi<'a> {
             parts.push(FormPart::text("client_request_id", codec::text(&value)));
         }
         call.multipart(parts);
-        UploadFile {
-            client: self.client,
-            call,
-        }
+        UploadFile::new(self.0, call)
     }
     /// Get a file
     ///
@@ -332,10 +329,7 @@ impl<'a> FilesApi<'a> {
         let path = format!("/api/v1/files/{}", codec::segment(file_id));
         let mut call = Call::new(Method::GET, "getFile", path);
         call.authenticated();
-        GetFile {
-            client: self.client,
-            call,
-        }
+        GetFile::new(self.0, call)
     }
 }
 /// A `GET /api/v1/credits` call, from [`CreditsApi::get`]. Await it to send it.
@@ -345,7 +339,10 @@ pub struct GetCredits<'a> {
     client: &'a Client,
     call: Call,
 }
-impl GetCredits<'_> {
+impl<'a> GetCredits<'a> {
+    fn new(client: &'a Client, call: Call) -> Self {
+        Self { client, call }
+    }
     /// Limits each attempt of this call (instead of the client's timeout).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.call.timeout = Some(timeout);
@@ -373,9 +370,7 @@ impl<'a> IntoFuture for GetCredits<'a> {
 ///
 /// Account credit balance.
 #[derive(Debug, Clone, Copy)]
-pub struct CreditsApi<'a> {
-    client: &'a Client,
-}
+pub struct CreditsApi<'a>(&'a Client);
 impl<'a> CreditsApi<'a> {
     /// Get the credit balance
     ///
@@ -386,10 +381,7 @@ impl<'a> CreditsApi<'a> {
         let path = "/api/v1/credits".to_owned();
         let mut call = Call::new(Method::GET, "getCredits", path);
         call.authenticated();
-        GetCredits {
-            client: self.client,
-            call,
-        }
+        GetCredits::new(self.0, call)
     }
 }
 /// A `POST /api/v1/chat/completions` call, from [`ChatApi::create_completion`]. Await it to send it.
@@ -399,7 +391,10 @@ pub struct CreateChatCompletion<'a> {
     client: &'a Client,
     call: Call,
 }
-impl CreateChatCompletion<'_> {
+impl<'a> CreateChatCompletion<'a> {
+    fn new(client: &'a Client, call: Call) -> Self {
+        Self { client, call }
+    }
     /// Recommended on every POST. Replaying the same key with the same body returns the stored public response instead of creating a duplicate; the same key with a different body fails with `idempotency_conflict` (409). Never retry a generation without one.
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.call.idempotency_key = Some(key.into());
@@ -435,7 +430,10 @@ pub struct StreamChatCompletion<'a> {
     client: &'a Client,
     call: Call,
 }
-impl StreamChatCompletion<'_> {
+impl<'a> StreamChatCompletion<'a> {
+    fn new(client: &'a Client, call: Call) -> Self {
+        Self { client, call }
+    }
     /// Recommended on every POST. Replaying the same key with the same body returns the stored public response instead of creating a duplicate; the same key with a different body fails with `idempotency_conflict` (409). Never retry a generation without one.
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.call.idempotency_key = Some(key.into());
@@ -471,7 +469,10 @@ pub struct GetChatSession<'a> {
     client: &'a Client,
     call: Call,
 }
-impl GetChatSession<'_> {
+impl<'a> GetChatSession<'a> {
+    fn new(client: &'a Client, call: Call) -> Self {
+        Self { client, call }
+    }
     /// Limits each attempt of this call (instead of the client's timeout).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.call.timeout = Some(timeout);
@@ -499,9 +500,7 @@ impl<'a> IntoFuture for GetChatSession<'a> {
 ///
 /// Chat turns with chat models, with optional SSE streaming.
 #[derive(Debug, Clone, Copy)]
-pub struct ChatApi<'a> {
-    client: &'a Client,
-}
+pub struct ChatApi<'a>(&'a Client);
 impl<'a> ChatApi<'a> {
     /// Create a chat completion
     ///
@@ -517,10 +516,7 @@ impl<'a> ChatApi<'a> {
         call.authenticated();
         call.idempotent("Idempotency-Key");
         call.json(body);
-        CreateChatCompletion {
-            client: self.client,
-            call,
-        }
+        CreateChatCompletion::new(self.0, call)
     }
     /// Stream a chat completion
     ///
@@ -537,10 +533,7 @@ impl<'a> ChatApi<'a> {
         call.streaming();
         call.idempotent("Idempotency-Key");
         call.json(body);
-        StreamChatCompletion {
-            client: self.client,
-            call,
-        }
+        StreamChatCompletion::new(self.0, call)
     }
     /// Get a chat session
     ///
@@ -551,10 +544,7 @@ impl<'a> ChatApi<'a> {
         let path = format!("/api/v1/chat/sessions/{}", codec::segment(session_id));
         let mut call = Call::new(Method::GET, "getChatSession", path);
         call.authenticated();
-        GetChatSession {
-            client: self.client,
-            call,
-        }
+        GetChatSession::new(self.0, call)
     }
 }
 /// A `GET /api/v1/webhooks` call, from [`WebhooksApi::list_endpoints`]. Await it to send it.
@@ -564,7 +554,10 @@ pub struct ListWebhookEndpoints<'a> {
     client: &'a Client,
     call: Call,
 }
-impl ListWebhookEndpoints<'_> {
+impl<'a> ListWebhookEndpoints<'a> {
+    fn new(client: &'a Client, call: Call) -> Self {
+        Self { client, call }
+    }
     /// Limits each attempt of this call (instead of the client's timeout).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.call.timeout = Some(timeout);
@@ -595,7 +588,10 @@ pub struct CreateWebhookEndpoint<'a> {
     client: &'a Client,
     call: Call,
 }
-impl CreateWebhookEndpoint<'_> {
+impl<'a> CreateWebhookEndpoint<'a> {
+    fn new(client: &'a Client, call: Call) -> Self {
+        Self { client, call }
+    }
     /// Recommended on every POST. Replaying the same key with the same body returns the stored public response instead of creating a duplicate; the same key with a different body fails with `idempotency_conflict` (409). Never retry a generation without one.
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.call.idempotency_key = Some(key.into());
@@ -631,7 +627,10 @@ pub struct DeleteWebhookEndpoint<'a> {
     client: &'a Client,
     call: Call,
 }
-impl DeleteWebhookEndpoint<'_> {
+impl<'a> DeleteWebhookEndpoint<'a> {
+    fn new(client: &'a Client, call: Call) -> Self {
+        Self { client, call }
+    }
     /// Limits each attempt of this call (instead of the client's timeout).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.call.timeout = Some(timeout);
@@ -662,7 +661,10 @@ pub struct TestWebhookEndpoint<'a> {
     client: &'a Client,
     call: Call,
 }
-impl TestWebhookEndpoint<'_> {
+impl<'a> TestWebhookEndpoint<'a> {
+    fn new(client: &'a Client, call: Call) -> Self {
+        Self { client, call }
+    }
     /// Recommended on every POST. Replaying the same key with the same body returns the stored public response instead of creating a duplicate; the same key with a different body fails with `idempotency_conflict` (409). Never retry a generation without one.
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.call.idempotency_key = Some(key.into());
@@ -695,9 +697,7 @@ impl<'a> IntoFuture for TestWebhookEndpoint<'a> {
 ///
 /// Signed completion events for generation tasks.
 #[derive(Debug, Clone, Copy)]
-pub struct WebhooksApi<'a> {
-    client: &'a Client,
-}
+pub struct WebhooksApi<'a>(&'a Client);
 impl<'a> WebhooksApi<'a> {
     /// List webhook endpoints
     ///
@@ -708,10 +708,7 @@ impl<'a> WebhooksApi<'a> {
         let path = "/api/v1/webhooks".to_owned();
         let mut call = Call::new(Method::GET, "listWebhookEndpoints", path);
         call.authenticated();
-        ListWebhookEndpoints {
-            client: self.client,
-            call,
-        }
+        ListWebhookEndpoints::new(self.0, call)
     }
     /// Create a webhook endpoint
     ///
@@ -727,10 +724,7 @@ impl<'a> WebhooksApi<'a> {
         call.authenticated();
         call.idempotent("Idempotency-Key");
         call.json(body);
-        CreateWebhookEndpoint {
-            client: self.client,
-            call,
-        }
+        CreateWebhookEndpoint::new(self.0, call)
     }
     /// Delete a webhook endpoint
     ///
@@ -741,10 +735,7 @@ impl<'a> WebhooksApi<'a> {
         let path = format!("/api/v1/webhooks/{}", codec::segment(id));
         let mut call = Call::new(Method::DELETE, "deleteWebhookEndpoint", path);
         call.authenticated();
-        DeleteWebhookEndpoint {
-            client: self.client,
-            call,
-        }
+        DeleteWebhookEndpoint::new(self.0, call)
     }
     /// Send a test event
     ///
@@ -756,10 +747,7 @@ impl<'a> WebhooksApi<'a> {
         let mut call = Call::new(Method::POST, "testWebhookEndpoint", path);
         call.authenticated();
         call.idempotent("Idempotency-Key");
-        TestWebhookEndpoint {
-            client: self.client,
-            call,
-        }
+        TestWebhookEndpoint::new(self.0, call)
     }
 }
 /// A `GET /api/v1/openapi.json` call, from [`MetaApi::get_open_api_document`]. Await it to send it.
@@ -769,7 +757,10 @@ pub struct GetOpenApiDocument<'a> {
     client: &'a Client,
     call: Call,
 }
-impl GetOpenApiDocument<'_> {
+impl<'a> GetOpenApiDocument<'a> {
+    fn new(client: &'a Client, call: Call) -> Self {
+        Self { client, call }
+    }
     /// Limits each attempt of this call (instead of the client's timeout).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.call.timeout = Some(timeout);
@@ -797,9 +788,7 @@ impl<'a> IntoFuture for GetOpenApiDocument<'a> {
 ///
 /// The API contract itself.
 #[derive(Debug, Clone, Copy)]
-pub struct MetaApi<'a> {
-    client: &'a Client,
-}
+pub struct MetaApi<'a>(&'a Client);
 impl<'a> MetaApi<'a> {
     /// Get the OpenAPI document
     ///
@@ -809,9 +798,6 @@ impl<'a> MetaApi<'a> {
     pub fn get_open_api_document(&self) -> GetOpenApiDocument<'a> {
         let path = "/api/v1/openapi.json".to_owned();
         let call = Call::new(Method::GET, "getOpenApiDocument", path);
-        GetOpenApiDocument {
-            client: self.client,
-            call,
-        }
+        GetOpenApiDocument::new(self.0, call)
     }
 }

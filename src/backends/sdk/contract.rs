@@ -14,8 +14,8 @@ use super::render::{docs, ident};
 use super::types::{fallback_name, From, Types};
 use crate::error::Result;
 use crate::ir::{
-    ContentKind, Field, Ir, ParamLocation, ParamRole, SecuritySchemeKind, Shape, TypeDef,
-    TypeKind, TypeRef,
+    ContentKind, Field, Ir, ParamLocation, ParamRole, SecuritySchemeKind, Shape, TypeDef, TypeKind,
+    TypeRef,
 };
 
 /// The contract's defaults where a spec says nothing.
@@ -77,7 +77,10 @@ impl Contract<'_> {
                 if !(matches!(code_def.kind, TypeKind::StringEnum { .. }) && code_def.in_response) {
                     return Ok(value_error_glue());
                 }
-                (self.types.named(name, From::Elsewhere)?, quote!(ErrorCode::from(code)))
+                (
+                    self.types.named(name, From::Elsewhere)?,
+                    quote!(ErrorCode::from(code)),
+                )
             }
             None => (quote!(String), quote!(code.to_owned())),
         };
@@ -181,10 +184,13 @@ impl Contract<'_> {
         let mut out = TokenStream::new();
         for shape in shapes.values() {
             let ty = self.types.shape(shape, From::Elsewhere)?;
-            let union = shape.named().and_then(|n| ir.types.get(n)).and_then(|d| match &d.kind {
-                TypeKind::TaggedUnion { tag, variants } => Some((tag, variants)),
-                _ => None,
-            });
+            let union = shape
+                .named()
+                .and_then(|n| ir.types.get(n))
+                .and_then(|d| match &d.kind {
+                    TypeKind::TaggedUnion { tag, variants } => Some((tag, variants)),
+                    _ => None,
+                });
             let (tag, done, error) = match union {
                 Some((tag, variants)) => {
                     let has = |value: &str| {
@@ -192,8 +198,16 @@ impl Contract<'_> {
                             .iter()
                             .any(|v| v.tag_value.as_deref() == Some(value))
                     };
-                    let done = if has("done") { quote!(Some("done")) } else { quote!(None) };
-                    let error = if has("error") { quote!(Some("error")) } else { quote!(None) };
+                    let done = if has("done") {
+                        quote!(Some("done"))
+                    } else {
+                        quote!(None)
+                    };
+                    let error = if has("error") {
+                        quote!(Some("error"))
+                    } else {
+                        quote!(None)
+                    };
                     (quote!(Some(#tag)), done, error)
                 }
                 None => (quote!(None), quote!(None), quote!(None)),
@@ -298,7 +312,11 @@ impl Contract<'_> {
             };
         }
         let ir = self.types.ir;
-        let models = ir.catalog.as_ref().map(|c| c.models.as_slice()).unwrap_or_default();
+        let models = ir
+            .catalog
+            .as_ref()
+            .map(|c| c.models.as_slice())
+            .unwrap_or_default();
         let mut chat_routes: Vec<&str> = Vec::new();
         let mut generation_routes: Vec<&str> = Vec::new();
         for model in models {
@@ -430,11 +448,18 @@ fn error_type(ir: &Ir) -> Option<&TypeDef> {
             }
         }
     }
-    let best = counts.into_iter().max_by_key(|(name, count)| (*count, std::cmp::Reverse(*name)))?;
+    let best = counts
+        .into_iter()
+        .max_by_key(|(name, count)| (*count, std::cmp::Reverse(*name)))?;
     ir.types.get(best.0)
 }
 
-type ErrorMembers<'a> = (Vec<&'a str>, &'a Field, Option<&'a Field>, Option<&'a Field>);
+type ErrorMembers<'a> = (
+    Vec<&'a str>,
+    &'a Field,
+    Option<&'a Field>,
+    Option<&'a Field>,
+);
 
 /// Where the code, message and request ID sit: in the body itself, or in its `error` member.
 fn error_members<'a>(ir: &'a Ir, def: &'a TypeDef) -> Option<ErrorMembers<'a>> {
@@ -443,7 +468,12 @@ fn error_members<'a>(ir: &'a Ir, def: &'a TypeDef) -> Option<ErrorMembers<'a>> {
         let find = |name: &str| fields.iter().find(|f| f.name == name);
         let code = find("code").filter(|f| is_text_or_enum(ir, &f.shape))?;
         let text = |f: &&Field| is_plain_string(&f.shape);
-        Some((path, code, find("message").filter(text), find("request_id").filter(text)))
+        Some((
+            path,
+            code,
+            find("message").filter(text),
+            find("request_id").filter(text),
+        ))
     };
     if let Some(found) = direct(fields, Vec::new()) {
         return Some(found);
@@ -517,7 +547,9 @@ fn api_key_prefix(ir: &Ir) -> String {
     let prefix = format.trim_end_matches(['.', '*', '…']);
     let plain = !prefix.is_empty()
         && prefix.len() < format.len()
-        && prefix.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        && prefix
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
     if plain {
         prefix.to_owned()
     } else {

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::ops::Summary;
-use super::render::{doc_lines, ident, one_line};
+use super::render::{comment, doc_lines, ident, one_line};
 use super::types::{From, Types};
 use crate::error::Result;
 use crate::ir::{ContentKind, Field, Ir, Method, Operation, ParamRole, Shape, TypeKind, TypeRef};
@@ -75,7 +75,11 @@ pub fn lib_rs(ir: &Ir, catalog: bool) -> TokenStream {
          Webhook deliveries are checked with [`webhooks::construct_event`].",
     );
     let crate_doc = doc_lines(&crate_doc).into_iter().map(|line| {
-        let line = if line.is_empty() { line } else { format!(" {line}") };
+        let line = if line.is_empty() {
+            line
+        } else {
+            format!(" {line}")
+        };
         quote!(#![doc = #line])
     });
     let catalog = catalog.then(|| {
@@ -153,8 +157,9 @@ pub fn quickstart(types: &Types, summary: &Summary) -> Result<TokenStream> {
             }
             None => quote!(println!("{models:?}");),
         };
+        let note = comment("3. List the models; use an `id` as the `model` of a request.");
         steps.extend(quote! {
-            // 3. List the models; use an `id` as the `model` of a request.
+            #note
             let models = #call().await?;
             #print
         });
@@ -165,25 +170,32 @@ pub fn quickstart(types: &Types, summary: &Summary) -> Result<TokenStream> {
             types,
             create,
             &[("model", "z-image")],
-            &[("prompt", "A clean editorial product image on a soft studio background")],
+            &[(
+                "prompt",
+                "A clean editorial product image on a soft studio background",
+            )],
         )?;
         let call = call(create)?;
         let key = has_idempotency(create).then(|| quote!(.idempotency_key("quickstart-001")));
+        let note = comment("4. Submit a generation task; the idempotency key makes retries safe.");
         steps.extend(quote! {
-            // 4. Submit a generation task, with an idempotency key so that a retry never
-            // creates a second task.
+            #note
             let request = #request;
             let generation = #call(&request) #key.await?;
             println!("{generation:?}");
         });
-        let id_field = response_struct(types, create)
-            .and_then(|fields| fields.iter().find(|f| f.name == "id" && is_string(&f.shape)));
+        let id_field = response_struct(types, create).and_then(|fields| {
+            fields
+                .iter()
+                .find(|f| f.name == "id" && is_string(&f.shape))
+        });
         if let (Some(wait), Some(id)) = (summary.waits.get(&create.tag), id_field) {
             let accessor = ident(&summary.accessors[&create.tag])?;
             let wait = ident(wait)?;
             let id = ident(&id.rust_name)?;
+            let note = comment("5. Poll until the task succeeds or fails.");
             steps.extend(quote! {
-                // 5. Poll until the task succeeds or fails.
+                #note
                 let options = rivya_sdk::WaitOptions::default();
                 let generation = client.#accessor().#wait(&generation.#id, options).await?;
                 println!("{generation:?}");
@@ -193,8 +205,9 @@ pub fn quickstart(types: &Types, summary: &Summary) -> Result<TokenStream> {
 
     if let Some(credits) = find(Method::Get, "/api/v1/credits") {
         let call = call(credits)?;
+        let note = comment("6. Check the credit balance.");
         steps.extend(quote! {
-            // 6. Check the credit balance.
+            #note
             let credits = #call().await?;
             println!("{credits:?}");
         });
@@ -206,15 +219,19 @@ pub fn quickstart(types: &Types, summary: &Summary) -> Result<TokenStream> {
             stream,
             &[
                 ("model", "gpt-5-2-chat"),
-                ("message", "Write a concise launch plan for a new product image campaign"),
+                (
+                    "message",
+                    "Write a concise launch plan for a new product image campaign",
+                ),
             ],
             &[],
         )?;
         let call = call(stream)?;
         let key = has_idempotency(stream).then(|| quote!(.idempotency_key("quickstart-chat-001")));
         let print = delta_printer(types, stream)?;
+        let note = comment("8. Send a chat turn and stream the reply.");
         steps.extend(quote! {
-            // 8. Send a chat turn and stream the reply.
+            #note
             let request = #request;
             let mut events = #call(&request) #key.await?;
             while let Some(event) = events.next().await {
@@ -225,6 +242,9 @@ pub fn quickstart(types: &Types, summary: &Summary) -> Result<TokenStream> {
         });
     }
 
+    if steps.is_empty() {
+        steps = quote!(println!("{client:?}"););
+    }
     Ok(quote! {
         //! The quickstart: list models, submit a generation, wait for it, check credits and
         //! stream a chat turn.
@@ -275,14 +295,18 @@ fn response_struct<'a>(types: &Types<'a>, operation: &Operation) -> Option<&'a [
 /// The member holding a list of objects with a string `id`, if the response has one.
 fn list_of_ids<'a>(types: &Types<'a>, operation: &Operation) -> Option<&'a str> {
     let fields = response_struct(types, operation)?;
-    let data = fields.iter().find(|f| {
-        f.name == "data" && f.required && !f.shape.nullable
-    })?;
+    let data = fields
+        .iter()
+        .find(|f| f.name == "data" && f.required && !f.shape.nullable)?;
     let TypeRef::List { items } = &data.shape.ty else {
         return None;
     };
     let item = types.ir.types.get(items.named()?)?;
-    let TypeKind::Struct { fields: item_fields, .. } = &item.kind else {
+    let TypeKind::Struct {
+        fields: item_fields,
+        ..
+    } = &item.kind
+    else {
         return None;
     };
     item_fields
@@ -357,7 +381,9 @@ fn delta_printer(types: &Types, operation: &Operation) -> Result<TokenStream> {
         return Ok(fallback);
     };
     let union = types.named(name, From::Elsewhere)?;
-    let delta = variants.iter().find(|v| v.tag_value.as_deref() == Some("message.delta"));
+    let delta = variants
+        .iter()
+        .find(|v| v.tag_value.as_deref() == Some("message.delta"));
     let Some(delta) = delta else {
         return Ok(quote!(println!("[{}]", event.tag());));
     };

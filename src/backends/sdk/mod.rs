@@ -18,15 +18,27 @@ use crate::write::OutputTree;
 /// The runtime modules, copied into `src/` as they are (after the generated-file header).
 pub const TEMPLATES: &[(&str, &str)] = &[
     ("call.rs", include_str!("../../../templates/sdk/call.rs")),
-    ("client.rs", include_str!("../../../templates/sdk/client.rs")),
+    (
+        "client.rs",
+        include_str!("../../../templates/sdk/client.rs"),
+    ),
     ("codec.rs", include_str!("../../../templates/sdk/codec.rs")),
     ("error.rs", include_str!("../../../templates/sdk/error.rs")),
-    ("nullable.rs", include_str!("../../../templates/sdk/nullable.rs")),
+    (
+        "nullable.rs",
+        include_str!("../../../templates/sdk/nullable.rs"),
+    ),
     ("retry.rs", include_str!("../../../templates/sdk/retry.rs")),
     ("sse.rs", include_str!("../../../templates/sdk/sse.rs")),
-    ("upload.rs", include_str!("../../../templates/sdk/upload.rs")),
+    (
+        "upload.rs",
+        include_str!("../../../templates/sdk/upload.rs"),
+    ),
     ("wait.rs", include_str!("../../../templates/sdk/wait.rs")),
-    ("webhooks.rs", include_str!("../../../templates/sdk/webhooks.rs")),
+    (
+        "webhooks.rs",
+        include_str!("../../../templates/sdk/webhooks.rs"),
+    ),
 ];
 
 /// prettyplease fills lines up to 89 columns where rustfmt's default is 100; with this the two
@@ -54,20 +66,39 @@ pub fn generate(ir: &Ir, options: &Options) -> Result<OutputTree> {
         types: &types,
         catalog,
     };
-    let example = render::file(ir, "examples/quickstart.rs", krate::quickstart(&types, &summary)?)?;
+    let example = render::file(
+        ir,
+        "examples/quickstart.rs",
+        krate::quickstart(&types, &summary)?,
+    )?;
 
     let mut tree = OutputTree::new();
     tree.add("Cargo.toml", krate::cargo_toml(ir))?;
     tree.add("rustfmt.toml", RUSTFMT_TOML)?;
-    let example_body = example.split_once('\n').map(|(_, rest)| rest).unwrap_or_default();
+    let example_body = example
+        .split_once('\n')
+        .map(|(_, rest)| rest)
+        .unwrap_or_default();
     tree.add("README.md", krate::readme(ir, &summary, example_body))?;
     tree.add("examples/quickstart.rs", example)?;
-    tree.add("src/lib.rs", render::file(ir, "src/lib.rs", krate::lib_rs(ir, catalog))?)?;
-    tree.add("src/types.rs", render::file(ir, "src/types.rs", types.module()?)?)?;
+    tree.add(
+        "src/lib.rs",
+        render::file(ir, "src/lib.rs", krate::lib_rs(ir, catalog))?,
+    )?;
+    tree.add(
+        "src/types.rs",
+        render::file(ir, "src/types.rs", types.module()?)?,
+    )?;
     tree.add("src/ops.rs", render::file(ir, "src/ops.rs", ops_tokens)?)?;
-    tree.add("src/contract.rs", render::file(ir, "src/contract.rs", contract.module()?)?)?;
+    tree.add(
+        "src/contract.rs",
+        render::file(ir, "src/contract.rs", contract.module()?)?,
+    )?;
     for (name, source) in TEMPLATES {
-        tree.add(&format!("src/{name}"), format!("{}{source}", render::header(ir)))?;
+        tree.add(
+            &format!("src/{name}"),
+            format!("{}{source}", render::header(ir)),
+        )?;
     }
     if let Some(catalog_module) = &options.catalog_module {
         let mut source = catalog_module.clone();

@@ -14,14 +14,25 @@ use super::types::{From, Types};
 use crate::error::{Error, Result};
 use crate::ir::names::Namespace;
 use crate::ir::{
-    Content, ContentKind, Method, Operation, Param, ParamLocation, ParamRole, Shape,
-    StringFormat, Tag, TypeKind, TypeRef,
+    Content, ContentKind, Method, Operation, Param, ParamLocation, ParamRole, Shape, StringFormat,
+    Tag, TypeKind, TypeRef,
 };
 
 /// Identifiers of `ops.rs` that builders and groups must not take.
 const RESERVED: &[&str] = &[
-    "Call", "Client", "Result", "Error", "EventStream", "FilePart", "FormPart", "WaitOptions",
-    "Duration", "Method", "BoxFuture", "IntoFuture", "Bytes",
+    "Call",
+    "Client",
+    "Result",
+    "Error",
+    "EventStream",
+    "FilePart",
+    "FormPart",
+    "WaitOptions",
+    "Duration",
+    "Method",
+    "BoxFuture",
+    "IntoFuture",
+    "Bytes",
 ];
 
 /// Methods of `Client` that a group accessor must not shadow.
@@ -29,6 +40,7 @@ const CLIENT_METHODS: &[&str] = &["new", "from_env", "builder", "base_url", "exe
 
 /// Methods every builder has.
 const BUILDER_METHODS: &[&str] = &[
+    "new",
     "send",
     "timeout",
     "max_retries",
@@ -110,9 +122,12 @@ impl<'a> Ops<'a> {
             if operations.is_empty() {
                 continue;
             }
-            let group = ident(&names.claim(&format!("{}Api", tag.rust_name.to_upper_camel_case())))?;
+            let group =
+                ident(&names.claim(&format!("{}Api", tag.rust_name.to_upper_camel_case())))?;
             let accessor_name = accessor_names.claim(&tag.rust_name);
-            summary.accessors.insert(tag.name.clone(), accessor_name.clone());
+            summary
+                .accessors
+                .insert(tag.name.clone(), accessor_name.clone());
             let accessor = ident(&accessor_name)?;
             let mut methods = TokenStream::new();
             let mut method_names = Namespace::new();
@@ -134,9 +149,7 @@ impl<'a> Ops<'a> {
             items.extend(quote! {
                 #tag_doc
                 #[derive(Debug, Clone, Copy)]
-                pub struct #group<'a> {
-                    client: &'a Client,
-                }
+                pub struct #group<'a>(&'a Client);
                 impl<'a> #group<'a> {
                     #methods
                 }
@@ -144,17 +157,33 @@ impl<'a> Ops<'a> {
             accessors.extend(quote! {
                 #[doc = #accessor_doc]
                 pub fn #accessor(&self) -> #group<'_> {
-                    #group { client: self }
+                    #group(self)
                 }
             });
         }
         // Imports in rustfmt's order, only those the items use.
         let text = quote!(#accessors #items).to_string();
         let uses = |needle: &str| text.contains(needle);
-        let codec = uses("codec ::").then(|| quote!(use crate::codec;));
-        let form_part = uses("FormPart ::").then(|| quote!(use crate::upload::FormPart;));
-        let event_stream = uses("EventStream <").then(|| quote!(use crate::EventStream;));
-        let wait_options = uses("WaitOptions").then(|| quote!(use crate::WaitOptions;));
+        let codec = uses("codec ::").then(|| {
+            quote!(
+                use crate::codec;
+            )
+        });
+        let form_part = uses("FormPart ::").then(|| {
+            quote!(
+                use crate::upload::FormPart;
+            )
+        });
+        let event_stream = uses("EventStream <").then(|| {
+            quote!(
+                use crate::EventStream;
+            )
+        });
+        let wait_options = uses("WaitOptions").then(|| {
+            quote!(
+                use crate::WaitOptions;
+            )
+        });
         let module = quote! {
             //! Client groups (one per tag) and request builders (one per operation).
             //!
@@ -187,7 +216,6 @@ impl<'a> Ops<'a> {
         group: &Ident,
         builder: &Ident,
     ) -> Result<(TokenStream, TokenStream)> {
-
         let plan = plan(operation);
         let method_name = ident(&operation.group_method)?;
         let mut args = Namespace::new();
@@ -295,8 +323,8 @@ impl<'a> Ops<'a> {
             .iter()
             .any(|requirement| !requirement.is_empty())
             .then(|| quote!(call.authenticated();));
-        let mutable = (streaming.is_some() || auth.is_some() || !setup.is_empty())
-            .then(|| quote!(mut));
+        let mutable =
+            (streaming.is_some() || auth.is_some() || !setup.is_empty()).then(|| quote!(mut));
         let http_method = http_method(operation.method);
         let operation_id = &operation.id;
 
@@ -311,7 +339,7 @@ impl<'a> Ops<'a> {
                 #auth
                 #streaming
                 #setup
-                #builder { client: self.client, call }
+                #builder::new(self.0, call)
             }
         };
         let builder_doc = format!(
@@ -327,7 +355,10 @@ impl<'a> Ops<'a> {
                 client: &'a Client,
                 call: Call,
             }
-            impl #builder<'_> {
+            impl<'a> #builder<'a> {
+                fn new(client: &'a Client, call: Call) -> Self {
+                    Self { client, call }
+                }
                 #setters
                 /// Limits each attempt of this call (instead of the client's timeout).
                 pub fn timeout(mut self, timeout: Duration) -> Self {
@@ -394,7 +425,9 @@ impl<'a> Ops<'a> {
         Ok(match content.kind {
             ContentKind::Json | ContentKind::FormUrlEncoded => (shape_ty()?, false),
             ContentKind::Text => (quote!(impl Into<String>), true),
-            ContentKind::Binary | ContentKind::EventStream => (quote!(impl Into<bytes::Bytes>), true),
+            ContentKind::Binary | ContentKind::EventStream => {
+                (quote!(impl Into<bytes::Bytes>), true)
+            }
             ContentKind::Multipart => {
                 let name = multipart_type(content)?;
                 (types.named(name, From::Elsewhere)?, true)
@@ -524,8 +557,7 @@ impl<'a> Ops<'a> {
             else {
                 continue;
             };
-            let Some(status_def) = status.shape.named().and_then(|n| types.ir.types.get(n))
-            else {
+            let Some(status_def) = status.shape.named().and_then(|n| types.ir.types.get(n)) else {
                 continue;
             };
             let TypeKind::StringEnum { values } = &status_def.kind else {
@@ -565,18 +597,21 @@ impl<'a> Ops<'a> {
                  at `options.interval` apart and grow by half up to `options.max_interval`.",
                 listed.join(", ")
             );
-            return Ok(Some((wait_name, quote! {
-                #[doc = #doc]
-                pub async fn #wait(&self, id: &str, options: WaitOptions) -> Result<#ty> {
-                    let fetch = || self.#get(id).send();
-                    let state = |task: &#ty| {
-                        let terminal = [#(#status_ty::#terminal),*];
-                        let status = &task.#status_field;
-                        (terminal.contains(status), status.to_string())
-                    };
-                    crate::wait::poll(id, options, fetch, state).await
-                }
-            })));
+            return Ok(Some((
+                wait_name,
+                quote! {
+                    #[doc = #doc]
+                    pub async fn #wait(&self, id: &str, options: WaitOptions) -> Result<#ty> {
+                        let fetch = || self.#get(id).send();
+                        let state = |task: &#ty| {
+                            let terminal = [#(#status_ty::#terminal),*];
+                            let status = &task.#status_field;
+                            (terminal.contains(status), status.to_string())
+                        };
+                        crate::wait::poll(id, options, fetch, state).await
+                    }
+                },
+            )));
         }
         Ok(None)
     }
@@ -600,12 +635,14 @@ fn path_format(operation: &Operation) -> Result<(String, Vec<Ident>)> {
         };
         format.push_str(&rest[..start].replace('}', "}}"));
         let name = &rest[start + 1..start + end];
-        let param = path_params(operation).find(|p| p.name == name).ok_or_else(|| {
-            Error::Usage(format!(
-                "{}: the path names {{{name}}} but no path parameter {name} is declared",
-                operation.pointer
-            ))
-        })?;
+        let param = path_params(operation)
+            .find(|p| p.name == name)
+            .ok_or_else(|| {
+                Error::Usage(format!(
+                    "{}: the path names {{{name}}} but no path parameter {name} is declared",
+                    operation.pointer
+                ))
+            })?;
         format.push_str("{}");
         args.push(ident(&param.rust_name)?);
         rest = &rest[start + end + 1..];
@@ -650,14 +687,21 @@ fn http_method(method: Method) -> TokenStream {
 }
 
 fn multipart_type(content: &Content) -> Result<&str> {
-    content.shape.as_ref().and_then(Shape::named).ok_or_else(|| {
-        Error::Usage("a multipart body must be described by a named object schema".into())
-    })
+    content
+        .shape
+        .as_ref()
+        .and_then(Shape::named)
+        .ok_or_else(|| {
+            Error::Usage("a multipart body must be described by a named object schema".into())
+        })
 }
 
 fn operation_docs(operation: &Operation) -> TokenStream {
     let mut text = String::new();
-    for part in [&operation.summary, &operation.description].into_iter().flatten() {
+    for part in [&operation.summary, &operation.description]
+        .into_iter()
+        .flatten()
+    {
         let part = part.trim();
         if !part.is_empty() {
             if !text.is_empty() {

@@ -33,16 +33,48 @@ pub fn file(ir: &Ir, name: &str, tokens: TokenStream) -> Result<String> {
             "internal error: generated {name} does not parse as Rust: {e}"
         ))
     })?;
-    Ok(format!("{}{}", header(ir), prettyplease::unparse(&parsed)))
+    let source = restore_comments(&prettyplease::unparse(&parsed));
+    Ok(format!("{}{source}", header(ir)))
+}
+
+/// A line comment in generated code: quote drops comments, so `comment!("...");` statements
+/// stand for them until [`file`] turns them into `// ...` lines. Only for the generator's own
+/// fixed text (never spec text).
+pub fn comment(text: &str) -> TokenStream {
+    debug_assert!(!text.contains(['"', '\\', '\n']));
+    quote!(__comment!(#text);)
+}
+
+fn restore_comments(source: &str) -> String {
+    // prettyplease prints the statement on one line, or on three when it is long.
+    let joined = source.replace("__comment!(\n", "__comment!(");
+    let mut out = String::with_capacity(source.len());
+    let mut lines = joined.lines().peekable();
+    while let Some(line) = lines.next() {
+        let trimmed = line.trim_start();
+        let Some(rest) = trimmed.strip_prefix("__comment!(") else {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        };
+        let mut text = rest.trim().to_owned();
+        if !text.ends_with(");") {
+            if let Some(next) = lines.next() {
+                text.push_str(next.trim());
+            }
+        }
+        let text = text.trim_end_matches(");").trim_matches('"');
+        let indent = &line[..line.len() - trimmed.len()];
+        out.push_str(&format!("{indent}// {text}\n"));
+    }
+    out
 }
 
 /// An identifier the IR assigned. The IR guarantees ASCII, no leading digit and no keyword;
 /// this re-checks the characters so that a broken invariant is an error, not a panic.
 pub fn ident(name: &str) -> Result<Ident> {
     let ok = !name.is_empty()
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
         && !name.starts_with(|c: char| c.is_ascii_digit());
     if !ok {
         return Err(Error::Usage(format!(
@@ -136,7 +168,8 @@ mod tests {
 
     #[test]
     fn hostile_docs_stay_docs() {
-        let tokens = docs("ends */ here\n\"quoted\" `tick` \\ back\r\nbare\rcr\n```\nfn main() {}\n```\t");
+        let tokens =
+            docs("ends */ here\n\"quoted\" `tick` \\ back\r\nbare\rcr\n```\nfn main() {}\n```\t");
         let item = quote! { #tokens pub struct X; };
         let file: syn::File = syn::parse2(item).unwrap();
         let text = prettyplease::unparse(&file);
@@ -173,5 +206,7 @@ mod probe {
         };
         std::fs::write("/tmp/probe.rs", file_probe(f)).unwrap();
     }
-    fn file_probe(t: TokenStream) -> String { prettyplease::unparse(&syn::parse2(t).unwrap()) }
+    fn file_probe(t: TokenStream) -> String {
+        prettyplease::unparse(&syn::parse2(t).unwrap())
+    }
 }

@@ -20,9 +20,7 @@ use quote::{format_ident, quote};
 use super::render::{docs, docs_of, ident};
 use crate::error::{Error, Result};
 use crate::ir::names::{variant_name, Namespace};
-use crate::ir::{
-    ContentKind, Field, Ir, Shape, StringFormat, TypeDef, TypeKind, TypeRef, Variant,
-};
+use crate::ir::{ContentKind, Field, Ir, Shape, StringFormat, TypeDef, TypeKind, TypeRef, Variant};
 
 /// Where type paths are written from: inside `types.rs`, or from another module of the crate.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -90,9 +88,10 @@ impl<'a> Types<'a> {
     }
 
     pub fn def(&self, name: &str) -> Result<&'a TypeDef> {
-        self.ir.types.get(name).ok_or_else(|| {
-            Error::Usage(format!("internal error: the IR has no type named {name}"))
-        })
+        self.ir
+            .types
+            .get(name)
+            .ok_or_else(|| Error::Usage(format!("internal error: the IR has no type named {name}")))
     }
 
     /// The path of a named type.
@@ -166,7 +165,11 @@ impl<'a> Types<'a> {
             items.extend(self.type_def(def)?);
         }
         let consts = self.consts_module();
-        let codec = items.to_string().contains("codec ::").then(|| quote!(use crate::codec;));
+        let codec = items.to_string().contains("codec ::").then(|| {
+            quote!(
+                use crate::codec;
+            )
+        });
         Ok(quote! {
             //! The contract's schemas as Rust types.
             #codec
@@ -246,7 +249,10 @@ impl<'a> Types<'a> {
                     .iter()
                     .map(|v| {
                         let number = v.value.as_i64().ok_or_else(|| {
-                            Error::Usage(format!("{}: enum value {} is not an integer", def.pointer, v.value))
+                            Error::Usage(format!(
+                                "{}: enum value {} is not an integer",
+                                def.pointer, v.value
+                            ))
                         })?;
                         Ok((ident(&v.rust_name)?, number))
                     })
@@ -741,7 +747,12 @@ fn collect_consts(shape: &Shape, out: &mut BTreeMap<String, serde_json::Value>) 
 }
 
 /// A string enum: request-only enums are closed; received ones keep unknown values.
-fn string_enum(def: &TypeDef, name: &Ident, attrs: TokenStream, values: &[(Ident, String)]) -> TokenStream {
+fn string_enum(
+    def: &TypeDef,
+    name: &Ident,
+    attrs: TokenStream,
+    values: &[(Ident, String)],
+) -> TokenStream {
     let taken: Vec<String> = values.iter().map(|(i, _)| i.to_string()).collect();
     let taken: Vec<&str> = taken.iter().map(String::as_str).collect();
     let mut variants = TokenStream::new();
@@ -824,7 +835,12 @@ fn string_enum(def: &TypeDef, name: &Ident, attrs: TokenStream, values: &[(Ident
     }
 }
 
-fn integer_enum(def: &TypeDef, name: &Ident, attrs: TokenStream, values: &[(Ident, i64)]) -> TokenStream {
+fn integer_enum(
+    def: &TypeDef,
+    name: &Ident,
+    attrs: TokenStream,
+    values: &[(Ident, i64)],
+) -> TokenStream {
     let taken: Vec<String> = values.iter().map(|(i, _)| i.to_string()).collect();
     let taken: Vec<&str> = taken.iter().map(String::as_str).collect();
     let unknown = format_ident!("{}", fallback_name(&taken));
@@ -833,9 +849,10 @@ fn integer_enum(def: &TypeDef, name: &Ident, attrs: TokenStream, values: &[(Iden
     let mut from_int = TokenStream::new();
     for (ident, value) in values {
         let doc = format!(" `{value}`");
+        let literal = proc_macro2::Literal::i64_unsuffixed(*value);
         variants.extend(quote!(#[doc = #doc] #ident,));
-        to_int.extend(quote!(Self::#ident => #value,));
-        from_int.extend(quote!(#value => Self::#ident,));
+        to_int.extend(quote!(Self::#ident => #literal,));
+        from_int.extend(quote!(#literal => Ok(Self::#ident),));
     }
     let (unknown_variant, unknown_to, unknown_from, non_exhaustive) = if def.in_response {
         (
@@ -844,14 +861,14 @@ fn integer_enum(def: &TypeDef, name: &Ident, attrs: TokenStream, values: &[(Iden
                 #unknown(i64),
             },
             quote!(Self::#unknown(value) => *value,),
-            quote!(other => Self::#unknown(other),),
+            quote!(other => Ok(Self::#unknown(other)),),
             quote!(#[non_exhaustive]),
         )
     } else {
         (
             quote!(),
             quote!(),
-            quote!(other => return Err(serde::de::Error::custom(format!("unknown value {other}"))),),
+            quote!(other => Err(codec::unknown(other)),),
             quote!(),
         )
     };
@@ -884,10 +901,11 @@ fn integer_enum(def: &TypeDef, name: &Ident, attrs: TokenStream, values: &[(Iden
         }
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                Ok(match codec::integer(d)? {
+                let value = codec::integer(d)?;
+                match value {
                     #from_int
                     #unknown_from
-                })
+                }
             }
         }
     }
