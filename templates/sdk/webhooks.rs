@@ -10,11 +10,12 @@ use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use hmac::{Hmac, Mac};
-use reqwest::header::HeaderMap;
 use sha2::Sha256;
 
 pub use crate::contract::WebhookPayload;
 use crate::contract::{WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TIMESTAMP_HEADER};
+/// The header map [`verify`] and [`construct_event`] read (the `http` crate's).
+pub use reqwest::header::HeaderMap;
 
 /// How far the signing time may be from now (300 s).
 pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);

@@ -28,6 +28,8 @@ pub mod types;
 mod upload;
 mod wait;
 pub mod webhooks;
+/// Bytes, as [`FilePart::bytes`] and [`FilePart::stream`] take them.
+pub use bytes::Bytes;
 pub use client::{ApiKey, Client, ClientBuilder, API_KEY_ENV, BASE_URL_ENV};
 pub use contract::{ApiErrorBody, ErrorCode};
 pub use error::{

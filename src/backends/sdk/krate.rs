@@ -116,6 +116,8 @@ pub fn lib_rs(ir: &Ir, catalog: bool) -> TokenStream {
         mod wait;
         pub mod webhooks;
 
+        /// Bytes, as [`FilePart::bytes`] and [`FilePart::stream`] take them.
+        pub use bytes::Bytes;
         pub use client::{ApiKey, Client, ClientBuilder, API_KEY_ENV, BASE_URL_ENV};
         pub use contract::{ApiErrorBody, ErrorCode};
         pub use error::{ApiError, DecodeError, Error, Result, StreamError, TransportError, MAX_KEPT_BODY};

@@ -639,7 +639,7 @@ fn constructors(
         for (ident, _, member) in required {
             let (param_ty, value) = argument(member, ident);
             params.extend(quote!(#ident: #param_ty,));
-            if value.to_string() == ident.to_string() {
+            if *ident == value.to_string() {
                 inits.extend(quote!(#ident,));
             } else {
                 inits.extend(quote!(#ident: #value,));
