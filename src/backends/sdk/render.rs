@@ -178,35 +178,3 @@ mod tests {
         assert!(!text.contains('\r'));
     }
 }
-
-#[cfg(test)]
-mod probe {
-    use super::*;
-    #[test]
-    fn probe() {
-        let d = docs("First line with `code` and */.\n\n- item one\n  continued\n\nLast.");
-        let f = quote! {
-            #d
-            #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-            pub struct A {
-                #d
-                #[serde(rename = "x-y", default, skip_serializing_if = "Option::is_none")]
-                pub x_y: Option<std::collections::BTreeMap<String, Vec<Option<chrono::DateTime<chrono::Utc>>>>>,
-            }
-            impl<'de> serde::Deserialize<'de> for B {
-                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    let value = serde_json::Value::deserialize(deserializer)?;
-                    let tag = value.get("type").and_then(serde_json::Value::as_str).map(str::to_owned);
-                    match tag.as_deref() {
-                        Some("session.created") => serde_json::from_value(value).map(Self::SessionCreated).map_err(serde::de::Error::custom),
-                        _ => Ok(Self::Unknown(value)),
-                    }
-                }
-            }
-        };
-        std::fs::write("/tmp/probe.rs", file_probe(f)).unwrap();
-    }
-    fn file_probe(t: TokenStream) -> String {
-        prettyplease::unparse(&syn::parse2(t).unwrap())
-    }
-}
