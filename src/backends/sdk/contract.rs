@@ -331,33 +331,45 @@ impl Contract<'_> {
                 }
             }
         }
-        let on = |routes: &[&str]| -> Vec<String> {
-            let mut ids: Vec<String> = ir
-                .operations
+        // Operations that send a `model` in a JSON body, by the kind of model they take.
+        let mut arms = TokenStream::new();
+        for operation in &ir.operations {
+            let json_body = operation
+                .request_body
                 .iter()
-                .filter(|o| {
-                    routes
-                        .iter()
-                        .any(|r| o.path == *r || o.path.starts_with(&format!("{r}/")))
-                })
-                .map(|o| o.id.clone())
-                .collect();
-            ids.sort();
-            ids
-        };
-        let chat_ops = on(&chat_routes);
-        let generation_ops = on(&generation_routes);
-        let chat_match = if chat_ops.is_empty() {
-            quote!(false)
-        } else {
-            quote!(matches!(call.operation, #(#chat_ops)|*))
-        };
-        let generation_match = if generation_ops.is_empty() {
-            quote!(false)
-        } else {
-            quote!(matches!(call.operation, #(#generation_ops)|*))
-        };
+                .flat_map(|b| &b.contents)
+                .any(|c| c.kind == ContentKind::Json);
+            if !json_body {
+                continue;
+            }
+            let on = |routes: &[&str]| {
+                routes
+                    .iter()
+                    .any(|r| operation.path == *r || operation.path.starts_with(&format!("{r}/")))
+            };
+            let id = &operation.id;
+            if on(&chat_routes) {
+                arms.extend(quote!(#id => Route::Chat,));
+            } else if on(&generation_routes) {
+                arms.extend(quote!(#id => Route::Generation,));
+            }
+        }
         quote! {
+            /// Which kind of model an operation takes.
+            #[derive(PartialEq)]
+            enum Route {
+                Chat,
+                Generation,
+                Other,
+            }
+
+            fn route(operation: &str) -> Route {
+                match operation {
+                    #arms
+                    _ => Route::Other,
+                }
+            }
+
             /// The checks made before a call is sent: the model catalog's.
             pub(crate) fn before_send(call: &crate::call::Call) -> crate::Result<()> {
                 if !call.validate {
@@ -366,35 +378,33 @@ impl Contract<'_> {
                 let Some(body) = &call.json else {
                     return Ok(());
                 };
-                let Some(model_id) = body.get("model").and_then(serde_json::Value::as_str) else {
+                let Some(model_id) = body.get("model").and_then(|m| m.as_str()) else {
                     return Ok(());
                 };
                 let Some(model) = crate::catalog::model(model_id) else {
                     return Ok(());
                 };
-                let chat = #chat_match;
-                let generation = #generation_match;
-                if chat && model.kind != "chat" {
-                    let message = format!(
-                        "{model_id} is a {} model: use generations().create, not the Chat API",
-                        model.kind
-                    );
+                let kind = model.kind;
+                let route = route(call.operation);
+                if route == Route::Chat && kind != "chat" {
+                    let message = format!("{model_id} is a {kind} model: use generations()");
                     return Err(crate::Error::InvalidRequest(message));
                 }
-                if generation && model.kind == "chat" {
-                    let message = format!("{model_id} is a chat model: use the Chat API");
+                if route == Route::Generation && kind == "chat" {
+                    let message = format!("{model_id} is a chat model: use chat()");
                     return Err(crate::Error::InvalidRequest(message));
                 }
-                if generation {
-                    let empty = serde_json::Value::Object(Default::default());
-                    let params = body.get("params").unwrap_or(&empty);
-                    if let Err(violations) = crate::catalog::validate_params(model_id, params) {
-                        let listed: Vec<String> = violations.iter().map(ToString::to_string).collect();
-                        let message = format!("{model_id}: {}", listed.join("; "));
-                        return Err(crate::Error::InvalidRequest(message));
-                    }
+                if route != Route::Generation {
+                    return Ok(());
                 }
-                Ok(())
+                let empty = serde_json::Value::Object(Default::default());
+                let params = body.get("params").unwrap_or(&empty);
+                let Err(violations) = crate::catalog::validate_params(model_id, params) else {
+                    return Ok(());
+                };
+                let listed: Vec<String> = violations.iter().map(|v| v.to_string()).collect();
+                let message = format!("{model_id}: {}", listed.join("; "));
+                Err(crate::Error::InvalidRequest(message))
             }
         }
     }
