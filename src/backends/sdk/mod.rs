@@ -109,3 +109,52 @@ pub fn generate(ir: &Ir, options: &Options) -> Result<OutputTree> {
     }
     Ok(tree)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::InputArgs;
+
+    fn fixture_ir() -> Ir {
+        InputArgs {
+            spec: concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/openapi.json").into(),
+            models: None,
+            max_bytes: crate::load::DEFAULT_MAX_BYTES,
+            timeout: 10,
+        }
+        .build_ir()
+        .unwrap()
+    }
+
+    /// The title and version are spec text: they must not break out of the comments and
+    /// strings they are written into.
+    #[test]
+    fn hostile_title_stays_in_its_comment_and_string() {
+        let mut ir = fixture_ir();
+        ir.api.title = "Evil \"API\"\n[package]\nname = \"x\" */ \\".into();
+        ir.api.version = "1\r\nfn main() {}".into();
+        let tree = generate(&ir, &Options::default()).unwrap();
+        let cargo = std::str::from_utf8(tree.get("Cargo.toml").unwrap()).unwrap();
+        let tables = cargo.lines().filter(|l| l.starts_with("[package]")).count();
+        assert_eq!(tables, 1, "{cargo}");
+        assert!(cargo.contains(r#"Rust SDK for the Evil \"API\" [package] name = \"x\" */ \\"#));
+        for (path, bytes) in tree.files() {
+            let text = std::str::from_utf8(bytes).unwrap();
+            let first = text.lines().next().unwrap();
+            assert!(!text.contains("\nfn main() {}"), "{path}");
+            if path.ends_with(".rs") {
+                assert!(first.starts_with("// @generated") && first.ends_with("Do not edit."));
+            }
+        }
+    }
+
+    #[test]
+    fn every_file_is_inside_the_crate_folder() {
+        let tree = generate(&fixture_ir(), &Options::default()).unwrap();
+        let paths: Vec<&str> = tree.files().map(|(path, _)| path).collect();
+        assert!(paths.contains(&"src/lib.rs") && paths.contains(&"examples/quickstart.rs"));
+        assert!(paths
+            .iter()
+            .all(|p| !p.contains("..") && !p.starts_with('/')));
+    }
+}
