@@ -105,6 +105,23 @@ mod tests {
     }
 
     #[test]
+    fn which_statuses_are_retried() {
+        let error = |status: u16, code: &str| {
+            let body = format!(r#"{{"error":{{"code":"{code}","message":"m"}}}}"#);
+            ApiError::new(status, body.as_bytes(), None)
+        };
+        for status in [408, 429, 500, 502, 503, 504] {
+            assert!(status_is_retryable(&error(status, "x")), "{status}");
+        }
+        for status in [400, 401, 402, 403, 404, 422] {
+            assert!(!status_is_retryable(&error(status, "x")), "{status}");
+        }
+        assert!(!status_is_retryable(&error(409, IDEMPOTENCY_CONFLICT)));
+        assert!(status_is_retryable(&error(409, "request_in_progress")));
+        assert!(status_is_retryable(&ApiError::new(409, b"not json", None)));
+    }
+
+    #[test]
     fn backoff_grows_and_is_capped() {
         let backoff = Backoff::default();
         for attempt in 0..10 {

@@ -11,7 +11,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::render::{docs, ident};
-use super::types::{fallback_name, From, Types};
+use super::types::{fallback_name, Scope, Types};
 use crate::error::Result;
 use crate::ir::{
     ContentKind, Field, Ir, ParamLocation, ParamRole, SecuritySchemeKind, Shape, TypeDef, TypeKind,
@@ -65,7 +65,7 @@ impl Contract<'_> {
         let Some((path, code, message, request_id)) = error_members(ir, def) else {
             return Ok(value_error_glue());
         };
-        let body_ty = self.types.named(&def.name, From::Elsewhere)?;
+        let body_ty = self.types.named(&def.name, Scope::Elsewhere)?;
         let mut access = quote!(body);
         for member in &path {
             let member = ident(member)?;
@@ -78,7 +78,7 @@ impl Contract<'_> {
                     return Ok(value_error_glue());
                 }
                 (
-                    self.types.named(name, From::Elsewhere)?,
+                    self.types.named(name, Scope::Elsewhere)?,
                     quote!(ErrorCode::from(code)),
                 )
             }
@@ -176,14 +176,14 @@ impl Contract<'_> {
                     continue;
                 }
                 if let Some(shape) = &content.shape {
-                    let key = self.types.shape(shape, From::Elsewhere)?.to_string();
+                    let key = self.types.shape(shape, Scope::Elsewhere)?.to_string();
                     shapes.entry(key).or_insert(shape);
                 }
             }
         }
         let mut out = TokenStream::new();
         for shape in shapes.values() {
-            let ty = self.types.shape(shape, From::Elsewhere)?;
+            let ty = self.types.shape(shape, Scope::Elsewhere)?;
             let union = shape
                 .named()
                 .and_then(|n| ir.types.get(n))
@@ -259,7 +259,7 @@ impl Contract<'_> {
                 pub type WebhookPayload = serde_json::Value;
             },
             [(_, name)] => {
-                let ty = self.types.named(name, From::Elsewhere)?;
+                let ty = self.types.named(name, Scope::Elsewhere)?;
                 let doc = docs(&format!("A webhook event: the contract's `{name}` schema."));
                 quote!(#doc pub type WebhookPayload = #ty;)
             }
@@ -269,7 +269,7 @@ impl Contract<'_> {
                 let unknown = format_ident!("{}", fallback_name(&taken));
                 for (rust_name, name) in several {
                     let variant = ident(rust_name)?;
-                    let ty = self.types.named(name, From::Elsewhere)?;
+                    let ty = self.types.named(name, Scope::Elsewhere)?;
                     let doc = format!(" A `{name}` event.");
                     arms.extend(quote!(#[doc = #doc] #variant(#ty),));
                 }

@@ -6,7 +6,7 @@ use quote::quote;
 
 use super::ops::Summary;
 use super::render::{comment, doc_lines, ident, one_line};
-use super::types::{From, Types};
+use super::types::{Scope, Types};
 use crate::error::Result;
 use crate::ir::{ContentKind, Field, Ir, Method, Operation, ParamRole, Shape, TypeKind, TypeRef};
 
@@ -340,7 +340,7 @@ fn request(
     let Some(name) = name else {
         return Ok(quote!(serde_json::json!({})));
     };
-    let ty = types.named(name, From::Elsewhere)?;
+    let ty = types.named(name, Scope::Elsewhere)?;
     let ty = quote!(rivya_sdk::#ty);
     let def = types.def(name)?;
     if let TypeKind::Struct { fields, .. } = &def.kind {
@@ -387,7 +387,7 @@ fn delta_printer(types: &Types, operation: &Operation) -> Result<TokenStream> {
     let TypeKind::TaggedUnion { variants, .. } = &def.kind else {
         return Ok(fallback);
     };
-    let union = types.named(name, From::Elsewhere)?;
+    let union = types.named(name, Scope::Elsewhere)?;
     let delta = variants
         .iter()
         .find(|v| v.tag_value.as_deref() == Some("message.delta"));

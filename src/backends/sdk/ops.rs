@@ -10,7 +10,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use super::render::{docs, docs_of, ident};
-use super::types::{From, Types};
+use super::types::{Scope, Types};
 use crate::error::{Error, Result};
 use crate::ir::names::Namespace;
 use crate::ir::{
@@ -395,7 +395,7 @@ impl<'a> Ops<'a> {
         let ty = if string {
             quote!(impl Into<String>)
         } else {
-            self.types.shape(&param.shape, From::Elsewhere)?
+            self.types.shape(&param.shape, Scope::Elsewhere)?
         };
         let value = if string {
             quote!(#name.into())
@@ -418,7 +418,7 @@ impl<'a> Ops<'a> {
         let types = self.types;
         let shape_ty = || -> Result<TokenStream> {
             match &content.shape {
-                Some(shape) => types.shape(shape, From::Elsewhere),
+                Some(shape) => types.shape(shape, Scope::Elsewhere),
                 None => Ok(quote!(serde_json::Value)),
             }
         };
@@ -430,7 +430,7 @@ impl<'a> Ops<'a> {
             }
             ContentKind::Multipart => {
                 let name = multipart_type(content)?;
-                (types.named(name, From::Elsewhere)?, true)
+                (types.named(name, Scope::Elsewhere)?, true)
             }
         })
     }
@@ -501,7 +501,7 @@ impl<'a> Ops<'a> {
         };
         let shape_ty = || -> Result<TokenStream> {
             match &content.shape {
-                Some(shape) => types.shape(shape, From::Elsewhere),
+                Some(shape) => types.shape(shape, Scope::Elsewhere),
                 None => Ok(quote!(serde_json::Value)),
             }
         };
@@ -582,8 +582,8 @@ impl<'a> Ops<'a> {
             let wait_name = names.claim("wait");
             let wait = ident(&wait_name)?;
             let get = ident(&operation.group_method)?;
-            let ty = types.named(name, From::Elsewhere)?;
-            let status_ty = types.named(&status_def.name, From::Elsewhere)?;
+            let ty = types.named(name, Scope::Elsewhere)?;
+            let status_ty = types.named(&status_def.name, Scope::Elsewhere)?;
             let status_field = ident(&status.rust_name)?;
             let listed: Vec<String> = values
                 .iter()

@@ -24,7 +24,7 @@ use crate::ir::{ContentKind, Field, Ir, Shape, StringFormat, TypeDef, TypeKind, 
 
 /// Where type paths are written from: inside `types.rs`, or from another module of the crate.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub enum From {
+pub enum Scope {
     Types,
     Elsewhere,
 }
@@ -95,16 +95,16 @@ impl<'a> Types<'a> {
     }
 
     /// The path of a named type.
-    pub fn named(&self, name: &str, from: From) -> Result<TokenStream> {
+    pub fn named(&self, name: &str, from: Scope) -> Result<TokenStream> {
         let ident = ident(&self.def(name)?.rust_name)?;
         Ok(match from {
-            From::Types => quote!(#ident),
-            From::Elsewhere => quote!(types::#ident),
+            Scope::Types => quote!(#ident),
+            Scope::Elsewhere => quote!(types::#ident),
         })
     }
 
     /// The Rust type of a value, `Option` included when it may be `null`.
-    pub fn shape(&self, shape: &Shape, from: From) -> Result<TokenStream> {
+    pub fn shape(&self, shape: &Shape, from: Scope) -> Result<TokenStream> {
         let base = self.base(&shape.ty, from)?;
         Ok(if shape.nullable && !matches!(shape.ty, TypeRef::Any) {
             quote!(Option<#base>)
@@ -114,7 +114,7 @@ impl<'a> Types<'a> {
     }
 
     /// The Rust type of a value that is never `null`.
-    pub fn base(&self, ty: &TypeRef, from: From) -> Result<TokenStream> {
+    pub fn base(&self, ty: &TypeRef, from: Scope) -> Result<TokenStream> {
         Ok(match ty {
             TypeRef::Named { name } => self.named(name, from)?,
             TypeRef::String { format } => match format {
@@ -131,8 +131,8 @@ impl<'a> Types<'a> {
             TypeRef::Const { value } => {
                 let ident = self.const_ident(value)?;
                 match from {
-                    From::Types => quote!(consts::#ident),
-                    From::Elsewhere => quote!(types::consts::#ident),
+                    Scope::Types => quote!(consts::#ident),
+                    Scope::Elsewhere => quote!(types::consts::#ident),
                 }
             }
             TypeRef::List { items } => {
@@ -266,7 +266,7 @@ impl<'a> Types<'a> {
                 self.untagged_union(def, &name, attrs, variants)
             }
             TypeKind::Alias { target } => {
-                let target = self.shape(target, From::Types)?;
+                let target = self.shape(target, Scope::Types)?;
                 Ok(quote!(#attrs pub type #name = #target;))
             }
         }
@@ -317,7 +317,7 @@ impl<'a> Types<'a> {
             let ty = if matches!(additional.ty, TypeRef::Any) {
                 quote!(serde_json::Map<String, serde_json::Value>)
             } else {
-                let values = self.shape(additional, From::Types)?;
+                let values = self.shape(additional, Scope::Types)?;
                 quote!(std::collections::BTreeMap<String, #values>)
             };
             members.extend(quote! {
@@ -366,7 +366,7 @@ impl<'a> Types<'a> {
                 };
             } else if member.wrap == Wrap::Nullable {
                 // A form field is either sent or not: there is no `null` to send.
-                let base = self.shape(&field.shape, From::Types)?;
+                let base = self.shape(&field.shape, Scope::Types)?;
                 member.ty = quote!(Option<#base>);
                 member.wrap = Wrap::Option;
             }
@@ -408,7 +408,7 @@ impl<'a> Types<'a> {
         }
         let wire = &field.name;
         let rename = (wire != &field.rust_name).then(|| quote!(rename = #wire));
-        let base = self.base(&field.shape.ty, From::Types)?;
+        let base = self.base(&field.shape.ty, Scope::Types)?;
         let base = if field.needs_indirection {
             quote!(Box<#base>)
         } else {
@@ -459,7 +459,7 @@ impl<'a> Types<'a> {
             ty,
             wrap,
             defaults,
-            base: self.base(&field.shape.ty, From::Types)?,
+            base: self.base(&field.shape.ty, Scope::Types)?,
             boxed: field.needs_indirection,
         })
     }
@@ -480,7 +480,7 @@ impl<'a> Types<'a> {
         let unknown = format_ident!("{}", fallback_name(&taken));
         for variant in variants {
             let ident = ident(&variant.rust_name)?;
-            let ty = self.shape(&variant.shape, From::Types)?;
+            let ty = self.shape(&variant.shape, Scope::Types)?;
             let value = variant.tag_value.clone().unwrap_or_default();
             let doc = format!(" `{value}`");
             arms.extend(quote!(#[doc = #doc] #ident(#ty),));
@@ -570,7 +570,7 @@ impl<'a> Types<'a> {
         let mut arms = TokenStream::new();
         for variant in variants {
             let ident = ident(&variant.rust_name)?;
-            let ty = self.shape(&variant.shape, From::Types)?;
+            let ty = self.shape(&variant.shape, Scope::Types)?;
             let doc = format!(" The `{}` form.", variant.rust_name);
             arms.extend(quote!(#[doc = #doc] #ident(#ty),));
         }
