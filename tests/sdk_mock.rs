@@ -813,6 +813,63 @@ fn webhook_verification_valid_tampered_stale() {
     let at = now.to_string();
     assert!(webhooks::verify_signature(&both, &at, &body, &secret, tolerance).is_ok());
 
-    assert_eq!(format!("{secret:?}"), "WebhookSecret(***)");
+    assert_eq!(format!("{secret:?}"), "Secret(***)");
     assert!(!format!("{error:?}{error}").contains("whsec_test"));
+}
+
+#[tokio::test]
+async fn signing_secrets_are_typed_redacted_and_usable() {
+    let server = MockServer::start().await;
+    let endpoint = json!({
+        "id": "we_1", "object": "webhook_endpoint", "name": "Production webhook",
+        "url": "https://example.com/rivya/webhook", "event_types": ["generation.succeeded"],
+        "status": "enabled", "signing_secret": "whsec_only_shown_once",
+        "created_at": "2026-05-10T00:00:00Z"
+    });
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(endpoint))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    // The same body with a member of the wrong type: a decode error that keeps the body.
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({
+            "id": 7, "signing_secret": "whsec_only_shown_once"
+        })))
+        .mount(&server)
+        .await;
+    let client = client(&server.uri());
+    let request = rivya_sdk::types::CreateWebhookEndpointRequest::new(
+        "Production webhook",
+        "https://example.com/rivya/webhook",
+        vec![rivya_sdk::types::WebhookEventType::GenerationSucceeded],
+    );
+    let created = client.webhooks().create_endpoint(&request).await.unwrap();
+    assert!(
+        !format!("{created:?}").contains("whsec_only_shown_once"),
+        "{created:?}"
+    );
+    let secret = created.signing_secret.clone().unwrap();
+    assert_eq!(secret.expose_secret(), "whsec_only_shown_once");
+    // The endpoint's secret is the type deliveries are verified with.
+    let body = b"{}";
+    let headers = signed_headers(&secret, 1_778_371_222, body);
+    let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_778_371_222);
+    let signature = headers
+        .get(webhooks::SIGNATURE_HEADER)
+        .unwrap()
+        .to_str()
+        .unwrap();
+    let tolerance = webhooks::DEFAULT_TOLERANCE;
+    webhooks::verify_at(signature, "1778371222", body, &secret, tolerance, at).unwrap();
+
+    let error = client
+        .webhooks()
+        .create_endpoint(&request)
+        .await
+        .unwrap_err();
+    let shown = format!("{error}{error:?}");
+    assert!(matches!(error, Error::Decode(_)), "{error:?}");
+    assert!(!shown.contains("whsec_only_shown_once"), "{shown}");
+    assert!(shown.contains(r#"\"signing_secret\":\"***\""#), "{shown}");
 }

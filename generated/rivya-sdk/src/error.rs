@@ -140,7 +140,8 @@ pub struct ApiError {
     pub status: u16,
     /// The error body, when it decodes as the contract's error schema.
     pub body: Option<ApiErrorBody>,
-    /// The raw body (at most [`MAX_KEPT_BODY`] bytes), for diagnosis.
+    /// The raw body (at most [`MAX_KEPT_BODY`] bytes, secret members redacted), for
+    /// diagnosis.
     pub raw_body: String,
     /// The request ID, from the `x-request-id` header or the error body.
     pub request_id: Option<String>,
@@ -238,13 +239,17 @@ pub struct DecodeError {
     pub status: u16,
     /// What did not match.
     pub message: String,
-    /// The raw body (at most [`MAX_KEPT_BODY`] bytes).
+    /// The raw body (at most [`MAX_KEPT_BODY`] bytes, secret members redacted).
     pub body: String,
 }
 
-/// The body as text, cut at a character boundary after [`MAX_KEPT_BODY`] bytes.
+/// The body as text, secrets redacted (when it is JSON), cut at a character boundary after
+/// [`MAX_KEPT_BODY`] bytes.
 pub(crate) fn kept_body(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
+    let text = match crate::secret::redact_body(body) {
+        Some(redacted) => std::borrow::Cow::Owned(redacted),
+        None => String::from_utf8_lossy(body),
+    };
     if text.len() <= MAX_KEPT_BODY {
         return text.into_owned();
     }

@@ -23,6 +23,7 @@ mod error;
 mod nullable;
 pub mod ops;
 mod retry;
+mod secret;
 mod sse;
 pub mod types;
 mod upload;
@@ -37,6 +38,7 @@ pub use error::{
 };
 pub use nullable::Nullable;
 pub use retry::{IDEMPOTENCY_CONFLICT, MAX_RETRY_AFTER};
+pub use secret::Secret;
 pub use sse::{EventStream, StreamEvent};
 pub use types::*;
 pub use upload::FilePart;

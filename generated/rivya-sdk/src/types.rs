@@ -1449,7 +1449,7 @@ pub struct WebhookEndpoint {
     /// Whether deliveries are sent.
     pub status: WebhookEndpointStatus,
     /// Secret for verifying Rivya-Webhook-Signature; shown once at creation, null afterwards. Store it server-side and never log it.
-    pub signing_secret: Option<String>,
+    pub signing_secret: Option<crate::Secret>,
     /// When the endpoint was created.
     pub created_at: chrono::DateTime<chrono::Utc>,
 }

@@ -26,35 +26,9 @@ pub const SIGNATURE_HEADER: &str = WEBHOOK_SIGNATURE_HEADER;
 /// The header carrying the signing time.
 pub const TIMESTAMP_HEADER: &str = WEBHOOK_TIMESTAMP_HEADER;
 
-/// A webhook endpoint's signing secret. Its `Debug` output is redacted and it has no
-/// `Display`: it is never printed.
-#[derive(Clone, PartialEq, Eq)]
-pub struct WebhookSecret(String);
-
-impl WebhookSecret {
-    /// Wraps a secret.
-    pub fn new(secret: impl Into<String>) -> WebhookSecret {
-        WebhookSecret(secret.into())
-    }
-}
-
-impl fmt::Debug for WebhookSecret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("WebhookSecret(***)")
-    }
-}
-
-impl From<&str> for WebhookSecret {
-    fn from(secret: &str) -> WebhookSecret {
-        WebhookSecret::new(secret)
-    }
-}
-
-impl From<String> for WebhookSecret {
-    fn from(secret: String) -> WebhookSecret {
-        WebhookSecret(secret)
-    }
-}
+/// A webhook endpoint's signing secret (as `WebhookEndpoint.signing_secret` holds it). Its
+/// `Debug` output is redacted and it has no `Display`: it is never printed.
+pub use crate::Secret as WebhookSecret;
 
 /// Why a delivery was rejected.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -198,7 +172,7 @@ pub fn sign(secret: &WebhookSecret, timestamp: u64, raw_body: &[u8]) -> String {
 }
 
 fn mac(secret: &WebhookSecret, timestamp: &str, raw_body: &[u8]) -> Hmac<Sha256> {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.0.as_bytes())
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.expose_secret().as_bytes())
         .expect("HMAC accepts keys of any length");
     mac.update(timestamp.as_bytes());
     mac.update(b".");

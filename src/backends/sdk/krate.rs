@@ -115,6 +115,7 @@ pub fn lib_rs(ir: &Ir, catalog: bool) -> TokenStream {
         mod nullable;
         pub mod ops;
         mod retry;
+        mod secret;
         mod sse;
         pub mod types;
         mod upload;
@@ -128,6 +129,7 @@ pub fn lib_rs(ir: &Ir, catalog: bool) -> TokenStream {
         pub use error::{ApiError, DecodeError, Error, Result, StreamError, TransportError, MAX_KEPT_BODY};
         pub use nullable::Nullable;
         pub use retry::{IDEMPOTENCY_CONFLICT, MAX_RETRY_AFTER};
+        pub use secret::Secret;
         pub use sse::{EventStream, StreamEvent};
         pub use types::*;
         pub use upload::FilePart;
@@ -505,8 +507,11 @@ or `.max_retries(..)` on it, then `.await` it (or call `.send()`).
   `FilePart::stream`, with a file name and MIME type (guessed from the name when not given).
 - **Webhooks.** `webhooks::construct_event(headers, raw_body, &secret, webhooks::DEFAULT_TOLERANCE)`
   verifies the `v1=` HMAC-SHA256 signature in constant time, rejects timestamps more than 300 s
-  away, and decodes the event. `WebhookSecret`'s `Debug` is redacted. Deliveries can repeat:
-  handle them idempotently.
+  away, and decodes the event. Deliveries can repeat: handle them idempotently.
+- **Secrets.** Members that hold secrets (`signing_secret`, `password` formats) are `Secret`s:
+  plain strings on the wire, `Secret(***)` in `Debug`, read with `expose_secret()`. The
+  endpoint's `signing_secret` is what `webhooks` verifies with. Bodies kept in errors have
+  secret members replaced by `***`.
 - **Dates** are `chrono::DateTime<chrono::Utc>`.
 "#,
         version = one_line(&ir.api.version),

@@ -29,6 +29,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../../templates/sdk/nullable.rs"),
     ),
     ("retry.rs", include_str!("../../../templates/sdk/retry.rs")),
+    (
+        "secret.rs",
+        include_str!("../../../templates/sdk/secret.rs"),
+    ),
     ("sse.rs", include_str!("../../../templates/sdk/sse.rs")),
     (
         "upload.rs",

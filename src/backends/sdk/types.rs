@@ -408,7 +408,12 @@ impl<'a> Types<'a> {
         }
         let wire = &field.name;
         let rename = (wire != &field.rust_name).then(|| quote!(rename = #wire));
-        let base = self.base(&field.shape.ty, Scope::Types)?;
+        let base = if is_secret(field) {
+            quote!(crate::Secret)
+        } else {
+            self.base(&field.shape.ty, Scope::Types)?
+        };
+        let unboxed = base.clone();
         let base = if field.needs_indirection {
             quote!(Box<#base>)
         } else {
@@ -459,7 +464,7 @@ impl<'a> Types<'a> {
             ty,
             wrap,
             defaults,
-            base: self.base(&field.shape.ty, Scope::Types)?,
+            base: unboxed,
             boxed: field.needs_indirection,
         })
     }
@@ -687,13 +692,13 @@ fn constructors(
     }
 }
 
-/// The parameter type and stored value of a member given to `new` or a setter: strings take
-/// `impl Into<String>`, boxed members are boxed here.
+/// The parameter type and stored value of a member given to `new` or a setter: strings and
+/// secrets take `impl Into<..>`, boxed members are boxed here.
 fn argument(member: &Member, ident: &Ident) -> (TokenStream, TokenStream) {
     let base = &member.base;
-    let is_string = base.to_string() == "String";
-    let (ty, value) = if is_string {
-        (quote!(impl Into<String>), quote!(#ident.into()))
+    let text = base.to_string();
+    let (ty, value) = if text == "String" || text == "crate :: Secret" {
+        (quote!(impl Into<#base>), quote!(#ident.into()))
     } else {
         (base.clone(), quote!(#ident))
     };
@@ -724,6 +729,16 @@ fn carries_const(def: &TypeDef, tag: &str, value: &str) -> bool {
             && f.required
             && matches!(&f.shape.ty, TypeRef::Const { value: v } if v.as_str() == Some(value))
     })
+}
+
+/// A string member that holds a secret: its name says so, or its format is `password`.
+fn is_secret(field: &Field) -> bool {
+    let TypeRef::String { format } = &field.shape.ty else {
+        return false;
+    };
+    let name = field.name.to_ascii_lowercase();
+    matches!(format, Some(StringFormat::Password))
+        || (format.is_none() && (name.contains("secret") || name.contains("password")))
 }
 
 pub fn is_binary(shape: &Shape) -> bool {
