@@ -127,7 +127,7 @@ impl Client {
         let idempotency_key = call.idempotency_header.map(|_| {
             call.idempotency_key
                 .clone()
-                .unwrap_or_else(|| uuid::Uuid::new_v4().to_string())
+                .unwrap_or_else(new_idempotency_key)
         });
         let safe = call.method == Method::GET
             || call.method == Method::HEAD
@@ -223,6 +223,40 @@ impl Client {
         let mut error = ApiError::new(status, &raw, request_id);
         error.retry_after = retry::retry_after(&headers);
         error
+    }
+}
+
+/// A random UUID v4, the key of one logical call (and of all its retries).
+///
+/// Keys only need to be unique, not secret (the API key already authenticates the call):
+/// 122 bits from `fastrand`, whose per-thread generator is seeded from the OS, are plenty.
+fn new_idempotency_key() -> String {
+    let mut bytes = fastrand::u128(..).to_be_bytes();
+    bytes[6] = (bytes[6] & 0x0f) | 0x40; // version 4
+    bytes[8] = (bytes[8] & 0x3f) | 0x80; // RFC 4122 variant
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn idempotency_keys_are_uuid_v4() {
+        let key = super::new_idempotency_key();
+        assert_eq!(key.len(), 36);
+        assert_eq!(key.as_bytes()[14], b'4');
+        assert!(
+            matches!(key.as_bytes()[19], b'8' | b'9' | b'a' | b'b'),
+            "{key}"
+        );
+        assert_ne!(key, super::new_idempotency_key());
     }
 }
 

@@ -50,7 +50,6 @@ serde_json = "1"
 sha2 = "0.10"
 tokio = {{ version = "1.38", features = ["fs", "time"] }}
 tokio-util = {{ version = "0.7", features = ["io"] }}
-uuid = {{ version = "1", features = ["v4"] }}
 
 [dev-dependencies]
 tokio = {{ version = "1.38", features = ["macros", "rt-multi-thread"] }}
@@ -484,8 +483,8 @@ or `.max_retries(..)` on it, then `.await` it (or call `.send()`).
   backoff and jitter (0.5 s doubling up to 8 s, two retries by default), honouring `Retry-After`
   (seconds or HTTP date; over 60 s the error is returned instead). Only calls that are safe to
   repeat are retried: GET requests, and POSTs that carry an `Idempotency-Key`. Every POST the
-  contract allows it on gets one — yours, or a UUID v4 generated once per call and reused on
-  each of its retries (errors carry it so you can retry later with the same key). A 409
+  contract allows it on gets one — yours, or a random UUID v4 generated once per call and
+  reused on each of its retries (errors carry it so you can retry later with the same key). A 409
   `idempotency_conflict` is never retried: the key was used with another body and no retry can
   succeed. Other 409s are retried, as a conflict with the same key still being processed. An
   upload from a stream is never retried (a stream can be read once).
