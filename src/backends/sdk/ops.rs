@@ -35,6 +35,11 @@ const RESERVED: &[&str] = &[
     "Bytes",
 ];
 
+/// Locals of the generated methods, which arguments must not shadow.
+const LOCALS: &[&str] = &[
+    "call", "path", "parts", "value", "response", "fetch", "state",
+];
+
 /// Methods of `Client` that a group accessor must not shadow.
 const CLIENT_METHODS: &[&str] = &["new", "from_env", "builder", "base_url", "execute", "clone"];
 
@@ -218,10 +223,23 @@ impl<'a> Ops<'a> {
     ) -> Result<(TokenStream, TokenStream)> {
         let plan = plan(operation);
         let method_name = ident(&operation.group_method)?;
+        // Argument names: the IR's parameter names, kept off the locals the generated
+        // methods use (`call`, `path`, ...), with a suffix where they would collide.
         let mut args = Namespace::new();
-        for param in &operation.params {
-            args.claim(&param.rust_name);
-        }
+        args.reserve(LOCALS.iter().copied());
+        let arg_names: Vec<String> = operation
+            .params
+            .iter()
+            .map(|p| args.claim(&p.rust_name))
+            .collect();
+        let arg = |param: &Param| -> Result<Ident> {
+            let index = operation
+                .params
+                .iter()
+                .position(|p| std::ptr::eq(p, param))
+                .expect("a parameter of this operation");
+            ident(&arg_names[index])
+        };
         let mut params = TokenStream::new();
         let mut setup = TokenStream::new();
         let mut setters = TokenStream::new();
@@ -230,8 +248,9 @@ impl<'a> Ops<'a> {
 
         // The path, parameters percent-encoded as single segments.
         let (format, path_args) = path_format(operation)?;
+        let path_args = path_args.into_iter().map(arg).collect::<Result<Vec<_>>>()?;
         for param in path_params(operation) {
-            let name = ident(&param.rust_name)?;
+            let name = arg(param)?;
             let ty = if is_string(&param.shape) {
                 quote!(&str)
             } else {
@@ -266,7 +285,7 @@ impl<'a> Ops<'a> {
                 });
                 continue;
             }
-            let name = ident(&param.rust_name)?;
+            let name = arg(param)?;
             let (ty, set) = self.param_setter(param, &name)?;
             if param.required {
                 params.extend(quote!(#name: #ty,));
@@ -625,7 +644,7 @@ fn path_params(operation: &Operation) -> impl Iterator<Item = &Param> {
 }
 
 /// The path as a `format!` string with `{}` per parameter, and the parameters in order.
-fn path_format(operation: &Operation) -> Result<(String, Vec<Ident>)> {
+fn path_format(operation: &Operation) -> Result<(String, Vec<&Param>)> {
     let mut format = String::new();
     let mut args = Vec::new();
     let mut rest = operation.path.as_str();
@@ -644,7 +663,7 @@ fn path_format(operation: &Operation) -> Result<(String, Vec<Ident>)> {
                 ))
             })?;
         format.push_str("{}");
-        args.push(ident(&param.rust_name)?);
+        args.push(param);
         rest = &rest[start + end + 1..];
     }
     format.push_str(&rest.replace('{', "{{").replace('}', "}}"));
