@@ -873,3 +873,23 @@ async fn signing_secrets_are_typed_redacted_and_usable() {
     assert!(!shown.contains("whsec_only_shown_once"), "{shown}");
     assert!(shown.contains(r#"\"signing_secret\":\"***\""#), "{shown}");
 }
+
+#[test]
+fn reference_media_go_in_params_with_their_wire_names() {
+    let item = rivya_sdk::types::ReferenceMediaItem::new(
+        "https://files.rivya.ai/tmp/file_1/clip.mp4",
+        MediaKind::Video,
+    )
+    .mime_type("video/mp4")
+    .duration_token("dt_v1.placeholder");
+    let mut params = serde_json::Map::new();
+    params.insert("referenceMediaItems".into(), json!([item]));
+    let request = CreateGenerationRequest::new("nano-banana-2").params(params);
+    assert_eq!(
+        serde_json::to_value(&request).unwrap(),
+        json!({"model": "nano-banana-2", "params": {"referenceMediaItems": [{
+            "url": "https://files.rivya.ai/tmp/file_1/clip.mp4", "kind": "video",
+            "mimeType": "video/mp4", "durationToken": "dt_v1.placeholder"
+        }]}})
+    );
+}

@@ -1330,6 +1330,39 @@ pub struct ReferenceMediaItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_token: Option<String>,
 }
+impl ReferenceMediaItem {
+    /// A value with the required members; the others are left out.
+    pub fn new(url: impl Into<String>, kind: MediaKind) -> Self {
+        Self {
+            url: url.into(),
+            kind,
+            name: None,
+            mime_type: None,
+            duration_seconds: None,
+            duration_token: None,
+        }
+    }
+    /// Sets `name`.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+    /// Sets `mimeType`.
+    pub fn mime_type(mut self, mime_type: impl Into<String>) -> Self {
+        self.mime_type = Some(mime_type.into());
+        self
+    }
+    /// Sets `durationSeconds`.
+    pub fn duration_seconds(mut self, duration_seconds: f64) -> Self {
+        self.duration_seconds = Some(duration_seconds);
+        self
+    }
+    /// Sets `durationToken`.
+    pub fn duration_token(mut self, duration_token: impl Into<String>) -> Self {
+        self.duration_token = Some(duration_token.into());
+        self
+    }
+}
 /// Multipart upload form.
 #[derive(Debug)]
 pub struct UploadFileRequest {

@@ -328,7 +328,10 @@ impl<'a> Types<'a> {
             defaulted.push((extra, quote!(Default::default())));
         }
         let default = all_default.then(|| quote!(Default,));
-        let constructors = if def.in_request {
+        // Types no operation names (ReferenceMediaItem, which goes inside a free-form
+        // `params`) are built by callers too.
+        let built_by_callers = def.in_request || !def.in_response;
+        let constructors = if built_by_callers {
             constructors(name, &required, &optional, &defaulted)
         } else {
             TokenStream::new()
