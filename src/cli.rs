@@ -6,11 +6,12 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::backends::docs;
 use crate::backends::validators::{self, rules};
+use crate::backends::{docs, sdk};
 use crate::error::{Error, Location, Result};
 use crate::load::{self, Limits, Source};
-use crate::{ir, normalize, write};
+use crate::write::{self, OutputTree};
+use crate::{ir, normalize};
 
 pub const DEFAULT_SPEC: &str = "fixtures/openapi.json";
 pub const PUBLISHED_SPEC: &str = "https://rivya.ai/api/v1/openapi.json";
@@ -31,6 +32,9 @@ pub struct Cli {
 pub enum Command {
     /// Print the normalized IR of the contract as JSON.
     Ir(InputArgs),
+    /// Generate the Rust SDK crate (`OUT/rivya-sdk`) and the docs (`OUT/docs`) from the
+    /// contract.
+    Generate(GenerateArgs),
     /// Compare two versions of the contract and report every change, how it affects clients,
     /// and the SDK version bump it needs.
     Diff(DiffArgs),
@@ -42,9 +46,19 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Write the model and endpoint docs to OUT/docs/ (replacing that folder atomically).
     Docs(DocsArgs),
-    /// Print the generated SDK module `catalog.rs` (to refresh the copy under generated/).
-    #[command(hide = true)]
-    CatalogRs(InputArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The folder to write into; its `rivya-sdk/` is replaced as a whole.
+    #[arg(long, default_value = "generated", value_name = "DIR")]
+    pub out: PathBuf,
+    /// Write nothing; exit 1 with a summary if the files in OUT are not what would be
+    /// generated.
+    #[arg(long)]
+    pub check: bool,
 }
 
 #[derive(Debug, Args)]
@@ -93,6 +107,15 @@ pub struct InputArgs {
 }
 
 impl InputArgs {
+    /// The command line's defaults, for one spec (a path, URL or git:REV:PATH).
+    pub fn for_spec(spec: impl Into<String>) -> Self {
+        InputArgs {
+            spec: spec.into(),
+            models: None,
+            limits: LimitArgs::default(),
+        }
+    }
+
     /// Runs `load → normalize → ir` on these inputs.
     pub fn build_ir(&self) -> Result<ir::Ir> {
         load_ir(&self.spec, self.models.as_deref(), &self.limits.limits())
@@ -108,6 +131,15 @@ pub struct LimitArgs {
     /// Give up on a URL after this many seconds.
     #[arg(long, default_value_t = load::DEFAULT_TIMEOUT.as_secs(), value_name = "SECONDS")]
     pub timeout: u64,
+}
+
+impl Default for LimitArgs {
+    fn default() -> Self {
+        LimitArgs {
+            max_bytes: load::DEFAULT_MAX_BYTES,
+            timeout: load::DEFAULT_TIMEOUT.as_secs(),
+        }
+    }
 }
 
 impl LimitArgs {
@@ -177,17 +209,20 @@ pub fn load_ir(spec: &str, models: Option<&str>, limits: &Limits) -> Result<ir::
 pub fn run(cli: Cli) -> Result<i32> {
     match cli.command {
         Command::Ir(input) => {
-            let ir = load_ir(&input.spec, input.models.as_deref(), &input.limits.limits())?;
-            let mut json = serde_json::to_string_pretty(&ir).expect("the IR always serializes");
+            let ir =
+                load_ir(&input.spec, input.models.as_deref(), &input.limits.limits())?;
+            let mut json =
+                serde_json::to_string_pretty(&ir).expect("the IR always serializes");
             json.push('\n');
             write_stdout(json.as_bytes())?;
             Ok(0)
         }
+        Command::Generate(args) => generate(&args),
         Command::Diff(args) => run_diff(args),
         Command::Validate(args) => validate(args),
         Command::Docs(args) => {
             let ir = args.input.build_ir()?;
-            let mut tree = write::OutputTree::new();
+            let mut tree = OutputTree::new();
             tree.nest("docs", docs::generate(&ir)?)?;
             write::write(&tree, &args.out)?;
             eprintln!(
@@ -195,14 +230,6 @@ pub fn run(cli: Cli) -> Result<i32> {
                 tree.len(),
                 args.out.join("docs").display()
             );
-            Ok(0)
-        }
-        Command::CatalogRs(input) => {
-            let ir = input.build_ir()?;
-            let source = validators::catalog_module(&ir).ok_or_else(|| {
-                Error::Usage("the contract has no model catalog: there is no catalog.rs".into())
-            })?;
-            write_stdout(source.as_bytes())?;
             Ok(0)
         }
     }
@@ -248,7 +275,8 @@ fn validate(args: ValidateArgs) -> Result<i32> {
     let ir = args.input.build_ir()?;
     let Some(catalog) = &ir.catalog else {
         return Err(Error::Usage(
-            "the contract has no model catalog (x-rivya-models); give one with --models".into(),
+            "the contract has no model catalog (x-rivya-models); give one with --models"
+                .into(),
         ));
     };
     let models = rules::catalog_rules(catalog);
@@ -263,7 +291,9 @@ fn validate(args: ValidateArgs) -> Result<i32> {
             Ok(0)
         }
         Err(violations) => {
-            if flag == "params" && rules::find(models, &args.model).is_some_and(|m| m.is_chat()) {
+            if flag == "params"
+                && rules::find(models, &args.model).is_some_and(|m| m.is_chat())
+            {
                 eprintln!(
                     "note: {:?} is a chat model: its parameters go in `controls` or at the top \
                      level of a Chat API request; check one with --request",
@@ -292,7 +322,9 @@ fn run_diff(args: DiffArgs) -> Result<i32> {
         write_stdout(diff::rules::markdown_table().as_bytes())?;
         return Ok(0);
     }
-    let (Some(old_source), Some(new_source)) = (args.old.as_deref(), args.new.as_deref()) else {
+    let (Some(old_source), Some(new_source)) =
+        (args.old.as_deref(), args.new.as_deref())
+    else {
         return Err(Error::Usage("diff needs OLD and NEW".into()));
     };
     let limits = args.limits.limits();
@@ -328,6 +360,47 @@ fn run_diff(args: DiffArgs) -> Result<i32> {
     // Freeing two large IRs takes measurable time and the process ends right after.
     std::mem::forget((old, new));
     Ok(i32::from(failed))
+}
+
+/// Everything `generate` writes, relative to `--out`.
+pub fn output(ir: &ir::Ir) -> Result<OutputTree> {
+    let mut tree = OutputTree::new();
+    let options = sdk::Options {
+        catalog_module: validators::catalog_module(ir),
+    };
+    tree.nest("rivya-sdk", sdk::generate(ir, &options)?)?;
+    tree.nest("docs", docs::generate(ir)?)?;
+    Ok(tree)
+}
+
+fn generate(args: &GenerateArgs) -> Result<i32> {
+    let ir = args.input.build_ir()?;
+    let tree = output(&ir)?;
+    if args.check {
+        let drift = write::check(&tree, &args.out)?;
+        if drift.is_empty() {
+            eprintln!("{}: up to date ({} files)", args.out.display(), tree.len());
+            return Ok(0);
+        }
+        eprintln!(
+            "{}: {} of the generated files differ from what the contract generates:",
+            args.out.display(),
+            drift.len()
+        );
+        for item in drift.iter().take(20) {
+            eprintln!("  {item}");
+        }
+        if drift.len() > 20 {
+            eprintln!("  … and {} more", drift.len() - 20);
+        }
+        eprintln!(
+            "run `rivya-codegen generate` (without --check) and commit the result"
+        );
+        return Ok(1);
+    }
+    write::write(&tree, &args.out)?;
+    eprintln!("wrote {} files under {}", tree.len(), args.out.display());
+    Ok(0)
 }
 
 fn write_stdout(bytes: &[u8]) -> Result<()> {

@@ -77,7 +77,11 @@ fn check_relative(path: &str) -> Result<()> {
             "refusing to write generated file {path:?}: {why}"
         )))
     };
-    if path.is_empty() || path.starts_with('/') || path.contains('\\') || path.contains('\0') {
+    if path.is_empty()
+        || path.starts_with('/')
+        || path.contains('\\')
+        || path.contains('\0')
+    {
         return bad("not a plain relative path");
     }
     for part in path.split('/') {

@@ -85,8 +85,9 @@ fn reference_cycles() {
     ir_error("cycle.json", doc, &["#/components/schemas/", "cycle"]);
     let doc = minimal(json!({"A": {"allOf": [{"$ref": "#/components/schemas/A"}]}}));
     ir_error("self.json", doc, &["#/components/schemas/A", "itself"]);
-    let doc =
-        minimal(json!({"A": {"allOf": [{"$ref": "#/components/schemas/A"}, {"type": "object"}]}}));
+    let doc = minimal(
+        json!({"A": {"allOf": [{"$ref": "#/components/schemas/A"}, {"type": "object"}]}}),
+    );
     ir_error(
         "self-all-of.json",
         doc,

@@ -199,9 +199,10 @@ fn hostile_names_cannot_break_markdown_or_annotations() {
     let dir = tempfile::tempdir().unwrap();
     let old_path = dir.path().join("old.json");
     let new_path = dir.path().join("new.json");
-    let mut doc: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(case("noop-identical", "old")).unwrap())
-            .unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(case("noop-identical", "old")).unwrap(),
+    )
+    .unwrap();
     let hostile = "x|y`z` <b>@team</b>\n::error::forged, 100%:\r[a](b)";
     std::fs::write(&old_path, doc.to_string()).unwrap();
     doc["components"]["schemas"]["PublicGeneration"]["properties"][hostile] =
@@ -254,7 +255,9 @@ fn hostile_names_cannot_break_markdown_or_annotations() {
 fn rules_markdown_prints_the_registry() {
     let output = diff(&["--rules-markdown"]);
     assert_eq!(output.status.code(), Some(0));
-    assert!(stdout(&output).contains("| `model-param-option-removed` | breaking | major |"));
+    assert!(
+        stdout(&output).contains("| `model-param-option-removed` | breaking | major |")
+    );
 }
 
 #[test]

@@ -54,14 +54,23 @@ fn valid(param: &ModelParam, target: ParamTarget) -> Strat {
                         .boxed()
                 }
                 None if integer => (min as i64..=max as i64, any::<bool>())
-                    .prop_map(|(n, as_float)| if as_float { json!(n as f64) } else { json!(n) })
+                    .prop_map(
+                        |(n, as_float)| {
+                            if as_float {
+                                json!(n as f64)
+                            } else {
+                                json!(n)
+                            }
+                        },
+                    )
                     .boxed(),
                 None => (min..=max).prop_map(|x| json!(x)).boxed(),
             }
         }
         ParamType::Boolean => any::<bool>().prop_map(Value::Bool).boxed(),
         ParamType::Enum => {
-            let options: Vec<Value> = param.options.iter().map(|o| json!(o.value)).collect();
+            let options: Vec<Value> =
+                param.options.iter().map(|o| json!(o.value)).collect();
             if options.is_empty() {
                 Just(json!("none")).boxed()
             } else {
@@ -81,7 +90,9 @@ fn valid(param: &ModelParam, target: ParamTarget) -> Strat {
                 .prop_map(Value::Array)
                 .boxed()
         }
-        ParamType::Object => object(&param.properties.iter().collect::<Vec<_>>(), target, false),
+        ParamType::Object => {
+            object(&param.properties.iter().collect::<Vec<_>>(), target, false)
+        }
         ParamType::Media => media(param, target),
     }
 }
@@ -108,7 +119,9 @@ fn invalid(param: &ModelParam, target: ParamTarget) -> Strat {
                 broken.push(Just(decimal(max + step, 6, integer)).boxed());
                 broken.push(Just(json!(u64::MAX)).boxed());
             }
-            if let (Some(step), Some(min), Some(max)) = (param.step, param.minimum, param.maximum) {
+            if let (Some(step), Some(min), Some(max)) =
+                (param.step, param.minimum, param.maximum)
+            {
                 let count = ((max - min) / step).floor() as u64;
                 broken.push(
                     (0..count.max(1))
@@ -138,9 +151,12 @@ fn invalid(param: &ModelParam, target: ParamTarget) -> Strat {
             }
             if let Some(max) = param.max_items {
                 broken.push(
-                    prop::collection::vec(item.clone(), max as usize + 1..=max as usize + 2)
-                        .prop_map(Value::Array)
-                        .boxed(),
+                    prop::collection::vec(
+                        item.clone(),
+                        max as usize + 1..=max as usize + 2,
+                    )
+                    .prop_map(Value::Array)
+                    .boxed(),
                 );
             }
             if let Some(items) = &param.items {
@@ -168,7 +184,10 @@ fn invalid(param: &ModelParam, target: ParamTarget) -> Strat {
                                 object.insert("kind".into(), json!("hologram"));
                             }
                             1 => {
-                                object.insert("mimeType".into(), json!("application/x-nope"));
+                                object.insert(
+                                    "mimeType".into(),
+                                    json!("application/x-nope"),
+                                );
                             }
                             2 => {
                                 object.remove("durationToken");
@@ -321,7 +340,8 @@ fn media(param: &ModelParam, target: ParamTarget) -> Strat {
                 }
                 return item;
             }
-            let mut item = json!({"url": "https://files.rivya.ai/tmp/f/x", "kind": kind});
+            let mut item =
+                json!({"url": "https://files.rivya.ai/tmp/f/x", "kind": kind});
             if let Some(mime) = mime {
                 item["mimeType"] = json!(mime);
             }
@@ -354,7 +374,10 @@ fn decimal(x: f64, decimals: usize, integer: bool) -> Value {
 
 /// The pointers of the schema validator's errors; `required` and `additionalProperties`
 /// errors sit on the object, so they are moved to the member, where the runtime reports them.
-fn schema_pointers(validator: &jsonschema::Validator, instance: &Value) -> BTreeSet<String> {
+fn schema_pointers(
+    validator: &jsonschema::Validator,
+    instance: &Value,
+) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     for error in validator.iter_errors(instance) {
         let at = error.instance_path().as_str().to_owned();
@@ -362,7 +385,9 @@ fn schema_pointers(validator: &jsonschema::Validator, instance: &Value) -> BTree
             jsonschema::error::ValidationErrorKind::Required { property } => {
                 out.insert(join(&at, property.as_str().unwrap_or_default()));
             }
-            jsonschema::error::ValidationErrorKind::AdditionalProperties { unexpected } => {
+            jsonschema::error::ValidationErrorKind::AdditionalProperties {
+                unexpected,
+            } => {
                 for name in unexpected {
                     out.insert(join(&at, name));
                 }
@@ -379,7 +404,9 @@ fn join(base: &str, token: &str) -> String {
     format!("{base}/{}", token.replace('~', "~0").replace('/', "~1"))
 }
 
-fn pointers(result: Result<(), Vec<rivya_sdk::catalog::ParamViolation>>) -> BTreeSet<String> {
+fn pointers(
+    result: Result<(), Vec<rivya_sdk::catalog::ParamViolation>>,
+) -> BTreeSet<String> {
     result
         .err()
         .unwrap_or_default()
@@ -388,10 +415,17 @@ fn pointers(result: Result<(), Vec<rivya_sdk::catalog::ParamViolation>>) -> BTre
         .collect()
 }
 
-fn run_model(model: &Model, target: ParamTarget, valid_count: &AtomicUsize, total: &AtomicUsize) {
-    let params: Vec<&ModelParam> = model.params.iter().filter(|p| p.target == target).collect();
+fn run_model(
+    model: &Model,
+    target: ParamTarget,
+    valid_count: &AtomicUsize,
+    total: &AtomicUsize,
+) {
+    let params: Vec<&ModelParam> =
+        model.params.iter().filter(|p| p.target == target).collect();
     let schema = schema::location_schema(model, target);
-    let validator = jsonschema::validator_for(&schema).expect("the derived schema compiles");
+    let validator =
+        jsonschema::validator_for(&schema).expect("the derived schema compiles");
     let sdk = rivya_sdk::catalog::model(&model.id).expect("the SDK knows every model");
     let cli_rules = common::fixture_rules();
     let cli = rules::find(cli_rules, &model.id).unwrap();

@@ -192,7 +192,8 @@ fn hostile_catalog_text_stays_inert() {
         }
     }
     // The example still parses and is valid for the hostile option.
-    let page = String::from_utf8(tree.get("models/etc-passwd.md").unwrap().to_vec()).unwrap();
+    let page =
+        String::from_utf8(tree.get("models/etc-passwd.md").unwrap().to_vec()).unwrap();
     let body = page_request(&page);
     assert_eq!(body["params"]["aspect_ratio"], json!("a|b`c'd\"e\n"));
 }

@@ -66,13 +66,7 @@ fn at_least_forty_cases() {
 fn every_case_matches_its_snapshot() {
     for case in cases() {
         let report = run(&case);
-        let text = report::text(
-            &report,
-            &report::Labels {
-                old: "old",
-                new: "new",
-            },
-        );
+        let text = report::text(&report, &report::Labels { old: "old", new: "new" });
         let mut settings = insta::Settings::clone_current();
         settings.set_snapshot_path(&case.dir);
         settings.set_prepend_module_to_snapshot(false);
@@ -118,7 +112,9 @@ fn every_rule_is_exercised_by_a_drift_case() {
 fn every_rule_id_in_the_checks_is_registered() {
     let known: BTreeSet<&str> = rules::RULES.iter().map(|r| r.id).collect();
     for file in ["schema.rs", "operations.rs", "catalog.rs"] {
-        let source = std::fs::read_to_string(root().join("src/backends/diff").join(file)).unwrap();
+        let source =
+            std::fs::read_to_string(root().join("src/backends/diff").join(file))
+                .unwrap();
         for literal in source.split('"').skip(1).step_by(2) {
             let kebab = literal.contains('-')
                 && literal

@@ -282,10 +282,7 @@ fn every_construct_is_modelled() {
     // Limits without a type are kept; allOf members add requiredness and tighten limits.
     assert_eq!(field("loose").shape.ty, TypeRef::Any);
     assert_eq!(field("loose").shape.constraints.max_length, Some(5));
-    let TypeKind::Struct {
-        fields: extended, ..
-    } = &ir.types["Extended"].kind
-    else {
+    let TypeKind::Struct { fields: extended, .. } = &ir.types["Extended"].kind else {
         panic!()
     };
     let extra = extended.iter().find(|f| f.name == "extra").unwrap();
@@ -378,7 +375,9 @@ fn every_construct_is_modelled() {
     );
 
     // Direction: what flows where.
-    assert!(ir.types["ListThingsSort"].in_request && !ir.types["ListThingsSort"].in_response);
+    assert!(
+        ir.types["ListThingsSort"].in_request && !ir.types["ListThingsSort"].in_response
+    );
     assert!(ir.types["Problem"].in_response && !ir.types["Problem"].in_request);
     assert!(
         ir.types["Event"].in_response,

@@ -1,8 +1,5 @@
 //! The generated `catalog.rs`: current, formatted, and the same tables as the CLI's.
 //!
-//! `RIVYA_BLESS=1 cargo test --test sdk_catalog` rewrites `generated/rivya-sdk/src/catalog.rs`.
-//! If that file no longer compiles (so no test builds), refresh it with
-//! `cargo run -q -- catalog-rs > generated/rivya-sdk/src/catalog.rs`.
 
 mod common;
 
@@ -11,9 +8,9 @@ use std::process::{Command, Stdio};
 
 use rivya_codegen::backends::validators::{catalog_module, RUNTIME_SOURCE};
 use rivya_sdk::catalog::{
-    self, LumenVideo1Camera, LumenVideo1CameraKeyframe, LumenVideo1CameraKeyframeCameraHint,
-    LumenVideo1CameraMotion, LumenVideo1Params, MediaKind, ReferenceMediaItem, ViolationRule,
-    ZImageAspectRatio, ZImageParams,
+    self, LumenVideo1Camera, LumenVideo1CameraKeyframe,
+    LumenVideo1CameraKeyframeCameraHint, LumenVideo1CameraMotion, LumenVideo1Params,
+    MediaKind, ReferenceMediaItem, ViolationRule, ZImageAspectRatio, ZImageParams,
 };
 use serde_json::json;
 
@@ -21,18 +18,21 @@ const CATALOG_RS: &str = "generated/rivya-sdk/src/catalog.rs";
 
 #[test]
 fn catalog_rs_is_what_the_generator_writes() {
-    let expected = catalog_module(common::fixture_ir()).expect("the fixture has a catalog");
-    if std::env::var_os("RIVYA_BLESS").is_some() {
-        std::fs::write(CATALOG_RS, &expected).unwrap();
-    }
-    let on_disk = std::fs::read_to_string(CATALOG_RS).unwrap();
+    let module =
+        catalog_module(common::fixture_ir()).expect("the fixture has a catalog");
     assert!(
-        on_disk == expected,
-        "{CATALOG_RS} is stale: run `RIVYA_BLESS=1 cargo test --test sdk_catalog`"
-    );
-    assert!(
-        expected.ends_with(RUNTIME_SOURCE),
+        module.ends_with(RUNTIME_SOURCE),
         "the runtime is copied verbatim"
+    );
+    let tree = rivya_codegen::cli::output(common::fixture_ir()).unwrap();
+    let generated = tree
+        .get("rivya-sdk/src/catalog.rs")
+        .expect("generate writes catalog.rs");
+    assert!(generated.ends_with(module.as_bytes()));
+    let on_disk = std::fs::read(CATALOG_RS).unwrap();
+    assert!(
+        on_disk == generated,
+        "{CATALOG_RS} is stale: run `cargo run -- generate`"
     );
 }
 
@@ -91,7 +91,8 @@ fn odd_catalogs_still_give_formatted_rust() {
     let mut odd = catalog.models[2].clone();
     odd.id = "a-rather-long-model-identifier-for-testing-line-widths-v2".into();
     odd.rust_name = "ARatherLongModelIdentifierForTestingLineWidthsV2".into();
-    odd.description = Some("*/ \"quoted\" ```rust\npanic!()\n``` <script>x</script> | pipe".into());
+    odd.description =
+        Some("*/ \"quoted\" ```rust\npanic!()\n``` <script>x</script> | pipe".into());
     odd.params[4].properties[2].properties.clear();
     odd.params.truncate(5);
     catalog.models.push(odd);
@@ -325,18 +326,17 @@ fn typed_params_build_serialize_and_validate() {
     let foley = catalog::FoleySync1Params::new(vec![item.duration_token("dt_v1.x")])
         .mix_original_audio(true);
     assert_eq!(foley.validate(), Ok(()));
-    let round_trip: catalog::FoleySync1Params = serde_json::from_value(foley.to_value()).unwrap();
+    let round_trip: catalog::FoleySync1Params =
+        serde_json::from_value(foley.to_value()).unwrap();
     assert_eq!(round_trip, foley);
 
     let controls = catalog::Gpt5_2ChatControls::new()
         .temperature(0.7)
         .reasoning_effort(catalog::Gpt5_2ChatReasoningEffort::High);
     assert_eq!(controls.validate(), Ok(()));
-    let body =
-        catalog::VisionChatMiniBodyParams::new()
-            .attachments(vec![
-                catalog::ChatAttachment::new("file_1").kind(MediaKind::Image)
-            ]);
+    let body = catalog::VisionChatMiniBodyParams::new().attachments(vec![
+        catalog::ChatAttachment::new("file_1").kind(MediaKind::Image),
+    ]);
     assert_eq!(body.validate(), Ok(()));
 }
 

@@ -242,7 +242,9 @@ pub fn build(
             .and_then(Value::as_str)
             .map(|id| format!("model `{id}`"))
             .unwrap_or_else(|| format!("model #{i}"));
-        if let Some(violation) = conform::check(types, model_type, value).into_iter().next() {
+        if let Some(violation) =
+            conform::check(types, model_type, value).into_iter().next()
+        {
             return Err(Error::at_pointer(
                 &raw.origin,
                 &format!("{at}{}", violation.pointer),
@@ -252,19 +254,17 @@ pub fn build(
                 ),
             ));
         }
-        let model: Model = crate::normalize::deserialize_at(&raw.origin, &at, value.clone())
-            .map_err(|e| match e {
-                Error::Input {
-                    origin,
-                    location,
-                    message,
-                } => Error::Input {
-                    origin,
-                    location,
-                    message: format!("{label}: {message}"),
+        let model: Model =
+            crate::normalize::deserialize_at(&raw.origin, &at, value.clone()).map_err(
+                |e| match e {
+                    Error::Input { origin, location, message } => Error::Input {
+                        origin,
+                        location,
+                        message: format!("{label}: {message}"),
+                    },
+                    other => other,
                 },
-                other => other,
-            })?;
+            )?;
         if let Some(first) = seen.insert(model.id.clone(), i) {
             return Err(Error::at_pointer(
                 &raw.origin,
@@ -279,7 +279,8 @@ pub fn build(
 }
 
 fn assign_names(models: &mut [Model]) {
-    let names = Namespace::new().assign_all(models.iter().map(|m| m.id.as_str()), type_name);
+    let names =
+        Namespace::new().assign_all(models.iter().map(|m| m.id.as_str()), type_name);
     for model in models.iter_mut() {
         model.rust_name = names[&model.id].clone();
         assign_param_names(&mut model.params);
@@ -287,7 +288,8 @@ fn assign_names(models: &mut [Model]) {
 }
 
 fn assign_param_names(params: &mut [ModelParam]) {
-    let names = Namespace::new().assign_all(params.iter().map(|p| p.name.as_str()), field_name);
+    let names =
+        Namespace::new().assign_all(params.iter().map(|p| p.name.as_str()), field_name);
     for param in params.iter_mut() {
         param.rust_name = names[&param.name].clone();
         let options = Namespace::new()

@@ -16,7 +16,11 @@ pub struct Violation {
     pub message: String,
 }
 
-pub fn check(types: &BTreeMap<String, TypeDef>, def: &TypeDef, value: &Value) -> Vec<Violation> {
+pub fn check(
+    types: &BTreeMap<String, TypeDef>,
+    def: &TypeDef,
+    value: &Value,
+) -> Vec<Violation> {
     let mut checker = Checker {
         types,
         violations: Vec::new(),
@@ -46,7 +50,10 @@ impl Checker<'_> {
 
     fn shape(&mut self, shape: &Shape, value: &Value, at: &str) {
         if value.is_null() {
-            if !shape.nullable && !matches!(shape.ty, TypeRef::Any) && !self.named_nullable(shape) {
+            if !shape.nullable
+                && !matches!(shape.ty, TypeRef::Any)
+                && !self.named_nullable(shape)
+            {
                 self.fail(at, "must not be null".into());
             }
             return;
@@ -98,7 +105,9 @@ impl Checker<'_> {
                         self.shape(items, item, &pointer_join(at, &i.to_string()));
                     }
                 }
-                None => self.fail(at, format!("expected an array, found {}", kind_of(value))),
+                None => {
+                    self.fail(at, format!("expected an array, found {}", kind_of(value)))
+                }
             },
             TypeRef::Map { values } => match value.as_object() {
                 Some(object) => {
@@ -106,7 +115,8 @@ impl Checker<'_> {
                         self.shape(values, member, &pointer_join(at, key));
                     }
                 }
-                None => self.fail(at, format!("expected an object, found {}", kind_of(value))),
+                None => self
+                    .fail(at, format!("expected an object, found {}", kind_of(value))),
             },
             _ => {}
         }
@@ -116,13 +126,18 @@ impl Checker<'_> {
         match kind {
             TypeKind::Struct { fields, .. } => {
                 let Some(object) = value.as_object() else {
-                    return self.fail(at, format!("expected an object, found {}", kind_of(value)));
+                    return self.fail(
+                        at,
+                        format!("expected an object, found {}", kind_of(value)),
+                    );
                 };
                 for field in fields {
                     match object.get(&field.name) {
-                        Some(member) => {
-                            self.shape(&field.shape, member, &pointer_join(at, &field.name))
-                        }
+                        Some(member) => self.shape(
+                            &field.shape,
+                            member,
+                            &pointer_join(at, &field.name),
+                        ),
                         None if field.required => self.fail(
                             &pointer_join(at, &field.name),
                             "is required but missing".into(),
@@ -133,8 +148,12 @@ impl Checker<'_> {
             }
             TypeKind::StringEnum { values } | TypeKind::IntegerEnum { values } => {
                 if !values.iter().any(|v| &v.value == value) {
-                    let allowed: Vec<String> = values.iter().map(|v| v.value.to_string()).collect();
-                    self.fail(at, format!("{value} is not one of {}", allowed.join(", ")));
+                    let allowed: Vec<String> =
+                        values.iter().map(|v| v.value.to_string()).collect();
+                    self.fail(
+                        at,
+                        format!("{value} is not one of {}", allowed.join(", ")),
+                    );
                 }
             }
             TypeKind::TaggedUnion { tag, variants } => {

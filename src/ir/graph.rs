@@ -10,7 +10,9 @@ use super::model::*;
 fn shape_refs<'a>(shape: &'a Shape, direct_only: bool, out: &mut Vec<&'a str>) {
     match &shape.ty {
         TypeRef::Named { name } => out.push(name),
-        TypeRef::List { items: inner } | TypeRef::Map { values: inner } if !direct_only => {
+        TypeRef::List { items: inner } | TypeRef::Map { values: inner }
+            if !direct_only =>
+        {
             shape_refs(inner, direct_only, out)
         }
         _ => {}
@@ -28,7 +30,8 @@ fn kind_refs(kind: &TypeKind, direct_only: bool) -> Vec<&str> {
                 shape_refs(additional, direct_only, &mut out);
             }
         }
-        TypeKind::TaggedUnion { variants, .. } | TypeKind::UntaggedUnion { variants } => {
+        TypeKind::TaggedUnion { variants, .. }
+        | TypeKind::UntaggedUnion { variants } => {
             for variant in variants {
                 shape_refs(&variant.shape, direct_only, &mut out);
             }
@@ -119,7 +122,8 @@ pub fn mark_recursion(types: &mut BTreeMap<String, TypeDef>) {
         match &mut def.kind {
             TypeKind::Struct { fields, .. } => {
                 for field in fields {
-                    field.needs_indirection = field.shape.named().is_some_and(same_cycle);
+                    field.needs_indirection =
+                        field.shape.named().is_some_and(same_cycle);
                 }
             }
             TypeKind::TaggedUnion { .. }

@@ -8,7 +8,9 @@ pub mod names;
 mod operations;
 mod schemas;
 
-pub use catalog::{Catalog, MediaRule, Model, ModelParam, ParamOption, ParamTarget, ParamType};
+pub use catalog::{
+    Catalog, MediaRule, Model, ModelParam, ParamOption, ParamTarget, ParamType,
+};
 pub use model::*;
 
 use crate::error::Result;
@@ -17,7 +19,8 @@ use crate::normalize::Spec;
 use names::{field_name, type_name, variant_name, Namespace};
 
 /// Identifiers the generated crate defines itself, which contract types must not take.
-const RESERVED_TYPE_IDENTS: &[&str] = &["Client", "ClientBuilder", "Error", "ApiError", "Result"];
+const RESERVED_TYPE_IDENTS: &[&str] =
+    &["Client", "ClientBuilder", "Error", "ApiError", "Result"];
 
 /// Builds the IR. The catalog comes from `models` (a ModelList document) when given, otherwise
 /// from the spec's `x-rivya-models` extension, if it has one.
@@ -54,7 +57,9 @@ pub fn build(spec: &Spec, models: Option<&Document>) -> Result<Ir> {
     }
 
     let raw_catalog = match models {
-        Some(document) => Some(catalog::from_model_list(&document.origin, &document.value)?),
+        Some(document) => {
+            Some(catalog::from_model_list(&document.origin, &document.value)?)
+        }
         None => spec
             .openapi
             .extensions
@@ -114,23 +119,26 @@ fn assign_type_names(types: &mut std::collections::BTreeMap<String, TypeDef>) {
         def.rust_name = idents[name].clone();
         match &mut def.kind {
             TypeKind::Struct { fields, .. } => {
-                let idents =
-                    Namespace::new().assign_all(fields.iter().map(|f| f.name.as_str()), field_name);
+                let idents = Namespace::new()
+                    .assign_all(fields.iter().map(|f| f.name.as_str()), field_name);
                 for field in fields {
                     field.rust_name = idents[&field.name].clone();
                 }
             }
             TypeKind::StringEnum { values } | TypeKind::IntegerEnum { values } => {
-                let labels: Vec<String> = values.iter().map(|v| scalar_text(&v.value)).collect();
-                let idents =
-                    Namespace::new().assign_all(labels.iter().map(String::as_str), variant_name);
+                let labels: Vec<String> =
+                    values.iter().map(|v| scalar_text(&v.value)).collect();
+                let idents = Namespace::new()
+                    .assign_all(labels.iter().map(String::as_str), variant_name);
                 for (value, label) in values.iter_mut().zip(&labels) {
                     value.rust_name = idents[label].clone();
                 }
             }
-            TypeKind::TaggedUnion { variants, .. } | TypeKind::UntaggedUnion { variants } => {
+            TypeKind::TaggedUnion { variants, .. }
+            | TypeKind::UntaggedUnion { variants } => {
                 // Until now `rust_name` holds the variant's label (tag value or type name).
-                let labels: Vec<String> = variants.iter().map(|v| v.rust_name.clone()).collect();
+                let labels: Vec<String> =
+                    variants.iter().map(|v| v.rust_name.clone()).collect();
                 let mut namespace = Namespace::new();
                 let mut assigned = Vec::with_capacity(labels.len());
                 for label in &labels {
@@ -177,12 +185,14 @@ fn assign_operation_names(spec: &Spec, operations: &mut [Operation]) -> Vec<Tag>
         rust_name: String::new(),
         description: None,
     }));
-    let idents = Namespace::new().assign_all(declared.iter().map(|t| t.name.as_str()), field_name);
+    let idents = Namespace::new()
+        .assign_all(declared.iter().map(|t| t.name.as_str()), field_name);
     for tag in &mut declared {
         tag.rust_name = idents[&tag.name].clone();
     }
 
-    let idents = Namespace::new().assign_all(operations.iter().map(|o| o.id.as_str()), field_name);
+    let idents = Namespace::new()
+        .assign_all(operations.iter().map(|o| o.id.as_str()), field_name);
     for operation in operations.iter_mut() {
         operation.rust_name = idents[&operation.id].clone();
         assign_param_names(&mut operation.params);
@@ -223,16 +233,18 @@ fn assign_group_methods(tag: &Tag, operations: &mut [Operation]) {
         let clashes_with_full_name = in_group
             .iter()
             .any(|&j| j != i && operations[j].rust_name == *candidate);
-        operations[i].group_method = if candidate != "value" && unique && !clashes_with_full_name {
-            candidate.clone()
-        } else {
-            operations[i].rust_name.clone()
-        };
+        operations[i].group_method =
+            if candidate != "value" && unique && !clashes_with_full_name {
+                candidate.clone()
+            } else {
+                operations[i].rust_name.clone()
+            };
     }
 }
 
 fn assign_param_names(params: &mut [Param]) {
-    let idents = Namespace::new().assign_all(params.iter().map(|p| p.name.as_str()), field_name);
+    let idents =
+        Namespace::new().assign_all(params.iter().map(|p| p.name.as_str()), field_name);
     for param in params {
         param.rust_name = idents[&param.name].clone();
     }
@@ -263,9 +275,7 @@ fn security_schemes(spec: &Spec) -> Vec<SecurityScheme> {
                             bearer_format: bearer_format.clone(),
                         },
                         "basic" => SecuritySchemeKind::HttpBasic,
-                        other => SecuritySchemeKind::Other {
-                            scheme: other.to_owned(),
-                        },
+                        other => SecuritySchemeKind::Other { scheme: other.to_owned() },
                     },
                     description,
                 ),
@@ -285,7 +295,9 @@ fn security_schemes(spec: &Spec) -> Vec<SecurityScheme> {
                     },
                     description,
                 ),
-                S::OAuth2 { description, .. } => (SecuritySchemeKind::OAuth2, description),
+                S::OAuth2 { description, .. } => {
+                    (SecuritySchemeKind::OAuth2, description)
+                }
                 S::OpenIDConnect { description, .. } => {
                     (SecuritySchemeKind::OpenIdConnect, description)
                 }

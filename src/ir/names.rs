@@ -13,17 +13,18 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 /// Strict and reserved keywords of Rust 2021 and later editions, plus names that would shadow
 /// prelude items in generated code.
 const KEYWORDS: &[&str] = &[
-    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
-    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
-    "pub", "ref", "return", "self", "static", "struct", "super", "trait", "true", "type", "unsafe",
-    "use", "where", "while", "abstract", "become", "box", "do", "final", "macro", "override",
-    "priv", "try", "typeof", "unsized", "virtual", "yield", "union",
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else",
+    "enum", "extern", "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop",
+    "match", "mod", "move", "mut", "pub", "ref", "return", "self", "static", "struct",
+    "super", "trait", "true", "type", "unsafe", "use", "where", "while", "abstract",
+    "become", "box", "do", "final", "macro", "override", "priv", "try", "typeof",
+    "unsized", "virtual", "yield", "union",
 ];
 
 /// Type names that would collide with what the generated crate imports or the prelude gives.
 const RESERVED_TYPES: &[&str] = &[
-    "Self", "Option", "Result", "Vec", "String", "Box", "Some", "None", "Ok", "Err", "Value",
-    "Client", "Error",
+    "Self", "Option", "Result", "Vec", "String", "Box", "Some", "None", "Ok", "Err",
+    "Value", "Client", "Error",
 ];
 
 /// Splits a contract name into ASCII words: non-ASCII letters are transliterated, anything
@@ -170,11 +171,12 @@ impl Namespace {
         if self.taken.insert(ident.to_owned()) {
             return ident.to_owned();
         }
-        let separator = if ident.contains('_') || ident.chars().all(|c| !c.is_uppercase()) {
-            "_"
-        } else {
-            ""
-        };
+        let separator =
+            if ident.contains('_') || ident.chars().all(|c| !c.is_uppercase()) {
+                "_"
+            } else {
+                ""
+            };
         (2..)
             .map(|n| format!("{ident}{separator}{n}"))
             .find(|candidate| self.taken.insert(candidate.clone()))
@@ -209,12 +211,14 @@ mod tests {
     #[test]
     fn collisions_get_suffixes_independent_of_order() {
         let forward = Namespace::new().assign_all(["mimeType", "mime_type"], field_name);
-        let backward = Namespace::new().assign_all(["mime_type", "mimeType"], field_name);
+        let backward =
+            Namespace::new().assign_all(["mime_type", "mimeType"], field_name);
         assert_eq!(forward, backward);
         assert_eq!(forward["mime_type"], "mime_type");
         assert_eq!(forward["mimeType"], "mime_type_2");
 
-        let types = Namespace::new().assign_all(["FooBar", "foo_bar", "foo-bar"], type_name);
+        let types =
+            Namespace::new().assign_all(["FooBar", "foo_bar", "foo-bar"], type_name);
         let mut idents: Vec<_> = types.values().cloned().collect();
         idents.sort();
         assert_eq!(idents, ["FooBar", "FooBar2", "FooBar3"]);

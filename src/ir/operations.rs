@@ -66,7 +66,8 @@ impl<'s, 'a> OperationBuilder<'s, 'a> {
             let item_pointer = pointer_join("/webhooks", name);
             for (method, operation) in methods(item) {
                 if let Some(operation) = operation {
-                    let operation = self.operation(name, &item_pointer, item, method, operation)?;
+                    let operation =
+                        self.operation(name, &item_pointer, item, method, operation)?;
                     out.push(Webhook {
                         name: name.clone(),
                         rust_name: type_name(name),
@@ -101,7 +102,8 @@ impl<'s, 'a> OperationBuilder<'s, 'a> {
         }
         // Path-level parameters apply unless the operation redefines the same name and location.
         for (i, param) in item.parameters.iter().enumerate() {
-            let at = pointer_join(&pointer_join(item_pointer, "parameters"), &i.to_string());
+            let at =
+                pointer_join(&pointer_join(item_pointer, "parameters"), &i.to_string());
             let param = self.param(param, &hint, &at)?;
             if !params
                 .iter()
@@ -112,9 +114,11 @@ impl<'s, 'a> OperationBuilder<'s, 'a> {
         }
 
         let request_body = match &op.request_body {
-            Some(body) => {
-                Some(self.request_body(body, &hint, &pointer_join(&pointer, "requestBody"))?)
-            }
+            Some(body) => Some(self.request_body(
+                body,
+                &hint,
+                &pointer_join(&pointer, "requestBody"),
+            )?),
             None => None,
         };
 
@@ -181,18 +185,23 @@ impl<'s, 'a> OperationBuilder<'s, 'a> {
         })
     }
 
-    fn param(&mut self, param: &ReferenceOr<Parameter>, hint: &str, at: &str) -> Result<Param> {
+    fn param(
+        &mut self,
+        param: &ReferenceOr<Parameter>,
+        hint: &str,
+        at: &str,
+    ) -> Result<Param> {
         let (param, at) = self.resolve(param, "parameters", at, |c| &c.parameters)?;
         let (data, location, style, explode_default) = match &param {
-            Parameter::Query {
-                parameter_data,
-                style,
-                ..
-            } => {
+            Parameter::Query { parameter_data, style, .. } => {
                 let style = match style {
                     openapiv3::QueryStyle::Form => None,
-                    openapiv3::QueryStyle::SpaceDelimited => Some("spaceDelimited".to_owned()),
-                    openapiv3::QueryStyle::PipeDelimited => Some("pipeDelimited".to_owned()),
+                    openapiv3::QueryStyle::SpaceDelimited => {
+                        Some("spaceDelimited".to_owned())
+                    }
+                    openapiv3::QueryStyle::PipeDelimited => {
+                        Some("pipeDelimited".to_owned())
+                    }
                     openapiv3::QueryStyle::DeepObject => Some("deepObject".to_owned()),
                 };
                 (parameter_data, ParamLocation::Query, style, true)
@@ -208,7 +217,8 @@ impl<'s, 'a> OperationBuilder<'s, 'a> {
             }
         };
         let param_hint = format!("{hint}{}", hint_part(&data.name));
-        let (shape, schema_docs) = self.parameter_format(&data.format, &param_hint, &at)?;
+        let (shape, schema_docs) =
+            self.parameter_format(&data.format, &param_hint, &at)?;
         let role = match data.name.to_ascii_lowercase().as_str() {
             "idempotency-key" if location == ParamLocation::Header => {
                 Some(ParamRole::IdempotencyKey)
@@ -265,8 +275,10 @@ impl<'s, 'a> OperationBuilder<'s, 'a> {
                 let Some((media, media_type)) = content.first() else {
                     return Ok((Shape::of(TypeRef::Any), Docs::default()));
                 };
-                let schema_at =
-                    pointer_join(&pointer_join(&pointer_join(at, "content"), media), "schema");
+                let schema_at = pointer_join(
+                    &pointer_join(&pointer_join(at, "content"), media),
+                    "schema",
+                );
                 let shape = match &media_type.schema {
                     Some(schema) => self.schemas.shape(schema, hint, &schema_at)?,
                     None => Shape::of(TypeRef::Any),
@@ -282,7 +294,8 @@ impl<'s, 'a> OperationBuilder<'s, 'a> {
         hint: &str,
         at: &str,
     ) -> Result<RequestBody> {
-        let (body, at) = self.resolve(body, "requestBodies", at, |c| &c.request_bodies)?;
+        let (body, at) =
+            self.resolve(body, "requestBodies", at, |c| &c.request_bodies)?;
         let many = body.content.len() > 1;
         let mut contents = Vec::new();
         for (media, media_type) in &body.content {
@@ -315,7 +328,9 @@ impl<'s, 'a> OperationBuilder<'s, 'a> {
         at: &str,
     ) -> Result<Response> {
         let component = match response {
-            ReferenceOr::Reference { reference } => reference.rsplit('/').next().map(str::to_owned),
+            ReferenceOr::Reference { reference } => {
+                reference.rsplit('/').next().map(str::to_owned)
+            }
             ReferenceOr::Item(_) => None,
         };
         // Shared responses are typed once, under their component name.
@@ -323,7 +338,8 @@ impl<'s, 'a> OperationBuilder<'s, 'a> {
             .as_deref()
             .map(hint_part)
             .unwrap_or_else(|| hint.to_owned());
-        let (response, at) = self.resolve(response, "responses", at, |c| &c.responses)?;
+        let (response, at) =
+            self.resolve(response, "responses", at, |c| &c.responses)?;
         let mut headers = Vec::new();
         for (name, header) in &response.headers {
             let header_at = pointer_join(&pointer_join(&at, "headers"), name);
@@ -381,10 +397,11 @@ impl<'s, 'a> OperationBuilder<'s, 'a> {
     ) -> Result<Content> {
         let kind = content_kind(media);
         let shape = match &media_type.schema {
-            Some(schema) => Some(
-                self.schemas
-                    .shape(schema, hint, &pointer_join(at, "schema"))?,
-            ),
+            Some(schema) => Some(self.schemas.shape(
+                schema,
+                hint,
+                &pointer_join(at, "schema"),
+            )?),
             None => None,
         };
         let parts = match (kind, &shape) {
@@ -443,7 +460,9 @@ impl<'s, 'a> OperationBuilder<'s, 'a> {
         item: &ReferenceOr<T>,
         section: &str,
         at: &str,
-        select: fn(&openapiv3::Components) -> &indexmap::IndexMap<String, ReferenceOr<T>>,
+        select: fn(
+            &openapiv3::Components,
+        ) -> &indexmap::IndexMap<String, ReferenceOr<T>>,
     ) -> Result<(T, String)> {
         let mut current = item;
         let mut pointer = at.to_owned();

@@ -66,12 +66,12 @@ impl<'a> SchemaBuilder<'a> {
                         &pointer,
                         false,
                         Docs::default(),
-                        TypeKind::Alias {
-                            target: Box::new(target),
-                        },
+                        TypeKind::Alias { target: Box::new(target) },
                     );
                 }
-                ReferenceOr::Item(schema) => self.define(name.clone(), &pointer, false, schema)?,
+                ReferenceOr::Item(schema) => {
+                    self.define(name.clone(), &pointer, false, schema)?
+                }
             }
         }
         Ok(())
@@ -85,7 +85,9 @@ impl<'a> SchemaBuilder<'a> {
         pointer: &str,
     ) -> Result<Shape> {
         match schema {
-            ReferenceOr::Reference { reference } => self.reference_shape(reference, hint, pointer),
+            ReferenceOr::Reference { reference } => {
+                self.reference_shape(reference, hint, pointer)
+            }
             ReferenceOr::Item(schema) => self.inline_shape(schema, hint, pointer),
         }
     }
@@ -97,12 +99,19 @@ impl<'a> SchemaBuilder<'a> {
         pointer: &str,
     ) -> Result<Shape> {
         match schema {
-            ReferenceOr::Reference { reference } => self.reference_shape(reference, hint, pointer),
+            ReferenceOr::Reference { reference } => {
+                self.reference_shape(reference, hint, pointer)
+            }
             ReferenceOr::Item(schema) => self.inline_shape(schema, hint, pointer),
         }
     }
 
-    fn reference_shape(&mut self, reference: &str, hint: &str, at: &str) -> Result<Shape> {
+    fn reference_shape(
+        &mut self,
+        reference: &str,
+        hint: &str,
+        at: &str,
+    ) -> Result<Shape> {
         if let Some(token) = reference.strip_prefix(COMPONENT_PREFIX) {
             // One pointer token (no unescaped `/`) names a whole component; decode it after
             // the check, since a component's own name may contain `/` (escaped as `~1`).
@@ -140,7 +149,12 @@ impl<'a> SchemaBuilder<'a> {
         Ok(Shape::of(TypeRef::Named { name }))
     }
 
-    fn inline_shape(&mut self, schema: &Schema, hint: &str, pointer: &str) -> Result<Shape> {
+    fn inline_shape(
+        &mut self,
+        schema: &Schema,
+        hint: &str,
+        pointer: &str,
+    ) -> Result<Shape> {
         if let Some(name) = self.by_pointer.get(pointer) {
             let mut shape = Shape::of(TypeRef::Named { name: name.clone() });
             shape.nullable = schema.schema_data.nullable;
@@ -151,7 +165,12 @@ impl<'a> SchemaBuilder<'a> {
     }
 
     /// Builds the shape of an inline schema, creating the named types it needs.
-    fn build_inline(&mut self, schema: &Schema, hint: &str, pointer: &str) -> Result<Shape> {
+    fn build_inline(
+        &mut self,
+        schema: &Schema,
+        hint: &str,
+        pointer: &str,
+    ) -> Result<Shape> {
         let data = &schema.schema_data;
         let mut shape = match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => {
@@ -168,7 +187,12 @@ impl<'a> SchemaBuilder<'a> {
                             .iter()
                             .map(|v| enum_value(Value::String((*v).clone())))
                             .collect();
-                        self.named(hint, pointer, schema, TypeKind::StringEnum { values })
+                        self.named(
+                            hint,
+                            pointer,
+                            schema,
+                            TypeKind::StringEnum { values },
+                        )
                     }
                 };
                 if s.enumeration.iter().any(Option::is_none) {
@@ -193,7 +217,12 @@ impl<'a> SchemaBuilder<'a> {
                             .into_iter()
                             .map(|v| enum_value(Value::from(v)))
                             .collect();
-                        self.named(hint, pointer, schema, TypeKind::IntegerEnum { values })
+                        self.named(
+                            hint,
+                            pointer,
+                            schema,
+                            TypeKind::IntegerEnum { values },
+                        )
                     }
                 };
                 let c = &mut shape.constraints;
@@ -218,9 +247,7 @@ impl<'a> SchemaBuilder<'a> {
             }
             SchemaKind::Type(Type::Boolean(b)) => {
                 match b.enumeration.iter().flatten().collect::<Vec<_>>()[..] {
-                    [only] => Shape::of(TypeRef::Const {
-                        value: Value::Bool(*only),
-                    }),
+                    [only] => Shape::of(TypeRef::Const { value: Value::Bool(*only) }),
                     _ => Shape::of(TypeRef::Boolean),
                 }
             }
@@ -233,9 +260,7 @@ impl<'a> SchemaBuilder<'a> {
                     )?,
                     None => Shape::of(TypeRef::Any),
                 };
-                let mut shape = Shape::of(TypeRef::List {
-                    items: Box::new(items),
-                });
+                let mut shape = Shape::of(TypeRef::List { items: Box::new(items) });
                 shape.constraints.min_items = a.min_items.map(|n| n as u64);
                 shape.constraints.max_items = a.max_items.map(|n| n as u64);
                 shape.constraints.unique_items = a.unique_items;
@@ -243,12 +268,17 @@ impl<'a> SchemaBuilder<'a> {
             }
             SchemaKind::Type(Type::Object(o)) => {
                 if o.properties.is_empty() {
-                    let values = self.additional_shape(&o.additional_properties, hint, pointer)?;
+                    let values =
+                        self.additional_shape(&o.additional_properties, hint, pointer)?;
                     let mut shape = Shape::of(TypeRef::Map {
-                        values: Box::new(values.unwrap_or_else(|| Shape::of(TypeRef::Any))),
+                        values: Box::new(
+                            values.unwrap_or_else(|| Shape::of(TypeRef::Any)),
+                        ),
                     });
-                    shape.constraints.min_properties = o.min_properties.map(|n| n as u64);
-                    shape.constraints.max_properties = o.max_properties.map(|n| n as u64);
+                    shape.constraints.min_properties =
+                        o.min_properties.map(|n| n as u64);
+                    shape.constraints.max_properties =
+                        o.max_properties.map(|n| n as u64);
                     shape
                 } else {
                     let kind = self.struct_kind(
@@ -261,9 +291,15 @@ impl<'a> SchemaBuilder<'a> {
                     self.named(hint, pointer, schema, kind)
                 }
             }
-            SchemaKind::OneOf { one_of } => self.union(schema, one_of, hint, pointer, "oneOf")?,
-            SchemaKind::AnyOf { any_of } => self.union(schema, any_of, hint, pointer, "anyOf")?,
-            SchemaKind::AllOf { all_of } => self.all_of(schema, all_of, hint, pointer)?,
+            SchemaKind::OneOf { one_of } => {
+                self.union(schema, one_of, hint, pointer, "oneOf")?
+            }
+            SchemaKind::AnyOf { any_of } => {
+                self.union(schema, any_of, hint, pointer, "anyOf")?
+            }
+            SchemaKind::AllOf { all_of } => {
+                self.all_of(schema, all_of, hint, pointer)?
+            }
             SchemaKind::Not { .. } => {
                 self.warn(
                     pointer,
@@ -356,7 +392,8 @@ impl<'a> SchemaBuilder<'a> {
                         .mapping
                         .iter()
                         .find(|(_, target)| {
-                            *target == reference || reference.ends_with(&format!("/{target}"))
+                            *target == reference
+                                || reference.ends_with(&format!("/{target}"))
                         })
                         .map(|(key, _)| key.clone())
                         .unwrap_or_else(|| {
@@ -367,7 +404,8 @@ impl<'a> SchemaBuilder<'a> {
                             .unwrap_or_else(|| format!("variant{}", i + 1))
                     }
                 };
-                let variant_hint = format!("{hint}{}", super::names::hint_part(&tag_value));
+                let variant_hint =
+                    format!("{hint}{}", super::names::hint_part(&tag_value));
                 let shape = self.shape(
                     member,
                     &variant_hint,
@@ -393,7 +431,8 @@ impl<'a> SchemaBuilder<'a> {
                 }
                 ReferenceOr::Item(inline) => {
                     inline.schema_data.title.clone().unwrap_or_else(|| {
-                        primitive_label(inline).unwrap_or_else(|| format!("Variant{}", i + 1))
+                        primitive_label(inline)
+                            .unwrap_or_else(|| format!("Variant{}", i + 1))
                     })
                 }
             };
@@ -429,7 +468,8 @@ impl<'a> SchemaBuilder<'a> {
         // A member may only add `required: [a]` for a property another member defines.
         let mut required: Vec<&String> = Vec::new();
         for (i, part) in parts.iter().enumerate() {
-            let part_pointer = pointer_join(&pointer_join(pointer, "allOf"), &i.to_string());
+            let part_pointer =
+                pointer_join(&pointer_join(pointer, "allOf"), &i.to_string());
             if let ReferenceOr::Item(inline) = part {
                 match &inline.schema_kind {
                     SchemaKind::Type(Type::Object(o)) => required.extend(&o.required),
@@ -483,7 +523,9 @@ impl<'a> SchemaBuilder<'a> {
                     merge_fields(&mut fields, part_fields);
                     additional = additional.or(part_additional);
                 }
-                _ if fields.is_empty() => return self.all_of_scalars(parts, hint, pointer),
+                _ if fields.is_empty() => {
+                    return self.all_of_scalars(parts, hint, pointer)
+                }
                 _ => {
                     self.warn(&part_pointer, "this `allOf` member is not an object; the whole value is left as any JSON value");
                     return Ok(Shape::of(TypeRef::Any));
@@ -511,12 +553,14 @@ impl<'a> SchemaBuilder<'a> {
     ) -> Result<Shape> {
         let mut merged: Option<Shape> = None;
         for (i, part) in parts.iter().enumerate() {
-            let part_pointer = pointer_join(&pointer_join(pointer, "allOf"), &i.to_string());
+            let part_pointer =
+                pointer_join(&pointer_join(pointer, "allOf"), &i.to_string());
             let shape = self.shape(part, hint, &part_pointer)?;
             merged = match merged {
                 None => Some(shape),
                 Some(mut so_far)
-                    if std::mem::discriminant(&so_far.ty) == std::mem::discriminant(&shape.ty) =>
+                    if std::mem::discriminant(&so_far.ty)
+                        == std::mem::discriminant(&shape.ty) =>
                 {
                     merge_constraints(&mut so_far.constraints, shape.constraints);
                     so_far.default = so_far.default.or(shape.default);
@@ -603,21 +647,19 @@ impl<'a> SchemaBuilder<'a> {
                 &format!("{hint}Item"),
                 &pointer_join(pointer, "items"),
             )?;
-            return Ok(Shape::of(TypeRef::List {
-                items: Box::new(items),
-            }));
+            return Ok(Shape::of(TypeRef::List { items: Box::new(items) }));
         }
         if any.additional_properties.is_some() || any.typ.as_deref() == Some("object") {
-            let values = self.additional_shape(&any.additional_properties, hint, pointer)?;
+            let values =
+                self.additional_shape(&any.additional_properties, hint, pointer)?;
             return Ok(Shape::of(TypeRef::Map {
                 values: Box::new(values.unwrap_or_else(|| Shape::of(TypeRef::Any))),
             }));
         }
-        let enum_values: Vec<&Value> = any.enumeration.iter().filter(|v| !v.is_null()).collect();
+        let enum_values: Vec<&Value> =
+            any.enumeration.iter().filter(|v| !v.is_null()).collect();
         if let [only] = enum_values[..] {
-            return Ok(Shape::of(TypeRef::Const {
-                value: only.clone(),
-            }));
+            return Ok(Shape::of(TypeRef::Const { value: only.clone() }));
         }
         let mut shape = match any.typ.as_deref() {
             Some("string") => Shape::of(TypeRef::String {
@@ -648,7 +690,13 @@ impl<'a> SchemaBuilder<'a> {
     }
 
     /// Creates a named type for an inline schema and returns a shape that refers to it.
-    fn named(&mut self, hint: &str, pointer: &str, schema: &Schema, kind: TypeKind) -> Shape {
+    fn named(
+        &mut self,
+        hint: &str,
+        pointer: &str,
+        schema: &Schema,
+        kind: TypeKind,
+    ) -> Shape {
         // A component being defined names itself; anything else gets a fresh synthesized name.
         let component = pointer
             .strip_prefix("/components/schemas/")
@@ -730,9 +778,7 @@ impl<'a> SchemaBuilder<'a> {
                 pointer,
                 synthesized,
                 docs_of(&schema.schema_data),
-                TypeKind::Alias {
-                    target: Box::new(shape),
-                },
+                TypeKind::Alias { target: Box::new(shape) },
             ),
         }
         Ok(())
@@ -841,7 +887,9 @@ fn inline_tag_value(schema: &Schema, property: &str) -> Option<String> {
     };
     match o.properties.get(property)? {
         ReferenceOr::Item(s) => match &s.schema_kind {
-            SchemaKind::Type(Type::String(st)) => st.enumeration.iter().flatten().next().cloned(),
+            SchemaKind::Type(Type::String(st)) => {
+                st.enumeration.iter().flatten().next().cloned()
+            }
             _ => None,
         },
         ReferenceOr::Reference { .. } => None,

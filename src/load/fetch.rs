@@ -30,8 +30,9 @@ pub(super) fn read(source: &Source, limits: &Limits) -> Result<Vec<u8>> {
     let origin = source.origin();
     match source {
         Source::File(path) => {
-            let file = std::fs::File::open(path)
-                .map_err(|e| Error::input(&origin, Location::Whole, format!("cannot open: {e}")))?;
+            let file = std::fs::File::open(path).map_err(|e| {
+                Error::input(&origin, Location::Whole, format!("cannot open: {e}"))
+            })?;
             let declared = file.metadata().map(|m| m.len()).unwrap_or(0);
             if declared > limits.max_bytes {
                 return Err(too_large(&origin, limits.max_bytes));

@@ -6,7 +6,12 @@ use std::process::{Command, Stdio};
 use super::fetch::{read_capped, Limits};
 use crate::error::{Error, Location, Result};
 
-pub(super) fn show(rev: &str, path: &str, origin: &str, limits: &Limits) -> Result<Vec<u8>> {
+pub(super) fn show(
+    rev: &str,
+    path: &str,
+    origin: &str,
+    limits: &Limits,
+) -> Result<Vec<u8>> {
     let refuse = |message: String| Error::input(origin, Location::Whole, message);
     if rev.is_empty() || path.is_empty() {
         return Err(refuse("write a git source as git:REV:PATH".into()));

@@ -31,7 +31,8 @@ impl Source {
     pub fn parse(text: &str) -> Source {
         if text.starts_with("http://") || text.starts_with("https://") {
             Source::Url(text.to_owned())
-        } else if let Some((rev, path)) = text.strip_prefix("git:").and_then(|r| r.split_once(':'))
+        } else if let Some((rev, path)) =
+            text.strip_prefix("git:").and_then(|r| r.split_once(':'))
         {
             Source::Git {
                 rev: rev.to_owned(),

@@ -104,7 +104,9 @@ fn yaml_to_json(origin: &str, pointer: &str, yaml: serde_yaml::Value) -> Result<
             items
                 .into_iter()
                 .enumerate()
-                .map(|(i, item)| yaml_to_json(origin, &pointer_join(pointer, &i.to_string()), item))
+                .map(|(i, item)| {
+                    yaml_to_json(origin, &pointer_join(pointer, &i.to_string()), item)
+                })
                 .collect::<Result<_>>()?,
         ),
         Y::Mapping(map) => {

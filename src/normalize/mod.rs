@@ -71,8 +71,8 @@ pub fn normalize(document: Document) -> Result<Spec> {
 
     let mut for_openapiv3 = value.clone();
     for_openapiv3["openapi"] = Value::String("3.0.3".into());
-    let openapi: openapiv3::OpenAPI =
-        deserialize_at(&origin, "", for_openapiv3.clone()).map_err(|error| match error {
+    let openapi: openapiv3::OpenAPI = deserialize_at(&origin, "", for_openapiv3.clone())
+        .map_err(|error| match error {
             Error::Input {
                 origin,
                 location: Location::Pointer(near),
@@ -117,7 +117,9 @@ fn inline_path_item_refs(origin: &str, root: &mut Value) -> Result<()> {
             };
             let at = pointer_join(&pointer_join("", section), &key);
             let mut resolved = refs::resolve_chain(origin, root, &at, reference)?;
-            if let (Value::Object(target), Value::Object(siblings)) = (&mut resolved, item) {
+            if let (Value::Object(target), Value::Object(siblings)) =
+                (&mut resolved, item)
+            {
                 for (k, v) in siblings {
                     if k != "$ref" {
                         target.insert(k.clone(), v.clone());
@@ -192,7 +194,8 @@ fn check_unique_operation_ids(origin: &str, root: &Value) -> Result<()> {
                 else {
                     continue;
                 };
-                let pointer = pointer_join(&pointer_join(&pointer_join("", section), key), method);
+                let pointer =
+                    pointer_join(&pointer_join(&pointer_join("", section), key), method);
                 if let Some(first) = seen.get(id) {
                     return Err(Error::at_pointer(
                         origin,
@@ -228,13 +231,19 @@ fn deserialize_webhooks(
 }
 
 /// Deserializes with the path of the failing element turned into a JSON pointer.
-pub fn deserialize_at<T: DeserializeOwned>(origin: &str, base: &str, value: Value) -> Result<T> {
+pub fn deserialize_at<T: DeserializeOwned>(
+    origin: &str,
+    base: &str,
+    value: Value,
+) -> Result<T> {
     serde_path_to_error::deserialize(value).map_err(|error| {
         let mut pointer = base.to_owned();
         for segment in error.path().iter() {
             use serde_path_to_error::Segment;
             match segment {
-                Segment::Seq { index } => pointer = pointer_join(&pointer, &index.to_string()),
+                Segment::Seq { index } => {
+                    pointer = pointer_join(&pointer, &index.to_string())
+                }
                 Segment::Map { key } => pointer = pointer_join(&pointer, key),
                 Segment::Enum { .. } | Segment::Unknown => {}
             }

@@ -71,7 +71,12 @@ fn check_chain(origin: &str, root: &Value, at: &str, first: &str) -> Result<()> 
 }
 
 /// The value a reference finally points at, following references to references.
-pub fn resolve_chain(origin: &str, root: &Value, at: &str, reference: &str) -> Result<Value> {
+pub fn resolve_chain(
+    origin: &str,
+    root: &Value,
+    at: &str,
+    reference: &str,
+) -> Result<Value> {
     check_chain(origin, root, at, reference)?;
     let mut reference = reference.to_owned();
     loop {

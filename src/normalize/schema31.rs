@@ -48,7 +48,9 @@ pub fn rewrite_document(root: &mut Value) -> Vec<Warning> {
     let mut warnings = Vec::new();
     if let Some(object) = root.as_object_mut() {
         object.remove("jsonSchemaDialect");
-        if let Some(components) = object.get_mut("components").and_then(Value::as_object_mut) {
+        if let Some(components) =
+            object.get_mut("components").and_then(Value::as_object_mut)
+        {
             components.remove("pathItems");
             if let Some(Value::Object(schemes)) = components.get_mut("securitySchemes") {
                 schemes.retain(|name, scheme| {
@@ -153,7 +155,9 @@ fn rewrite_object(map: &mut Map<String, Value>) {
     }
     infer_enum_type(map);
     if let Some(Value::Array(examples)) = map.remove("examples") {
-        if let (false, Some(first)) = (map.contains_key("example"), examples.into_iter().next()) {
+        if let (false, Some(first)) =
+            (map.contains_key("example"), examples.into_iter().next())
+        {
             map.insert("example".into(), first);
         }
     }
@@ -217,7 +221,8 @@ fn rewrite_type_list(map: &mut Map<String, Value>) {
     match map.get("type") {
         Some(Value::Array(types)) => {
             let nullable = types.iter().any(|t| t == "null");
-            let concrete: Vec<Value> = types.iter().filter(|t| *t != "null").cloned().collect();
+            let concrete: Vec<Value> =
+                types.iter().filter(|t| *t != "null").cloned().collect();
             if nullable {
                 map.insert("nullable".into(), Value::Bool(true));
             }
@@ -352,7 +357,9 @@ mod tests {
     #[test]
     fn null_branch_of_a_reference_becomes_nullable_all_of() {
         assert_eq!(
-            rewritten(json!({"anyOf": [{"$ref": "#/components/schemas/A"}, {"type": "null"}]})),
+            rewritten(
+                json!({"anyOf": [{"$ref": "#/components/schemas/A"}, {"type": "null"}]})
+            ),
             json!({"nullable": true, "allOf": [{"$ref": "#/components/schemas/A"}]})
         );
     }

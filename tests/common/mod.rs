@@ -64,7 +64,10 @@ pub fn assert_input_error(output: &Output, origin: &str, expected: &[&str]) -> S
 }
 
 /// Writes `contents` to a file in a fresh temporary folder and returns both.
-pub fn temp_file(name: &str, contents: impl AsRef<[u8]>) -> (tempfile::TempDir, PathBuf) {
+pub fn temp_file(
+    name: &str,
+    contents: impl AsRef<[u8]>,
+) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(name);
     std::fs::write(&path, contents).unwrap();
@@ -83,7 +86,10 @@ pub struct TestServer {
 }
 
 impl TestServer {
-    pub fn start(connections: usize, respond: fn(&str) -> Option<Vec<u8>>) -> TestServer {
+    pub fn start(
+        connections: usize,
+        respond: fn(&str) -> Option<Vec<u8>>,
+    ) -> TestServer {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let handle = std::thread::spawn(move || {
@@ -101,10 +107,7 @@ impl TestServer {
                 }
             }
         });
-        TestServer {
-            url,
-            handle: Some(handle),
-        }
+        TestServer { url, handle: Some(handle) }
     }
 }
 

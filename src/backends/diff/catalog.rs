@@ -69,7 +69,9 @@ impl Limits {
             (Some(a), Some(b)) if b < a => {
                 self.narrow.push(format!("{what} lowered from {a} to {b}"))
             }
-            (Some(a), Some(b)) if b > a => self.wide.push(format!("{what} raised from {a} to {b}")),
+            (Some(a), Some(b)) if b > a => {
+                self.wide.push(format!("{what} raised from {a} to {b}"))
+            }
             (None, Some(b)) => self.narrow.push(format!("{what} {b} added")),
             (Some(a), None) => self.wide.push(format!("{what} {a} removed")),
             _ => {}
@@ -89,8 +91,10 @@ impl Limits {
             self.narrow.push(format!("{what} limited to {}", list(new)));
             return;
         }
-        let removed: Vec<String> = old.iter().filter(|v| !new.contains(v)).cloned().collect();
-        let added: Vec<String> = new.iter().filter(|v| !old.contains(v)).cloned().collect();
+        let removed: Vec<String> =
+            old.iter().filter(|v| !new.contains(v)).cloned().collect();
+        let added: Vec<String> =
+            new.iter().filter(|v| !old.contains(v)).cloned().collect();
         if !removed.is_empty() {
             self.narrow
                 .push(format!("{what} {} no longer accepted", list(&removed)));
@@ -101,7 +105,13 @@ impl Limits {
         }
     }
 
-    fn flag(&mut self, narrow_when_set: &str, wide_when_unset: &str, old: bool, new: bool) {
+    fn flag(
+        &mut self,
+        narrow_when_set: &str,
+        wide_when_unset: &str,
+        old: bool,
+        new: bool,
+    ) {
         match (old, new) {
             (false, true) => self.narrow.push(narrow_when_set.to_owned()),
             (true, false) => self.wide.push(wide_when_unset.to_owned()),
@@ -358,7 +368,14 @@ fn params(
 }
 
 /// Compares one parameter found at `path` on both sides; `top` parameters have a target.
-fn param(out: &mut Changes, model: &str, path: &str, top: bool, o: &ModelParam, n: &ModelParam) {
+fn param(
+    out: &mut Changes,
+    model: &str,
+    path: &str,
+    top: bool,
+    o: &ModelParam,
+    n: &ModelParam,
+) {
     let here = at(model, path);
     let name = q(path);
     if top && o.target != n.target {
@@ -421,7 +438,9 @@ fn param(out: &mut Changes, model: &str, path: &str, top: bool, o: &ModelParam, 
         (Some(a), Some(b)) if a % b == 0.0 => {
             limits.wide.push(format!("step changed from {a} to {b}"))
         }
-        (Some(a), Some(b)) => limits.narrow.push(format!("step changed from {a} to {b}")),
+        (Some(a), Some(b)) => {
+            limits.narrow.push(format!("step changed from {a} to {b}"))
+        }
         (None, Some(b)) => limits.narrow.push(format!("step {b} added")),
         (None, None) => {}
     }

@@ -125,7 +125,12 @@ impl Changes {
 
     fn finish(mut self) -> Report {
         self.changes.sort_by(|a, b| {
-            (b.level, &a.location, a.id, &a.message).cmp(&(a.level, &b.location, b.id, &b.message))
+            (b.level, &a.location, a.id, &a.message).cmp(&(
+                a.level,
+                &b.location,
+                b.id,
+                &b.message,
+            ))
         });
         self.changes.dedup();
         Report {
@@ -156,7 +161,8 @@ fn shared_once(changes: Vec<Change>) -> Vec<Change> {
                 Some(count) => {
                     let more = count - 1;
                     let s = if more == 1 { "" } else { "s" };
-                    change.message = format!("{} (and {more} other operation{s})", change.message);
+                    change.message =
+                        format!("{} (and {more} other operation{s})", change.message);
                 }
                 None => continue,
             }

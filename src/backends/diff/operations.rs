@@ -9,8 +9,8 @@ use super::schema::{docs, location, Direction, Walker};
 use super::{article, q, Changes};
 use crate::error::pointer_join;
 use crate::ir::{
-    Content, ContentKind, Docs, Header, Ir, Method, Operation, Param, ParamLocation, ParamRole,
-    SecurityRequirement, SecuritySchemeKind, Shape,
+    Content, ContentKind, Docs, Header, Ir, Method, Operation, Param, ParamLocation,
+    ParamRole, SecurityRequirement, SecuritySchemeKind, Shape,
 };
 
 pub fn compare(old: &Ir, new: &Ir, out: &mut Changes) {
@@ -258,7 +258,8 @@ fn params<'a>(
     o: &'a Operation,
     n: &'a Operation,
 ) {
-    let describe = |p: &Param| format!("{:?} parameter {}", p.location, q(&p.name)).to_lowercase();
+    let describe =
+        |p: &Param| format!("{:?} parameter {}", p.location, q(&p.name)).to_lowercase();
     for op in &o.params {
         let key = param_key(o, op);
         let Some(np) = n.params.iter().find(|np| param_key(n, np) == key) else {
@@ -367,7 +368,10 @@ fn received_headers<'a>(
     header_sets(walker, out, site, &old, &new);
 }
 
-fn response_headers<'a>(headers: &'a [Header], response_pointer: &str) -> Vec<HeaderView<'a>> {
+fn response_headers<'a>(
+    headers: &'a [Header],
+    response_pointer: &str,
+) -> Vec<HeaderView<'a>> {
     headers
         .iter()
         .map(|h| HeaderView {
@@ -570,10 +574,13 @@ fn contents<'a>(
     new: &'a [Content],
     dir: Direction,
 ) {
-    let same = |a: &Content, b: &Content| a.media_type.eq_ignore_ascii_case(&b.media_type);
+    let same =
+        |a: &Content, b: &Content| a.media_type.eq_ignore_ascii_case(&b.media_type);
     let (removed, added) = match dir {
         Direction::Request => ("request-media-type-removed", "request-media-type-added"),
-        Direction::Response => ("response-media-type-removed", "response-media-type-added"),
+        Direction::Response => {
+            ("response-media-type-removed", "response-media-type-added")
+        }
     };
     for oc in old {
         let at = pointer_join(&format!("{pointer}/content"), &oc.media_type);
@@ -586,7 +593,8 @@ fn contents<'a>(
             continue;
         };
         if let (Some(a), Some(b)) = (&oc.shape, &nc.shape) {
-            if oc.kind == ContentKind::EventStream && nc.kind == ContentKind::EventStream {
+            if oc.kind == ContentKind::EventStream && nc.kind == ContentKind::EventStream
+            {
                 walker.mark_sse(a, b);
             }
             walker.shape(out, site, &format!("{at}/schema"), a, b, dir);
@@ -649,21 +657,28 @@ fn covers(new: &SecurityRequirement, old: &SecurityRequirement) -> bool {
     })
 }
 
-fn security(out: &mut Changes, at: &str, old: &[SecurityRequirement], new: &[SecurityRequirement]) {
-    let normalized = |reqs: &[SecurityRequirement]| -> BTreeSet<Vec<(String, BTreeSet<String>)>> {
-        reqs.iter()
-            .map(|r| {
-                r.iter()
-                    .map(|(k, v)| (k.clone(), v.iter().cloned().collect()))
-                    .collect()
-            })
-            .collect()
-    };
+fn security(
+    out: &mut Changes,
+    at: &str,
+    old: &[SecurityRequirement],
+    new: &[SecurityRequirement],
+) {
+    let normalized =
+        |reqs: &[SecurityRequirement]| -> BTreeSet<Vec<(String, BTreeSet<String>)>> {
+            reqs.iter()
+                .map(|r| {
+                    r.iter()
+                        .map(|(k, v)| (k.clone(), v.iter().cloned().collect()))
+                        .collect()
+                })
+                .collect()
+        };
     if normalized(old) == normalized(new) {
         return;
     }
-    let anonymous =
-        |reqs: &[SecurityRequirement]| reqs.is_empty() || reqs.iter().any(|r| r.is_empty());
+    let anonymous = |reqs: &[SecurityRequirement]| {
+        reqs.is_empty() || reqs.iter().any(|r| r.is_empty())
+    };
     let change = format!("from {} to {}", show_security(old), show_security(new));
     if anonymous(old) && !anonymous(new) {
         out.emit(

@@ -102,7 +102,8 @@ pub fn markdown_escape(text: &str) -> String {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '!' | '|' | '~' | '$' | ':' | '@' | '#' => {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '!' | '|' | '~' | '$' | ':' | '@'
+            | '#' => {
                 out.push('\\');
                 out.push(c);
             }
@@ -128,7 +129,8 @@ pub fn markdown(report: &Report, labels: &Labels) -> String {
         summary(report)
     );
     for level in LEVELS {
-        let changes: Vec<&Change> = report.changes.iter().filter(|c| c.level == level).collect();
+        let changes: Vec<&Change> =
+            report.changes.iter().filter(|c| c.level == level).collect();
         if changes.is_empty() {
             continue;
         }

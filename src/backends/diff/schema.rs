@@ -12,7 +12,9 @@ use std::rc::Rc;
 use serde_json::Value;
 
 use super::{q, Changes};
-use crate::ir::{Constraints, Docs, Field, Ir, Shape, TypeDef, TypeKind, TypeRef, Variant};
+use crate::ir::{
+    Constraints, Docs, Field, Ir, Shape, TypeDef, TypeKind, TypeRef, Variant,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Direction {
@@ -153,7 +155,9 @@ fn describe(ir: &Ir, shape: &Shape) -> String {
     }
     match r.ty {
         TypeRef::Named { name } => q(name),
-        TypeRef::String { format } => with_format("string", format.as_ref().map(format_name)),
+        TypeRef::String { format } => {
+            with_format("string", format.as_ref().map(format_name))
+        }
         TypeRef::Integer { format } => with_format(
             "integer",
             format.as_ref().map(|f| format!("{f:?}").to_lowercase()),
@@ -195,8 +199,12 @@ fn format_name(format: &crate::ir::StringFormat) -> String {
 fn format_of(ty: &TypeRef) -> Option<String> {
     match ty {
         TypeRef::String { format } => format.as_ref().map(format_name),
-        TypeRef::Integer { format } => format.as_ref().map(|f| format!("{f:?}").to_lowercase()),
-        TypeRef::Number { format } => format.as_ref().map(|f| format!("{f:?}").to_lowercase()),
+        TypeRef::Integer { format } => {
+            format.as_ref().map(|f| format!("{f:?}").to_lowercase())
+        }
+        TypeRef::Number { format } => {
+            format.as_ref().map(|f| format!("{f:?}").to_lowercase())
+        }
         _ => None,
     }
 }
@@ -261,7 +269,9 @@ impl<'a> Walker<'a> {
                 (Direction::Request, false) => {
                     ("request-nullable-removed", "null is no longer accepted")
                 }
-                (Direction::Request, true) => ("request-nullable-added", "null is now accepted"),
+                (Direction::Request, true) => {
+                    ("request-nullable-added", "null is now accepted")
+                }
                 (Direction::Response, true) => {
                     ("response-nullable-added", "the value may now be null")
                 }
@@ -353,9 +363,16 @@ impl<'a> Walker<'a> {
                                 f.map(|f| q(&f)).unwrap_or_else(|| "none".into())
                             };
                             out.emit(
-                                dir.pick("request-format-changed", "response-format-changed"),
+                                dir.pick(
+                                    "request-format-changed",
+                                    "response-format-changed",
+                                ),
                                 at(),
-                                format!("the format changed from {} to {}", show(fa), show(fb)),
+                                format!(
+                                    "the format changed from {} to {}",
+                                    show(fa),
+                                    show(fb)
+                                ),
                             );
                         }
                     } else if base_fits(a, b) {
@@ -366,19 +383,23 @@ impl<'a> Walker<'a> {
                         changed(out, self);
                     }
                 }
-                (Values::Closed(_, a), Values::Open(b)) if base_fits(a, b) => match dir {
-                    Direction::Request => widened(out, self),
-                    Direction::Response => out.emit(
-                        "response-enum-value-added",
-                        at(),
-                        format!(
+                (Values::Closed(_, a), Values::Open(b)) if base_fits(a, b) => {
+                    match dir {
+                        Direction::Request => widened(out, self),
+                        Direction::Response => out.emit(
+                            "response-enum-value-added",
+                            at(),
+                            format!(
                             "{} is no longer limited to a fixed set of values (now {})",
                             describe(self.old, old_shape),
                             describe(self.new, new_shape)
                         ),
-                    ),
-                },
-                (Values::Open(a), Values::Closed(_, b)) if base_fits(b, a) => narrowed(out, self),
+                        ),
+                    }
+                }
+                (Values::Open(a), Values::Closed(_, b)) if base_fits(b, a) => {
+                    narrowed(out, self)
+                }
                 (Values::Closed(ov, a), Values::Closed(nv, b))
                     if base_fits(a, b) || base_fits(b, a) =>
                 {
@@ -412,7 +433,9 @@ impl<'a> Walker<'a> {
                 if !same_kind {
                     return changed(out, self);
                 }
-                if od.rust_name != nd.rust_name && self.renames_seen.insert((&od.name, &nd.name)) {
+                if od.rust_name != nd.rust_name
+                    && self.renames_seen.insert((&od.name, &nd.name))
+                {
                     out.emit(
                         "type-renamed",
                         at(),
@@ -504,7 +527,13 @@ impl<'a> Walker<'a> {
         }
     }
 
-    fn enqueue(&mut self, old: &'a TypeDef, new: &'a TypeDef, dir: Direction, site: &Rc<str>) {
+    fn enqueue(
+        &mut self,
+        old: &'a TypeDef,
+        new: &'a TypeDef,
+        dir: Direction,
+        site: &Rc<str>,
+    ) {
         if self.visited.insert((&old.name, &new.name, dir)) {
             self.queue.push_back(Pending {
                 old,
@@ -517,13 +546,7 @@ impl<'a> Walker<'a> {
 
     /// Compares every pair of named types reached so far, and those they reach in turn.
     pub fn drain(&mut self, out: &mut Changes) {
-        while let Some(Pending {
-            old,
-            new,
-            dir,
-            site,
-        }) = self.queue.pop_front()
-        {
+        while let Some(Pending { old, new, dir, site }) = self.queue.pop_front() {
             debug_assert!(match dir {
                 Direction::Request => new.in_request,
                 Direction::Response => new.in_response,
@@ -531,14 +554,8 @@ impl<'a> Walker<'a> {
             self.docs(out, &site, old, new);
             match (&old.kind, &new.kind) {
                 (
-                    TypeKind::Struct {
-                        fields: of,
-                        additional: oa,
-                    },
-                    TypeKind::Struct {
-                        fields: nf,
-                        additional: na,
-                    },
+                    TypeKind::Struct { fields: of, additional: oa },
+                    TypeKind::Struct { fields: nf, additional: na },
                 ) => {
                     self.fields(out, &site, new, of, nf, dir);
                     if let (Some(a), Some(b)) = (oa, na) {
@@ -547,14 +564,8 @@ impl<'a> Walker<'a> {
                     }
                 }
                 (
-                    TypeKind::TaggedUnion {
-                        tag: ot,
-                        variants: ov,
-                    },
-                    TypeKind::TaggedUnion {
-                        tag: nt,
-                        variants: nv,
-                    },
+                    TypeKind::TaggedUnion { tag: ot, variants: ov },
+                    TypeKind::TaggedUnion { tag: nt, variants: nv },
                 ) => {
                     if ot != nt {
                         out.emit(
@@ -568,7 +579,8 @@ impl<'a> Walker<'a> {
                             ),
                         );
                     }
-                    let key = |v: &'a Variant| v.tag_value.as_deref().unwrap_or(&v.rust_name);
+                    let key =
+                        |v: &'a Variant| v.tag_value.as_deref().unwrap_or(&v.rust_name);
                     self.variants(out, &site, old, new, ov, nv, key, dir);
                 }
                 (
@@ -602,7 +614,9 @@ impl<'a> Walker<'a> {
             let Some(nf) = new.iter().find(|f| f.name == of.name && travels(f)) else {
                 let id = match dir {
                     Direction::Request => "request-property-removed",
-                    Direction::Response if of.required => "response-required-property-removed",
+                    Direction::Response if of.required => {
+                        "response-required-property-removed"
+                    }
                     Direction::Response => "response-optional-property-removed",
                 };
                 let required = if of.required { "required" } else { "optional" };
@@ -678,7 +692,9 @@ impl<'a> Walker<'a> {
         let what = if sse { "event type" } else { "alternative" };
         for ov in old {
             match new.iter().find(|nv| key(nv) == key(ov)) {
-                Some(nv) => self.shape(out, site, &new_def.pointer, &ov.shape, &nv.shape, dir),
+                Some(nv) => {
+                    self.shape(out, site, &new_def.pointer, &ov.shape, &nv.shape, dir)
+                }
                 None => {
                     let id = match dir {
                         _ if sse => "sse-event-type-removed",
@@ -711,7 +727,13 @@ impl<'a> Walker<'a> {
     }
 
     /// Documentation and deprecation of a type and its fields.
-    fn docs(&mut self, out: &mut Changes, site: &str, old: &'a TypeDef, new: &'a TypeDef) {
+    fn docs(
+        &mut self,
+        out: &mut Changes,
+        site: &str,
+        old: &'a TypeDef,
+        new: &'a TypeDef,
+    ) {
         if !self.docs_seen.insert((&old.name, &new.name)) {
             return;
         }
@@ -719,11 +741,14 @@ impl<'a> Walker<'a> {
             let at = location(site, &new.pointer);
             docs(out, &at, &q(&new.name), &old.docs, &new.docs);
         }
-        if let (TypeKind::Struct { fields: of, .. }, TypeKind::Struct { fields: nf, .. }) =
-            (&old.kind, &new.kind)
+        if let (
+            TypeKind::Struct { fields: of, .. },
+            TypeKind::Struct { fields: nf, .. },
+        ) = (&old.kind, &new.kind)
         {
             for o in of {
-                if let Some(n) = nf.iter().find(|n| n.name == o.name && n.docs != o.docs) {
+                if let Some(n) = nf.iter().find(|n| n.name == o.name && n.docs != o.docs)
+                {
                     let what = format!("{}.{}", q(&new.name), n.name);
                     docs(out, &location(site, &n.pointer), &what, &o.docs, &n.docs);
                 }
@@ -783,10 +808,11 @@ struct Bounds {
 impl Bounds {
     fn lower(&mut self, what: &str, old: Option<f64>, new: Option<f64>) {
         match (old, new) {
-            (Some(a), Some(b)) if b > a => {
-                self.narrow
-                    .push(format!("{what} raised from {} to {}", show(a), show(b)))
-            }
+            (Some(a), Some(b)) if b > a => self.narrow.push(format!(
+                "{what} raised from {} to {}",
+                show(a),
+                show(b)
+            )),
             (Some(a), Some(b)) if b < a => {
                 self.wide
                     .push(format!("{what} lowered from {} to {}", show(a), show(b)))
@@ -799,10 +825,11 @@ impl Bounds {
 
     fn upper(&mut self, what: &str, old: Option<f64>, new: Option<f64>) {
         match (old, new) {
-            (Some(a), Some(b)) if b < a => {
-                self.narrow
-                    .push(format!("{what} lowered from {} to {}", show(a), show(b)))
-            }
+            (Some(a), Some(b)) if b < a => self.narrow.push(format!(
+                "{what} lowered from {} to {}",
+                show(a),
+                show(b)
+            )),
             (Some(a), Some(b)) if b > a => {
                 self.wide
                     .push(format!("{what} raised from {} to {}", show(a), show(b)))
@@ -836,7 +863,13 @@ impl Bounds {
     }
 }
 
-fn constraints(out: &mut Changes, at: &str, old: &Constraints, new: &Constraints, dir: Direction) {
+fn constraints(
+    out: &mut Changes,
+    at: &str,
+    old: &Constraints,
+    new: &Constraints,
+    dir: Direction,
+) {
     if old == new {
         return;
     }

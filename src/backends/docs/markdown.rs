@@ -49,7 +49,9 @@ fn escape(raw: &str, line_start: bool) -> String {
                 out.push(c);
             }
             '.' | ')'
-                if line_start && !out.is_empty() && out.bytes().all(|b| b.is_ascii_digit()) =>
+                if line_start
+                    && !out.is_empty()
+                    && out.bytes().all(|b| b.is_ascii_digit()) =>
             {
                 out.push('\\');
                 out.push(c);

@@ -17,7 +17,9 @@ use serde_json::{json, Map, Value};
 use crate::backends::validators::runtime::{MediaShape, ParamLocation};
 use crate::backends::validators::{rules, schema};
 use crate::error::{Error, Result};
-use crate::ir::{Ir, Model, ModelParam, Operation, ParamTarget, ParamType, Shape, TypeRef};
+use crate::ir::{
+    Ir, Model, ModelParam, Operation, ParamTarget, ParamType, Shape, TypeRef,
+};
 use crate::write::OutputTree;
 
 const TEMPLATES: &[(&str, &str)] = &[
@@ -103,8 +105,9 @@ pub fn generate(ir: &Ir) -> Result<OutputTree> {
             .and_then(|t| t.render(context(json!({"api": &ir.api, "model": &page}))))
             .map_err(template_error)?;
         tree.add(&format!("models/{stem}.md"), text)?;
-        let mut schema_text = serde_json::to_string_pretty(&schema::params_schema(model))
-            .expect("a JSON value always serializes");
+        let mut schema_text =
+            serde_json::to_string_pretty(&schema::params_schema(model))
+                .expect("a JSON value always serializes");
         schema_text.push('\n');
         tree.add(&format!("schemas/{stem}.params.json"), schema_text)?;
         summaries.push(page.summary);
@@ -121,7 +124,8 @@ pub fn generate(ir: &Ir) -> Result<OutputTree> {
         .map_err(template_error)?;
     tree.add("index.md", index)?;
 
-    let endpoints: Vec<EndpointRow> = ir.operations.iter().map(EndpointRow::new).collect();
+    let endpoints: Vec<EndpointRow> =
+        ir.operations.iter().map(EndpointRow::new).collect();
     let text = env
         .get_template("endpoints.md.j2")
         .and_then(|t| t.render(context(json!({"api": &ir.api, "endpoints": endpoints}))))
@@ -282,7 +286,8 @@ impl ModelPage {
             }
         }
         let body = example_request(model);
-        let mut json_text = serde_json::to_string_pretty(&body).expect("JSON always serializes");
+        let mut json_text =
+            serde_json::to_string_pretty(&body).expect("JSON always serializes");
         json_text.push('\n');
         let route = if endpoint.starts_with('/') {
             endpoint.clone()
@@ -390,7 +395,12 @@ fn type_label(param: &ModelParam, location: ParamLocation) -> String {
     }
 }
 
-fn param_rows(param: &ModelParam, path: &str, location: ParamLocation, rows: &mut Vec<ParamRow>) {
+fn param_rows(
+    param: &ModelParam,
+    path: &str,
+    location: ParamLocation,
+    rows: &mut Vec<ParamRow>,
+) {
     rows.push(ParamRow {
         path: path.to_owned(),
         ty: type_label(param, location),
@@ -560,7 +570,9 @@ pub fn example_request(model: &Model) -> Value {
             }
         }
         match member {
-            Some(member) if !values.is_empty() || (target == ParamTarget::Params && !chat) => {
+            Some(member)
+                if !values.is_empty() || (target == ParamTarget::Params && !chat) =>
+            {
                 body.insert(member.into(), Value::Object(values));
             }
             Some(_) => {}
@@ -630,7 +642,9 @@ pub fn example_value(param: &ModelParam, location: ParamLocation) -> Value {
                 .and_then(|m| m.accepted_kinds.first().cloned())
                 .unwrap_or_else(|| "image".to_owned());
             match rules::media_shape(location) {
-                MediaShape::ChatAttachment => json!({"file_id": "file_3b7d", "kind": kind}),
+                MediaShape::ChatAttachment => {
+                    json!({"file_id": "file_3b7d", "kind": kind})
+                }
                 MediaShape::ReferenceMediaItem => {
                     let (ext, duration) = match kind.as_str() {
                         "video" => ("mp4", true),
@@ -640,10 +654,13 @@ pub fn example_value(param: &ModelParam, location: ParamLocation) -> Value {
                     let mut item = Map::new();
                     item.insert(
                         "url".into(),
-                        json!(format!("https://files.rivya.ai/tmp/file_3b7d/input.{ext}")),
+                        json!(format!(
+                            "https://files.rivya.ai/tmp/file_3b7d/input.{ext}"
+                        )),
                     );
                     item.insert("kind".into(), json!(kind));
-                    if let Some(mime) = media.and_then(|m| m.accepted_mime_types.first()) {
+                    if let Some(mime) = media.and_then(|m| m.accepted_mime_types.first())
+                    {
                         item.insert("mimeType".into(), json!(mime));
                     }
                     if duration || media.is_some_and(|m| m.requires_duration_token) {
@@ -711,7 +728,9 @@ impl EndpointRow {
             .iter()
             .flat_map(|body| &body.contents)
             .map(|content| match &content.shape {
-                Some(shape) => format!("{} ({})", shape_label(shape), content.media_type),
+                Some(shape) => {
+                    format!("{} ({})", shape_label(shape), content.media_type)
+                }
                 None => content.media_type.clone(),
             })
             .collect();

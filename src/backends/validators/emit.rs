@@ -7,8 +7,8 @@ use quote::{format_ident, quote};
 
 use super::rules;
 use super::runtime::{
-    CreditInfo, MediaRule, MediaShape, ModelInfo, NumberRule, ParamKind, ParamLocation, ParamRule,
-    PromptRule,
+    CreditInfo, MediaRule, MediaShape, ModelInfo, NumberRule, ParamKind, ParamLocation,
+    ParamRule, PromptRule,
 };
 use crate::backends::docs::markdown;
 use crate::ir::names::Namespace;
@@ -102,7 +102,8 @@ pub fn module_source(ir: &Ir, runtime: &str) -> Option<String> {
         #table
         #(#typed)*
     };
-    let file: syn::File = syn::parse2(file).expect("the generated catalog module is valid Rust");
+    let file: syn::File =
+        syn::parse2(file).expect("the generated catalog module is valid Rust");
     let mut source = space_items(&prettyplease::unparse(&file));
     source.push('\n');
     source.push_str(runtime);
@@ -317,11 +318,7 @@ fn model_tokens(info: &ModelInfo) -> TokenStream {
     let status = opt_str(*status);
     let prompt_max_length = opt_u64(*prompt_max_length);
     let credits = match credits {
-        Some(CreditInfo {
-            unit,
-            amount,
-            notes,
-        }) => {
+        Some(CreditInfo { unit, amount, notes }) => {
             let unit = opt_str(*unit);
             let amount = opt_f64(*amount);
             let notes = opt_str(*notes);
@@ -389,10 +386,7 @@ fn rule_tokens(rule: &ParamRule) -> TokenStream {
     } = rule;
     let location = location_tokens(*location);
     let kind = match kind {
-        ParamKind::String {
-            min_length,
-            max_length,
-        } => {
+        ParamKind::String { min_length, max_length } => {
             let min_length = opt_u64(*min_length);
             let max_length = opt_u64(*max_length);
             quote!(ParamKind::String {
@@ -554,15 +548,16 @@ impl Types {
     /// and top-level body parameters when the model has some.
     fn model(&mut self, model: &Model) -> TokenStream {
         let mut out = TokenStream::new();
-        let is_chat =
-            model.kind == "chat" || model.endpoint.as_deref() == Some("/api/v1/chat/completions");
+        let is_chat = model.kind == "chat"
+            || model.endpoint.as_deref() == Some("/api/v1/chat/completions");
         for group in [Group::Params, Group::Controls, Group::Body] {
             let params: Vec<&ModelParam> = model
                 .params
                 .iter()
                 .filter(|p| p.target == group.target())
                 .collect();
-            let wanted = !params.is_empty() || (matches!(group, Group::Params) && !is_chat);
+            let wanted =
+                !params.is_empty() || (matches!(group, Group::Params) && !is_chat);
             if !wanted {
                 continue;
             }
@@ -596,11 +591,11 @@ impl Types {
         let mut fields = Vec::new();
         let mut required_args = Vec::new();
         let mut inits = Vec::new();
-        let mut init_texts: Vec<String> = Vec::new();
         let mut setters = Vec::new();
         for param in &params {
             let field = ident(&param.rust_name);
-            let (ty, setter_ty, into) = self.field_type(&prefix, param, location, &mut nested);
+            let (ty, setter_ty, into) =
+                self.field_type(&prefix, param, location, &mut nested);
             let wire = &param.name;
             let field_docs = doc_lines(&param_docs(param));
             let rename = (param.rust_name != *wire).then(|| quote!(rename = #wire,));
@@ -614,15 +609,11 @@ impl Types {
             } else {
                 quote!(value)
             };
-            // How `new` sets the field (shorthand when there is nothing to convert), and the
-            // text prettyplease prints for it (see `literal_path`).
-            let (init, init_text) = if into {
-                (
-                    quote!(#field: #field.into(),),
-                    format!("{0}: {0}.into()", param.rust_name),
-                )
+            // How `new` sets the field: shorthand when there is nothing to convert.
+            let init = if into {
+                quote!(#field: #field.into(),)
             } else {
-                (quote!(#field,), param.rust_name.clone())
+                quote!(#field,)
             };
             let setter_doc = format!(" Sets {}.", markdown::code(&param.name));
             if param.required {
@@ -633,7 +624,6 @@ impl Types {
                 });
                 required_args.push(quote!(#field: #setter_ty));
                 inits.push(init);
-                init_texts.push(init_text);
                 setters.push(quote! {
                     #[doc = #setter_doc]
                     pub fn #setter_name(mut self, value: #setter_ty) -> Self {
@@ -648,7 +638,6 @@ impl Types {
                     pub #field: Option<#ty>,
                 });
                 inits.push(quote!(#field: None,));
-                init_texts.push(format!("{}: None", param.rust_name));
                 setters.push(quote! {
                     #[doc = #setter_doc]
                     pub fn #setter_name(mut self, value: #setter_ty) -> Self {
@@ -658,7 +647,7 @@ impl Types {
                 });
             }
         }
-        let derive_default = required_args.is_empty().then(|| quote!(Default,));
+        let derive_default = required_args.is_empty().then(|| quote!(, Default));
         let struct_docs = doc_lines(&docs);
         let new_doc = if required_args.is_empty() {
             " Nothing set: every parameter takes the server's default."
@@ -668,11 +657,12 @@ impl Types {
         let new_body = if required_args.is_empty() {
             quote!(Self::default())
         } else {
-            let path = literal_path(&name, &init_texts.join(", "));
-            quote!(#path { #(#inits)* })
+            // `Self { .. }` fits one line for prettyplease exactly when it does for rustfmt
+            // under the crate's `struct_lit_width = 26` (rustfmt.toml).
+            quote!(Self { #(#inits)* })
         };
-        let allow_many =
-            (required_args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+        let allow_many = (required_args.len() > 7)
+            .then(|| quote!(#[allow(clippy::too_many_arguments)]));
         let top_items = top.map(|(id, group)| {
             let check = match group {
                 Group::Params => quote!(validate_params(Self::MODEL_ID, &self.to_value())),
@@ -715,7 +705,8 @@ impl Types {
         });
         quote! {
             #struct_docs
-            #[derive(Debug, Clone, PartialEq, #derive_default Serialize, Deserialize)]
+            #[derive(Debug, Clone, PartialEq #derive_default)]
+            #[derive(Serialize, Deserialize)]
             #[non_exhaustive]
             pub struct #name {
                 #(#fields)*
@@ -799,21 +790,6 @@ impl Types {
     }
 }
 
-/// The path to write a struct literal with, so that prettyplease and rustfmt agree on whether it
-/// fits on one line: rustfmt keeps a literal on one line when its fields take at most 18
-/// columns, prettyplease when the literal up to its closing brace takes at most 34. `Self`
-/// works unless the fields take 19 to 26 columns; then the type's name makes the literal long
-/// enough for both to break it, as long as that name is long enough (otherwise nothing helps
-/// and `Self` stays).
-fn literal_path(name: &Ident, fields: &str) -> TokenStream {
-    let width = |path: &str| path.len() + " { ".len() + fields.len() + " ".len();
-    if fields.len() > 18 && width("Self") <= 34 && width(&name.to_string()) > 34 {
-        quote!(#name)
-    } else {
-        quote!(Self)
-    }
-}
-
 fn top_docs(model: &Model, group: Group) -> Vec<String> {
     let where_ = match group {
         Group::Params => "sent as the `params` of `POST /api/v1/generations`",
@@ -862,7 +838,9 @@ fn param_docs(param: &ModelParam) -> Vec<String> {
     }
     if param.deprecated {
         docs.push(String::new());
-        docs.push("Deprecated: still accepted, but avoid it in new integrations.".to_owned());
+        docs.push(
+            "Deprecated: still accepted, but avoid it in new integrations.".to_owned(),
+        );
     }
     docs
 }
@@ -875,8 +853,9 @@ fn enumeration(name: &Ident, param: &ModelParam) -> TokenStream {
     }
     let docs = doc_lines(&docs);
     let default = param.default.as_ref().and_then(|d| d.as_str());
-    let has_default = default.is_some_and(|d| param.options.iter().any(|o| o.value == d));
-    let derive_default = has_default.then(|| quote!(Default,));
+    let has_default =
+        default.is_some_and(|d| param.options.iter().any(|o| o.value == d));
+    let derive_default = has_default.then(|| quote!(, Default));
     let variants = param.options.iter().map(|option| {
         let variant = format_ident!("{}", option.rust_name);
         let value = &option.value;
@@ -901,7 +880,8 @@ fn enumeration(name: &Ident, param: &ModelParam) -> TokenStream {
     };
     quote! {
         #docs
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, #derive_default Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash #derive_default)]
+        #[derive(Serialize, Deserialize)]
         pub enum #name {
             #(#variants)*
         }

@@ -11,8 +11,8 @@
 use crate::ir::{Catalog, Model, ModelParam, ParamTarget, ParamType};
 
 use super::runtime::{
-    CreditInfo, MediaRule, MediaShape, ModelInfo, NumberRule, ParamKind, ParamLocation, ParamRule,
-    ParamViolation, PromptRule,
+    CreditInfo, MediaRule, MediaShape, ModelInfo, NumberRule, ParamKind, ParamLocation,
+    ParamRule, ParamViolation, PromptRule,
 };
 
 fn leak_str(text: &str) -> &'static str {
@@ -23,8 +23,11 @@ fn leak_opt(text: &Option<String>) -> Option<&'static str> {
     text.as_deref().map(leak_str)
 }
 
-fn leak_strs(texts: impl IntoIterator<Item = impl AsRef<str>>) -> &'static [&'static str] {
-    let texts: Vec<&'static str> = texts.into_iter().map(|t| leak_str(t.as_ref())).collect();
+fn leak_strs(
+    texts: impl IntoIterator<Item = impl AsRef<str>>,
+) -> &'static [&'static str] {
+    let texts: Vec<&'static str> =
+        texts.into_iter().map(|t| leak_str(t.as_ref())).collect();
     Box::leak(texts.into_boxed_slice())
 }
 
@@ -98,7 +101,9 @@ pub fn param_rule(param: &ModelParam, location: ParamLocation) -> ParamRule {
         ParamType::Integer => ParamKind::Integer(numbers),
         ParamType::Number => ParamKind::Number(numbers),
         ParamType::Boolean => ParamKind::Boolean,
-        ParamType::Enum => ParamKind::Enum(leak_strs(param.options.iter().map(|o| &o.value))),
+        ParamType::Enum => {
+            ParamKind::Enum(leak_strs(param.options.iter().map(|o| &o.value)))
+        }
         ParamType::Array => ParamKind::Array {
             min_items: param.min_items,
             max_items: param.max_items,

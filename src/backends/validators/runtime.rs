@@ -390,7 +390,11 @@ impl ModelInfo {
     }
 
     /// The top-level parameter `name` sent at `location`.
-    pub fn param(&self, location: ParamLocation, name: &str) -> Option<&'static ParamRule> {
+    pub fn param(
+        &self,
+        location: ParamLocation,
+        name: &str,
+    ) -> Option<&'static ParamRule> {
         self.params
             .iter()
             .find(|p| p.location == location && p.name == name)
@@ -460,10 +464,16 @@ impl ModelInfo {
             };
             let has_rules = self.params.iter().any(|p| p.location == location);
             match members.get(member) {
-                Some(value) => check_location(self.params, location, value, Some(&path), &mut out),
-                None if has_rules => {
-                    check_members(self.params, location, &Map::new(), Some(&path), &mut out)
+                Some(value) => {
+                    check_location(self.params, location, value, Some(&path), &mut out)
                 }
+                None if has_rules => check_members(
+                    self.params,
+                    location,
+                    &Map::new(),
+                    Some(&path),
+                    &mut out,
+                ),
                 None => {}
             }
         }
@@ -567,7 +577,11 @@ fn pointer(path: Option<&Path<'_>>) -> String {
     out
 }
 
-fn violation(path: Option<&Path<'_>>, rule: ViolationRule, message: String) -> ParamViolation {
+fn violation(
+    path: Option<&Path<'_>>,
+    rule: ViolationRule,
+    message: String,
+) -> ParamViolation {
     ParamViolation {
         pointer: pointer(path),
         rule,
@@ -680,7 +694,10 @@ fn check_members(
         .count();
     if required_seen < required {
         for rule in rules {
-            if rule.location == location && rule.required && !members.contains_key(rule.name) {
+            if rule.location == location
+                && rule.required
+                && !members.contains_key(rule.name)
+            {
                 let here = Path {
                     parent: path,
                     segment: Segment::Key(rule.name),
@@ -718,13 +735,17 @@ fn unknown_member(
     violation(Some(path), ViolationRule::UnknownParam, message)
 }
 
-fn check_value(rule: &ParamRule, value: &Value, path: &Path<'_>, out: &mut Vec<ParamViolation>) {
+fn check_value(
+    rule: &ParamRule,
+    value: &Value,
+    path: &Path<'_>,
+    out: &mut Vec<ParamViolation>,
+) {
     match rule.kind {
-        ParamKind::String {
-            min_length,
-            max_length,
-        } => match value {
-            Value::String(text) => check_length(text, min_length, max_length, Some(path), out),
+        ParamKind::String { min_length, max_length } => match value {
+            Value::String(text) => {
+                check_length(text, min_length, max_length, Some(path), out)
+            }
             other => out.push(wrong_type(Some(path), "a string", other)),
         },
         ParamKind::Integer(bounds) => match value {
@@ -898,7 +919,8 @@ fn check_media(
             parent: Some(path),
             segment: Segment::Key(name),
         };
-        let Some(&(_, required)) = shape.iter().find(|(member, _)| member == name) else {
+        let Some(&(_, required)) = shape.iter().find(|(member, _)| member == name)
+        else {
             let known: Vec<&str> = shape.iter().map(|(member, _)| *member).collect();
             out.push(violation(
                 Some(&here),
@@ -951,7 +973,9 @@ fn check_media(
                 };
                 check_number(seconds, &bounds, &here, out);
             }
-            ("durationSeconds", other) => out.push(wrong_type(Some(&here), "a number", other)),
+            ("durationSeconds", other) => {
+                out.push(wrong_type(Some(&here), "a number", other))
+            }
             (_, Value::String(_)) => {}
             (_, other) => out.push(wrong_type(Some(&here), "a string", other)),
         }

@@ -20,7 +20,8 @@ pub const MAX_STEP_VALUES: u64 = 10_000;
 
 /// The schema of the object at `target` (`params`, `controls`, or the body's members).
 pub fn location_schema(model: &Model, target: ParamTarget) -> Value {
-    let params: Vec<&ModelParam> = model.params.iter().filter(|p| p.target == target).collect();
+    let params: Vec<&ModelParam> =
+        model.params.iter().filter(|p| p.target == target).collect();
     let mut schema = object_schema(&params, location(target));
     let title = format!("{} {}", model.id, location(target).as_str());
     let extra = schema.as_object_mut().expect("an object schema");
@@ -139,7 +140,9 @@ pub fn param_schema(param: &ModelParam, location: ParamLocation) -> Value {
 fn step_schema(schema: &mut Map<String, Value>, param: &ModelParam, step: f64) {
     let base = param.minimum.unwrap_or(0.0);
     let steps_to_base = base / step;
-    if (steps_to_base - steps_to_base.round()).abs() <= 1e-9 * steps_to_base.abs().max(1.0) {
+    if (steps_to_base - steps_to_base.round()).abs()
+        <= 1e-9 * steps_to_base.abs().max(1.0)
+    {
         schema.insert("multipleOf".into(), number(step));
         return;
     }

@@ -1,0 +1,940 @@
+//! `src/types.rs` of the SDK: one serde type per IR type.
+//!
+//! Choices (see the crate README for the user-facing side):
+//! - required → `T`; not required → `Option<T>`, left out when `None`; required + nullable →
+//!   `Option<T>` sent as an explicit `null`; optional + nullable → `Nullable<T>` (absent, null
+//!   or a value) in types that are sent, `Option<T>` in types that are only received.
+//! - enums that are received keep unknown values (`Unknown(String)`), tagged unions unknown
+//!   events (`Unknown(serde_json::Value)`), untagged unions any value they cannot match.
+//! - `const` members are zero-sized types in `types::consts` that serialize as their constant
+//!   and accept only it (so they still tell untagged variants apart); they default, so a tag
+//!   member that a tagged union's decoder already read is never a problem.
+//! - date-time → `chrono::DateTime<chrono::Utc>`, date → `chrono::NaiveDate` (chrono's serde
+//!   impls compose through `Option`, `Vec` and maps without per-field attributes).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use super::render::{docs, docs_of, ident};
+use crate::error::{Error, Result};
+use crate::ir::names::{variant_name, Namespace};
+use crate::ir::{
+    ContentKind, Field, Ir, Shape, StringFormat, TypeDef, TypeKind, TypeRef, Variant,
+};
+
+/// Where type paths are written from: inside `types.rs`, or from another module of the crate.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Types,
+    Elsewhere,
+}
+
+/// Shared knowledge about the types of the crate.
+pub struct Types<'a> {
+    pub ir: &'a Ir,
+    /// Constant values (as JSON text) → the zero-sized type that stands for them.
+    consts: BTreeMap<String, (serde_json::Value, Ident)>,
+    /// Types sent as multipart forms: their binary members are `FilePart`s, not serde values.
+    pub forms: BTreeSet<String>,
+}
+
+impl<'a> Types<'a> {
+    pub fn new(ir: &'a Ir) -> Result<Types<'a>> {
+        let mut values = BTreeMap::new();
+        let mut visit = |shape: &Shape| collect_consts(shape, &mut values);
+        for def in ir.types.values() {
+            match &def.kind {
+                TypeKind::Struct { fields, additional } => {
+                    fields.iter().for_each(|f| visit(&f.shape));
+                    if let Some(additional) = additional {
+                        visit(additional);
+                    }
+                }
+                TypeKind::TaggedUnion { variants, .. }
+                | TypeKind::UntaggedUnion { variants } => {
+                    variants.iter().for_each(|v| visit(&v.shape))
+                }
+                TypeKind::Alias { target } => visit(target),
+                TypeKind::StringEnum { .. } | TypeKind::IntegerEnum { .. } => {}
+            }
+        }
+        for operation in &ir.operations {
+            operation.params.iter().for_each(|p| visit(&p.shape));
+            let bodies = operation.request_body.iter().flat_map(|b| &b.contents);
+            let responses = operation.responses.iter().flat_map(|r| &r.contents);
+            for content in bodies.chain(responses) {
+                if let Some(shape) = &content.shape {
+                    visit(shape);
+                }
+            }
+        }
+        let mut namespace = Namespace::new();
+        let mut consts = BTreeMap::new();
+        for (text, value) in values {
+            let label = value.as_str().map(str::to_owned).unwrap_or(text.clone());
+            let name = namespace.claim(&variant_name(&label));
+            consts.insert(text, (value, ident(&name)?));
+        }
+        let mut forms = BTreeSet::new();
+        for operation in &ir.operations {
+            for content in operation.request_body.iter().flat_map(|b| &b.contents) {
+                if content.kind == ContentKind::Multipart {
+                    if let Some(name) = content.shape.as_ref().and_then(Shape::named) {
+                        forms.insert(name.to_owned());
+                    }
+                }
+            }
+        }
+        Ok(Types { ir, consts, forms })
+    }
+
+    pub fn def(&self, name: &str) -> Result<&'a TypeDef> {
+        self.ir.types.get(name).ok_or_else(|| {
+            Error::Usage(format!("internal error: the IR has no type named {name}"))
+        })
+    }
+
+    /// The path of a named type.
+    pub fn named(&self, name: &str, from: Scope) -> Result<TokenStream> {
+        let ident = ident(&self.def(name)?.rust_name)?;
+        Ok(match from {
+            Scope::Types => quote!(#ident),
+            Scope::Elsewhere => quote!(types::#ident),
+        })
+    }
+
+    /// The Rust type of a value, `Option` included when it may be `null`.
+    pub fn shape(&self, shape: &Shape, from: Scope) -> Result<TokenStream> {
+        let base = self.base(&shape.ty, from)?;
+        Ok(if shape.nullable && !matches!(shape.ty, TypeRef::Any) {
+            quote!(Option<#base>)
+        } else {
+            base
+        })
+    }
+
+    /// The Rust type of a value that is never `null`.
+    pub fn base(&self, ty: &TypeRef, from: Scope) -> Result<TokenStream> {
+        Ok(match ty {
+            TypeRef::Named { name } => self.named(name, from)?,
+            TypeRef::String { format } => match format {
+                Some(StringFormat::DateTime) => quote!(chrono::DateTime<chrono::Utc>),
+                Some(StringFormat::Date) => quote!(chrono::NaiveDate),
+                _ => quote!(String),
+            },
+            TypeRef::Integer { format } => match format {
+                Some(crate::ir::IntegerFormat::Int32) => quote!(i32),
+                _ => quote!(i64),
+            },
+            TypeRef::Number { .. } => quote!(f64),
+            TypeRef::Boolean => quote!(bool),
+            TypeRef::Const { value } => {
+                let ident = self.const_ident(value)?;
+                match from {
+                    Scope::Types => quote!(consts::#ident),
+                    Scope::Elsewhere => quote!(types::consts::#ident),
+                }
+            }
+            TypeRef::List { items } => {
+                let items = self.shape(items, from)?;
+                quote!(Vec<#items>)
+            }
+            TypeRef::Map { values } => {
+                if matches!(values.ty, TypeRef::Any) {
+                    quote!(serde_json::Map<String, serde_json::Value>)
+                } else {
+                    let values = self.shape(values, from)?;
+                    quote!(std::collections::BTreeMap<String, #values>)
+                }
+            }
+            TypeRef::Any => quote!(serde_json::Value),
+        })
+    }
+
+    fn const_ident(&self, value: &serde_json::Value) -> Result<&Ident> {
+        self.consts
+            .get(&value.to_string())
+            .map(|(_, ident)| ident)
+            .ok_or_else(|| {
+                Error::Usage(format!("internal error: constant {value} not collected"))
+            })
+    }
+
+    /// `src/types.rs`.
+    pub fn module(&self) -> Result<TokenStream> {
+        let mut items = TokenStream::new();
+        for def in self.ir.types.values() {
+            items.extend(self.type_def(def)?);
+        }
+        let consts = self.consts_module();
+        let codec = items.to_string().contains("codec ::").then(|| {
+            quote!(
+                use crate::codec;
+            )
+        });
+        Ok(quote! {
+            //! The contract's schemas as Rust types.
+            #codec
+            #items
+            #consts
+        })
+    }
+
+    fn consts_module(&self) -> TokenStream {
+        let mut items = TokenStream::new();
+        for (text, (value, ident)) in &self.consts {
+            let doc = format!(" The constant `{text}`.");
+            let serialize = match value {
+                serde_json::Value::String(text) => quote!(s.serialize_str(#text)),
+                _ => quote!(serde::Serialize::serialize(&self.value(), s)),
+            };
+            items.extend(quote! {
+                #[doc = #doc]
+                #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+                pub struct #ident;
+                impl #ident {
+                    /// The value as JSON.
+                    pub fn value(&self) -> serde_json::Value {
+                        serde_json::from_str(#text).expect("a valid constant")
+                    }
+                }
+                impl serde::Serialize for #ident {
+                    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                        #serialize
+                    }
+                }
+                impl<'de> serde::Deserialize<'de> for #ident {
+                    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                        crate::codec::expect_const(d, &Self.value()).map(|()| Self)
+                    }
+                }
+            });
+        }
+        quote! {
+            /// Zero-sized types for members that hold one constant value: they serialize as
+            /// that value and accept nothing else.
+            pub mod consts {
+                #items
+            }
+        }
+    }
+
+    fn type_def(&self, def: &TypeDef) -> Result<TokenStream> {
+        let name = ident(&def.rust_name)?;
+        let fallback = format!("The `{}` schema.", def.name);
+        let mut doc =
+            docs_of(&[def.docs.title.as_deref(), def.docs.description.as_deref()]);
+        if doc.is_empty() {
+            doc = docs(&fallback);
+        }
+        let deprecated = def.docs.deprecated.then(|| quote!(#[deprecated]));
+        let attrs = quote!(#doc #deprecated);
+        match &def.kind {
+            TypeKind::Struct { fields, additional } => {
+                if self.forms.contains(&def.name) {
+                    self.form_struct(def, &name, attrs, fields)
+                } else {
+                    self.struct_def(def, &name, attrs, fields, additional.as_deref())
+                }
+            }
+            TypeKind::StringEnum { values } => {
+                let values = values
+                    .iter()
+                    .map(|v| {
+                        let text = v.value.as_str().map(str::to_owned);
+                        Ok((ident(&v.rust_name)?, text.unwrap_or(v.value.to_string())))
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                Ok(string_enum(def, &name, attrs, &values))
+            }
+            TypeKind::IntegerEnum { values } => {
+                let values = values
+                    .iter()
+                    .map(|v| {
+                        let number = v.value.as_i64().ok_or_else(|| {
+                            Error::Usage(format!(
+                                "{}: enum value {} is not an integer",
+                                def.pointer, v.value
+                            ))
+                        })?;
+                        Ok((ident(&v.rust_name)?, number))
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                Ok(integer_enum(def, &name, attrs, &values))
+            }
+            TypeKind::TaggedUnion { tag, variants } => {
+                self.tagged_union(def, &name, attrs, tag, variants)
+            }
+            TypeKind::UntaggedUnion { variants } => {
+                self.untagged_union(def, &name, attrs, variants)
+            }
+            TypeKind::Alias { target } => {
+                let target = self.shape(target, Scope::Types)?;
+                Ok(quote!(#attrs pub type #name = #target;))
+            }
+        }
+    }
+
+    fn struct_def(
+        &self,
+        def: &TypeDef,
+        name: &Ident,
+        attrs: TokenStream,
+        fields: &[Field],
+        additional: Option<&Shape>,
+    ) -> Result<TokenStream> {
+        let mut members = TokenStream::new();
+        let mut all_default = true;
+        let mut required = Vec::new();
+        let mut optional = Vec::new();
+        let mut defaulted = Vec::new();
+        for field in fields {
+            let member = self.member(def, field)?;
+            all_default &= member.defaults;
+            let ident = ident(&field.rust_name)?;
+            if member.defaults {
+                defaulted.push((ident.clone(), member.unset()));
+            }
+            let doc = &member.doc;
+            let serde = &member.serde;
+            let ty = &member.ty;
+            let deprecated = field.docs.deprecated.then(|| quote!(#[deprecated]));
+            members.extend(quote! {
+                #doc
+                #deprecated
+                #serde
+                pub #ident: #ty,
+            });
+            match member.wrap {
+                Wrap::Plain if !member.defaults => required.push((ident, field, member)),
+                _ if !member.defaults || (field.read_only && def.in_request) => {}
+                Wrap::Plain => {}
+                Wrap::Option | Wrap::Nullable => optional.push((ident, field, member)),
+            }
+        }
+        if let Some(additional) = additional {
+            let taken = fields.iter().map(|f| f.rust_name.as_str());
+            let mut namespace = Namespace::new();
+            namespace.reserve(taken);
+            let extra = ident(&namespace.claim("additional_properties"))?;
+            let ty = if matches!(additional.ty, TypeRef::Any) {
+                quote!(serde_json::Map<String, serde_json::Value>)
+            } else {
+                let values = self.shape(additional, Scope::Types)?;
+                quote!(std::collections::BTreeMap<String, #values>)
+            };
+            members.extend(quote! {
+                /// Members beyond the ones named above.
+                #[serde(flatten)]
+                pub #extra: #ty,
+            });
+            defaulted.push((extra, quote!(Default::default())));
+        }
+        let default = all_default.then(|| quote!(Default,));
+        // Types no operation names (ReferenceMediaItem, which goes inside a free-form
+        // `params`) are built by callers too.
+        let built_by_callers = def.in_request || !def.in_response;
+        let constructors = if built_by_callers {
+            constructors(name, &required, &optional, &defaulted)
+        } else {
+            TokenStream::new()
+        };
+        Ok(quote! {
+            #attrs
+            #[derive(Debug, Clone, PartialEq, #default)]
+            #[derive(serde::Serialize, serde::Deserialize)]
+            pub struct #name {
+                #members
+            }
+            #constructors
+        })
+    }
+
+    /// A multipart form: no serde, file members are `FilePart`s.
+    fn form_struct(
+        &self,
+        def: &TypeDef,
+        name: &Ident,
+        attrs: TokenStream,
+        fields: &[Field],
+    ) -> Result<TokenStream> {
+        let mut members = TokenStream::new();
+        let mut required = Vec::new();
+        let mut optional = Vec::new();
+        let mut defaulted = Vec::new();
+        for field in fields {
+            let mut member = self.member(def, field)?;
+            if is_binary(&field.shape) {
+                member.base = quote!(crate::FilePart);
+                member.ty = match member.wrap {
+                    Wrap::Plain => quote!(crate::FilePart),
+                    _ => quote!(Option<crate::FilePart>),
+                };
+            } else if member.wrap == Wrap::Nullable {
+                // A form field is either sent or not: there is no `null` to send.
+                let base = &member.base;
+                member.ty = quote!(Option<#base>);
+                member.wrap = Wrap::Option;
+            }
+            let ident = ident(&field.rust_name)?;
+            if member.defaults {
+                defaulted.push((ident.clone(), member.unset()));
+            }
+            let doc = &member.doc;
+            let ty = &member.ty;
+            members.extend(quote!(#doc pub #ident: #ty,));
+            match member.wrap {
+                Wrap::Plain if !member.defaults => required.push((ident, field, member)),
+                Wrap::Plain => {}
+                _ => optional.push((ident, field, member)),
+            }
+        }
+        let constructors = constructors(name, &required, &optional, &defaulted);
+        Ok(quote! {
+            #attrs
+            #[derive(Debug)]
+            pub struct #name {
+                #members
+            }
+            #constructors
+        })
+    }
+
+    fn member(&self, def: &TypeDef, field: &Field) -> Result<Member> {
+        let mut doc = docs(field.docs.description.as_deref().unwrap_or_default());
+        if let Some(default) = &field.shape.default {
+            let note = format!("Defaults to `{default}` when left out.");
+            if !doc.is_empty() {
+                doc.extend(quote!(#[doc = ""]));
+            }
+            doc.extend(docs(&note));
+        }
+        if doc.is_empty() {
+            doc = docs(&format!("The `{}` member.", field.name));
+        }
+        let wire = &field.name;
+        let rename = (wire != &field.rust_name).then(|| quote!(rename = #wire));
+        let base = if is_secret(field) {
+            quote!(crate::Secret)
+        } else {
+            self.base(&field.shape.ty, Scope::Types)?
+        };
+        let unboxed = base.clone();
+        let base = if field.needs_indirection {
+            quote!(Box<#base>)
+        } else {
+            base
+        };
+        let is_const = matches!(field.shape.ty, TypeRef::Const { .. });
+        let nullable = field.shape.nullable && !matches!(field.shape.ty, TypeRef::Any);
+        let required = field.required && !(field.write_only && def.in_response);
+        let (wrap, ty, options, defaults) = if field.read_only && def.in_request {
+            (
+                Wrap::Option,
+                quote!(Option<#base>),
+                quote!(default, skip_serializing),
+                true,
+            )
+        } else if required && !nullable {
+            let options = if is_const { quote!(default) } else { quote!() };
+            (Wrap::Plain, base, options, is_const)
+        } else if required {
+            (Wrap::Option, quote!(Option<#base>), quote!(), true)
+        } else if nullable && def.in_request {
+            (
+                Wrap::Nullable,
+                quote!(crate::Nullable<#base>),
+                quote!(default, skip_serializing_if = "crate::Nullable::is_absent"),
+                true,
+            )
+        } else {
+            (
+                Wrap::Option,
+                quote!(Option<#base>),
+                quote!(default, skip_serializing_if = "Option::is_none"),
+                true,
+            )
+        };
+        // One attribute per concern keeps lines short (the formatting then agrees with
+        // rustfmt's).
+        let mut serde = TokenStream::new();
+        if let Some(rename) = rename {
+            serde.extend(quote!(#[serde(#rename)]));
+        }
+        if !options.is_empty() {
+            serde.extend(quote!(#[serde(#options)]));
+        }
+        Ok(Member {
+            doc,
+            serde,
+            ty,
+            wrap,
+            defaults,
+            base: unboxed,
+            boxed: field.needs_indirection,
+        })
+    }
+
+    fn tagged_union(
+        &self,
+        def: &TypeDef,
+        name: &Ident,
+        attrs: TokenStream,
+        tag: &str,
+        variants: &[Variant],
+    ) -> Result<TokenStream> {
+        let mut arms = TokenStream::new();
+        let mut decode = TokenStream::new();
+        let mut encode = TokenStream::new();
+        let mut tags = TokenStream::new();
+        let taken: Vec<&str> = variants.iter().map(|v| v.rust_name.as_str()).collect();
+        let unknown = format_ident!("{}", fallback_name(&taken));
+        for variant in variants {
+            let ident = ident(&variant.rust_name)?;
+            let ty = self.shape(&variant.shape, Scope::Types)?;
+            let value = variant.tag_value.clone().unwrap_or_default();
+            let doc = format!(" `{value}`");
+            arms.extend(quote!(#[doc = #doc] #ident(#ty),));
+            decode.extend(quote!(Some(#value) => codec::variant(value, Self::#ident),));
+            tags.extend(quote!(Self::#ident(_) => #value,));
+            let carries_tag = variant
+                .shape
+                .named()
+                .and_then(|n| self.ir.types.get(n))
+                .is_some_and(|d| carries_const(d, tag, &value));
+            encode.extend(if carries_tag {
+                quote!(Self::#ident(inner) => inner.serialize(s),)
+            } else {
+                quote!(Self::#ident(inner) => codec::with_tag(inner, #tag, #value, s),)
+            });
+        }
+        let (unknown_arm, unknown_decode, unknown_tag, unknown_encode, non_exhaustive) =
+            if def.in_response {
+                (
+                    quote! {
+                        /// An event or variant this version of the SDK does not know, as
+                        /// received.
+                        #unknown(serde_json::Value),
+                    },
+                    quote!(_ => Ok(Self::#unknown(value)),),
+                    quote!(Self::#unknown(value) => codec::tag_str(value, Self::TAG),),
+                    quote!(Self::#unknown(value) => value.serialize(s),),
+                    quote!(#[non_exhaustive]),
+                )
+            } else {
+                let message = format!("unknown or missing `{tag}`");
+                (
+                    quote!(),
+                    quote!(_ => Err(serde::de::Error::custom(#message)),),
+                    quote!(),
+                    quote!(),
+                    quote!(),
+                )
+            };
+        Ok(quote! {
+            #attrs
+            #[derive(Debug, Clone, PartialEq)]
+            #[allow(clippy::large_enum_variant)]
+            #non_exhaustive
+            pub enum #name {
+                #arms
+                #unknown_arm
+            }
+            impl #name {
+                /// The member that names the variant.
+                pub const TAG: &'static str = #tag;
+                /// The value of the tag member.
+                pub fn tag(&self) -> &str {
+                    match self {
+                        #tags
+                        #unknown_tag
+                    }
+                }
+            }
+            impl serde::Serialize for #name {
+                fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                    match self {
+                        #encode
+                        #unknown_encode
+                    }
+                }
+            }
+            impl<'de> serde::Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                    let value = codec::json(d)?;
+                    match codec::tag_of(&value, Self::TAG).as_deref() {
+                        #decode
+                        #unknown_decode
+                    }
+                }
+            }
+        })
+    }
+
+    fn untagged_union(
+        &self,
+        def: &TypeDef,
+        name: &Ident,
+        attrs: TokenStream,
+        variants: &[Variant],
+    ) -> Result<TokenStream> {
+        let mut arms = TokenStream::new();
+        for variant in variants {
+            let ident = ident(&variant.rust_name)?;
+            let ty = self.shape(&variant.shape, Scope::Types)?;
+            let doc = format!(" The `{}` form.", variant.rust_name);
+            arms.extend(quote!(#[doc = #doc] #ident(#ty),));
+        }
+        if def.in_response
+            && !variants.iter().any(|v| matches!(v.shape.ty, TypeRef::Any))
+        {
+            let taken: Vec<&str> =
+                variants.iter().map(|v| v.rust_name.as_str()).collect();
+            let unknown = format_ident!("{}", fallback_name(&taken));
+            arms.extend(quote! {
+                /// A value that matches none of the forms above, as received.
+                #unknown(serde_json::Value),
+            });
+        }
+        Ok(quote! {
+            #attrs
+            #[derive(Debug, Clone, PartialEq)]
+            #[derive(serde::Serialize, serde::Deserialize)]
+            #[serde(untagged)]
+            #[allow(clippy::large_enum_variant)]
+            pub enum #name {
+                #arms
+            }
+        })
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Wrap {
+    Plain,
+    Option,
+    Nullable,
+}
+
+impl Member {
+    /// The value of a member left out.
+    fn unset(&self) -> TokenStream {
+        match self.wrap {
+            Wrap::Plain => quote!(Default::default()),
+            Wrap::Option => quote!(None),
+            Wrap::Nullable => quote!(crate::Nullable::Absent),
+        }
+    }
+}
+
+struct Member {
+    doc: TokenStream,
+    serde: TokenStream,
+    ty: TokenStream,
+    wrap: Wrap,
+    /// The member has a default (it may be left out when building the value).
+    defaults: bool,
+    /// The member's type without `Option`/`Nullable`/`Box`.
+    base: TokenStream,
+    boxed: bool,
+}
+
+/// `new` with the required members, and a setter per optional member.
+fn constructors(
+    name: &Ident,
+    required: &[(Ident, &Field, Member)],
+    optional: &[(Ident, &Field, Member)],
+    defaulted: &[(Ident, TokenStream)],
+) -> TokenStream {
+    let mut methods = TokenStream::new();
+    if !required.is_empty() {
+        let mut params = TokenStream::new();
+        let mut inits = TokenStream::new();
+        for (ident, _, member) in required {
+            let (param_ty, value) = argument(member, ident);
+            params.extend(quote!(#ident: #param_ty,));
+            if *ident == value.to_string() {
+                inits.extend(quote!(#ident,));
+            } else {
+                inits.extend(quote!(#ident: #value,));
+            }
+        }
+        for (ident, value) in defaulted {
+            inits.extend(quote!(#ident: #value,));
+        }
+        let allow =
+            (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+        methods.extend(quote! {
+            /// A value with the required members; the others are left out.
+            #allow
+            pub fn new(#params) -> Self {
+                Self {
+                    #inits
+                }
+            }
+        });
+    }
+    for (ident, field, member) in optional {
+        if ident == "new" {
+            continue;
+        }
+        let (param_ty, value) = argument(member, ident);
+        let doc = format!(" Sets `{}`.", field.name);
+        let wrapped = match member.wrap {
+            Wrap::Nullable => quote!(crate::Nullable::Value(#value)),
+            _ => quote!(Some(#value)),
+        };
+        methods.extend(quote! {
+            #[doc = #doc]
+            pub fn #ident(mut self, #ident: #param_ty) -> Self {
+                self.#ident = #wrapped;
+                self
+            }
+        });
+    }
+    if methods.is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        impl #name {
+            #methods
+        }
+    }
+}
+
+/// The parameter type and stored value of a member given to `new` or a setter: strings and
+/// secrets take `impl Into<..>`, boxed members are boxed here.
+fn argument(member: &Member, ident: &Ident) -> (TokenStream, TokenStream) {
+    let base = &member.base;
+    let text = base.to_string();
+    let (ty, value) = if text == "String" || text == "crate :: Secret" {
+        (quote!(impl Into<#base>), quote!(#ident.into()))
+    } else {
+        (base.clone(), quote!(#ident))
+    };
+    if member.boxed {
+        (ty, quote!(Box::new(#value)))
+    } else {
+        (ty, value)
+    }
+}
+
+/// The name of a catch-all variant that no contract variant has taken.
+pub fn fallback_name(taken: &[&str]) -> String {
+    ["Unknown", "Unrecognized", "OtherValue"]
+        .iter()
+        .map(|s| s.to_string())
+        .chain((2..).map(|n| format!("Unknown{n}")))
+        .find(|candidate| !taken.contains(&candidate.as_str()))
+        .expect("an unbounded list always has a free name")
+}
+
+/// Whether a struct has a member `tag` that is the constant `value`.
+fn carries_const(def: &TypeDef, tag: &str, value: &str) -> bool {
+    let TypeKind::Struct { fields, .. } = &def.kind else {
+        return false;
+    };
+    fields.iter().any(|f| {
+        f.name == tag
+            && f.required
+            && matches!(&f.shape.ty, TypeRef::Const { value: v } if v.as_str() == Some(value))
+    })
+}
+
+/// A string member that holds a secret: its name says so, or its format is `password`.
+fn is_secret(field: &Field) -> bool {
+    let TypeRef::String { format } = &field.shape.ty else {
+        return false;
+    };
+    let name = field.name.to_ascii_lowercase();
+    matches!(format, Some(StringFormat::Password))
+        || (format.is_none() && (name.contains("secret") || name.contains("password")))
+}
+
+pub fn is_binary(shape: &Shape) -> bool {
+    matches!(
+        shape.ty,
+        TypeRef::String {
+            format: Some(StringFormat::Binary)
+        }
+    )
+}
+
+fn collect_consts(shape: &Shape, out: &mut BTreeMap<String, serde_json::Value>) {
+    match &shape.ty {
+        TypeRef::Const { value } => {
+            out.insert(value.to_string(), value.clone());
+        }
+        TypeRef::List { items } => collect_consts(items, out),
+        TypeRef::Map { values } => collect_consts(values, out),
+        _ => {}
+    }
+}
+
+/// A string enum: request-only enums are closed; received ones keep unknown values.
+fn string_enum(
+    def: &TypeDef,
+    name: &Ident,
+    attrs: TokenStream,
+    values: &[(Ident, String)],
+) -> TokenStream {
+    let taken: Vec<String> = values.iter().map(|(i, _)| i.to_string()).collect();
+    let taken: Vec<&str> = taken.iter().map(String::as_str).collect();
+    let mut variants = TokenStream::new();
+    let mut as_str = TokenStream::new();
+    let mut from_str = TokenStream::new();
+    for (ident, value) in values {
+        let doc = format!(" `{value}`");
+        as_str.extend(quote!(Self::#ident => #value,));
+        from_str.extend(quote!(#value => Self::#ident,));
+        if def.in_response {
+            variants.extend(quote!(#[doc = #doc] #ident,));
+        } else {
+            variants.extend(quote!(#[doc = #doc] #[serde(rename = #value)] #ident,));
+        }
+    }
+    let display = quote! {
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+    if !def.in_response {
+        return quote! {
+            #attrs
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+            #[derive(serde::Serialize, serde::Deserialize)]
+            pub enum #name {
+                #variants
+            }
+            impl #name {
+                /// The value on the wire.
+                pub fn as_str(&self) -> &'static str {
+                    match self {
+                        #as_str
+                    }
+                }
+            }
+            #display
+        };
+    }
+    let unknown = format_ident!("{}", fallback_name(&taken));
+    quote! {
+        #attrs
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #name {
+            #variants
+            /// A value this version of the SDK does not know, as received.
+            #unknown(String),
+        }
+        impl #name {
+            /// The value on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #as_str
+                    Self::#unknown(value) => value,
+                }
+            }
+        }
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #from_str
+                    other => Self::#unknown(other.to_owned()),
+                }
+            }
+        }
+        #display
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                Ok(Self::from(codec::string(d)?.as_ref()))
+            }
+        }
+    }
+}
+
+fn integer_enum(
+    def: &TypeDef,
+    name: &Ident,
+    attrs: TokenStream,
+    values: &[(Ident, i64)],
+) -> TokenStream {
+    let taken: Vec<String> = values.iter().map(|(i, _)| i.to_string()).collect();
+    let taken: Vec<&str> = taken.iter().map(String::as_str).collect();
+    let unknown = format_ident!("{}", fallback_name(&taken));
+    let mut variants = TokenStream::new();
+    let mut to_int = TokenStream::new();
+    let mut from_int = TokenStream::new();
+    for (ident, value) in values {
+        let doc = format!(" `{value}`");
+        let literal = proc_macro2::Literal::i64_unsuffixed(*value);
+        variants.extend(quote!(#[doc = #doc] #ident,));
+        to_int.extend(quote!(Self::#ident => #literal,));
+        from_int.extend(quote!(#literal => Ok(Self::#ident),));
+    }
+    let (unknown_variant, unknown_to, unknown_from, non_exhaustive) = if def.in_response
+    {
+        (
+            quote! {
+                /// A value this version of the SDK does not know, as received.
+                #unknown(i64),
+            },
+            quote!(Self::#unknown(value) => *value,),
+            quote!(other => Ok(Self::#unknown(other)),),
+            quote!(#[non_exhaustive]),
+        )
+    } else {
+        (
+            quote!(),
+            quote!(),
+            quote!(other => Err(codec::unknown(other)),),
+            quote!(),
+        )
+    };
+    quote! {
+        #attrs
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #non_exhaustive
+        pub enum #name {
+            #variants
+            #unknown_variant
+        }
+        impl #name {
+            /// The value on the wire.
+            pub fn as_i64(&self) -> i64 {
+                match self {
+                    #to_int
+                    #unknown_to
+                }
+            }
+        }
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{}", self.as_i64())
+            }
+        }
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_i64(self.as_i64())
+            }
+        }
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let value = codec::integer(d)?;
+                match value {
+                    #from_int
+                    #unknown_from
+                }
+            }
+        }
+    }
+}
