@@ -915,3 +915,68 @@ fn reference_media_go_in_params_with_their_wire_names() {
         }]}})
     );
 }
+
+/// With the real catalog module: a generation's request is checked before anything is sent,
+/// chat and non-chat models are kept on their own APIs, and `skip_validation()` opts out.
+#[tokio::test]
+async fn the_catalog_checks_requests_before_sending() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(202).set_body_json(generation("queued")))
+        .mount(&server)
+        .await;
+    let client = client(&server.uri());
+    let params = |value: serde_json::Value| value.as_object().unwrap().clone();
+
+    let bad = CreateGenerationRequest::new("z-image")
+        .prompt("a cat")
+        .params(params(json!({"aspect_ratio": "2:1", "num_images": 9})));
+    let error = client.generations().create(&bad).await.unwrap_err();
+    let Error::InvalidRequest(message) = &error else {
+        panic!("{error:?}")
+    };
+    assert!(
+        message.contains("/aspect_ratio") && message.contains("/num_images"),
+        "{message}"
+    );
+
+    let typed = rivya_sdk::catalog::ZImageParams::new()
+        .aspect_ratio(rivya_sdk::catalog::ZImageAspectRatio::V16_9)
+        .num_images(2);
+    let good = CreateGenerationRequest::new("z-image")
+        .prompt("a cat")
+        .params(params(typed.to_value()));
+    client.generations().create(&good).await.unwrap();
+
+    let chat_on_generations = CreateGenerationRequest::new("gpt-5-2-chat").prompt("hi");
+    let error = client
+        .generations()
+        .create(&chat_on_generations)
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("chat model"), "{error}");
+    let image_on_chat = ChatCompletionRequest::new("z-image", "hello");
+    let error = client
+        .chat()
+        .create_completion(&image_on_chat)
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("image model"), "{error}");
+
+    assert_eq!(
+        server.received_requests().await.unwrap().len(),
+        1,
+        "refused calls are not sent"
+    );
+    client
+        .generations()
+        .create(&bad)
+        .skip_validation()
+        .await
+        .unwrap();
+    assert_eq!(
+        server.received_requests().await.unwrap().len(),
+        2,
+        "the opt-out sends it"
+    );
+}

@@ -77,12 +77,10 @@ pub(crate) fn before_send(call: &crate::call::Call) -> crate::Result<()> {
         let message = format!("{model_id} is a chat model: use chat()");
         return Err(crate::Error::InvalidRequest(message));
     }
-    if route != Route::Generation {
+    if route == Route::Other {
         return Ok(());
     }
-    let empty = serde_json::Value::Object(Default::default());
-    let params = body.get("params").unwrap_or(&empty);
-    let Err(violations) = crate::catalog::validate_params(model_id, params) else {
+    let Err(violations) = crate::catalog::validate_request(model_id, body) else {
         return Ok(());
     };
     let listed: Vec<String> = violations.iter().map(|v| v.to_string()).collect();

@@ -301,8 +301,8 @@ impl Contract<'_> {
     /// INTEGRATION POINT (model catalog): with a catalog (`crate::catalog`, written by the
     /// validators backend), JSON calls that name a `model` are checked here: a chat model is
     /// refused on the generation routes and a non-chat model on the chat routes (the routes
-    /// come from the catalog's `endpoint` values), and a generation's `params` are validated
-    /// with `catalog::validate_params`. `skip_validation()` on a builder turns this off per
+    /// come from the catalog's `endpoint` values), and the request body is validated with
+    /// `catalog::validate_request`. `skip_validation()` on a builder turns this off per
     /// call. A model the catalog does not know is left to the server (the catalog may be older
     /// than the API).
     fn before_send(&self) -> TokenStream {
@@ -397,12 +397,12 @@ impl Contract<'_> {
                     let message = format!("{model_id} is a chat model: use chat()");
                     return Err(crate::Error::InvalidRequest(message));
                 }
-                if route != Route::Generation {
+                if route == Route::Other {
                     return Ok(());
                 }
-                let empty = serde_json::Value::Object(Default::default());
-                let params = body.get("params").unwrap_or(&empty);
-                let Err(violations) = crate::catalog::validate_params(model_id, params) else {
+                // The whole body: the prompt (or chat message), `params`, `controls` and
+                // top-level parameters, each checked where the catalog says it goes.
+                let Err(violations) = crate::catalog::validate_request(model_id, body) else {
                     return Ok(());
                 };
                 let listed: Vec<String> = violations.iter().map(|v| v.to_string()).collect();
