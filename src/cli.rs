@@ -52,7 +52,7 @@ pub enum Command {
 pub struct GenerateArgs {
     #[command(flatten)]
     pub input: InputArgs,
-    /// The folder to write into; its `rivya-sdk/` is replaced as a whole.
+    /// The folder to write into; its `rivya-sdk/` and `docs/` are each replaced as a whole.
     #[arg(long, default_value = "generated", value_name = "DIR")]
     pub out: PathBuf,
     /// Write nothing; exit 1 with a summary if the files in OUT are not what would be
