@@ -316,7 +316,7 @@ async fn typed_errors_unknown_codes_and_undecodable_bodies() {
         .mount(&server)
         .await;
     let client = client(&server.uri());
-    let request = CreateGenerationRequest::new("z-image");
+    let request = CreateGenerationRequest::new("z-image").prompt("a cat");
     let send = || client.generations().create(&request).max_retries(0);
 
     let error = send().await.unwrap_err();
