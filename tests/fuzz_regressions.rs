@@ -14,6 +14,7 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use common::*;
+use serde_json::{json, Value};
 
 /// Generous for a debug build on a busy 2-core machine; every input here ran for seconds, or
 /// forever, before its fix, and runs in well under a second after it.
@@ -51,12 +52,32 @@ fn ir(path: &std::path::Path) -> Output {
         std::thread::sleep(Duration::from_millis(20));
     };
     let mut stderr = Vec::new();
-    child.stderr.take().unwrap().read_to_end(&mut stderr).unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_end(&mut stderr)
+        .unwrap();
     Output {
         status,
         stdout: reader.join().unwrap().unwrap(),
         stderr,
     }
+}
+
+fn ir_of_generated(name: &str, document: &Value) -> (tempfile::TempDir, PathBuf, Output) {
+    let (dir, path) = temp_file(name, document.to_string());
+    let output = ir(&path);
+    (dir, path, output)
+}
+
+fn document(components: Value, paths: Value) -> Value {
+    json!({
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": paths,
+        "components": components
+    })
 }
 
 /// Found by `load`: serde's "unknown variant" and the version check quote the document, so a
@@ -70,4 +91,38 @@ fn an_error_quoting_a_line_break_stays_on_one_line() {
         &["#/openapi", "OpenAPI n\\nn is not supported"],
     );
     assert!(!stderr.trim_end().contains('\n'));
+}
+
+/// `openapiv3` words the error of an invalid schema by reading it once more at every enclosing
+/// schema: 2^depth reads (20 levels took 40 s; the parsers allow 128). Every schema is now read
+/// alone first, so this fails at once, naming the schema.
+#[test]
+fn an_invalid_schema_under_a_hundred_nested_schemas_fails_at_once() {
+    let path = data("deep-invalid-schema.json");
+    assert_input_error(
+        &ir(&path),
+        "deep-invalid-schema.json",
+        &[
+            &format!("#/components/schemas/A{}:", "/items".repeat(100)),
+            "not a valid OpenAPI schema",
+            "expected usize",
+        ],
+    );
+}
+
+/// Headers nest too (a header's `content` has an `encoding` with `headers`), with the same
+/// doubling per level.
+#[test]
+fn an_invalid_header_schema_under_nested_encodings_fails_at_once() {
+    let mut header = json!({"schema": {"type": "string", "maxLength": -1}});
+    for _ in 0..20 {
+        header = json!({"content": {"a/b": {"encoding": {"e": {"headers": {"h": header}}}}}});
+    }
+    let doc = document(json!({"headers": {"H": header}}), json!({}));
+    let (_dir, _path, output) = ir_of_generated("deep-header.json", &doc);
+    assert_input_error(
+        &output,
+        "deep-header.json",
+        &["/headers/h/schema:", "not a valid OpenAPI schema"],
+    );
 }

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::model::*;
 use crate::error::{pointer_join, Error, Result};
-use crate::normalize::{deserialize_at, local_pointer, Spec};
+use crate::normalize::{local_pointer, read_schema, Spec};
 
 const COMPONENT_PREFIX: &str = "#/components/schemas/";
 
@@ -118,15 +118,14 @@ impl<'a> SchemaBuilder<'a> {
         if let Some(name) = self.by_pointer.get(&target) {
             return Ok(Shape::of(TypeRef::Named { name: name.clone() }));
         }
-        let value = self.spec.raw.pointer(&target).cloned().ok_or_else(|| {
+        let value = self.spec.raw.pointer(&target).ok_or_else(|| {
             Error::at_pointer(
                 self.origin(),
                 at,
                 format!("`$ref: {reference}` points nowhere"),
             )
         })?;
-        let schema: ReferenceOr<Schema> = deserialize_at(self.origin(), &target, value)?;
-        let schema = match schema {
+        let schema = match read_schema(self.origin(), &target, value)? {
             // A reference to a reference: refs::check has ruled out cycles, so this ends.
             ReferenceOr::Reference { reference } => {
                 return self.reference_shape(&reference, hint, at)

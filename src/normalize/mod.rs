@@ -7,6 +7,7 @@
 mod locate;
 mod refs;
 mod schema31;
+mod structure;
 
 use indexmap::IndexMap;
 use serde::de::DeserializeOwned;
@@ -63,6 +64,7 @@ pub fn normalize(document: Document) -> Result<Spec> {
     if version == SpecVersion::V3_1 {
         warnings = schema31::rewrite_document(&mut value);
     }
+    structure::check(&origin, &value)?;
     let webhooks_value = value
         .as_object_mut()
         .and_then(|o| o.remove("webhooks"))
@@ -225,6 +227,18 @@ fn deserialize_webhooks(
         webhooks.insert(name, item);
     }
     Ok(webhooks)
+}
+
+/// Reads the schema at `pointer` of a normalized document (the IR follows `$ref`s into the
+/// middle of other objects, even into extensions), part by part first, as `normalize` reads
+/// the whole document.
+pub fn read_schema(
+    origin: &str,
+    pointer: &str,
+    value: &Value,
+) -> Result<openapiv3::ReferenceOr<openapiv3::Schema>> {
+    structure::check_schema(origin, pointer, value)?;
+    deserialize_at(origin, pointer, value.clone())
 }
 
 /// Deserializes with the path of the failing element turned into a JSON pointer.
