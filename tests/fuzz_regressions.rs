@@ -196,3 +196,53 @@ fn a_long_chain_of_references_is_read_in_linear_time() {
         started.elapsed()
     );
 }
+
+/// The IR builder defined a schema reached through a `$ref` into the middle of the document
+/// (here, an extension) on the spot, inside the definition that referred to it: a chain of
+/// 1,500 such references overflowed the stack. They are now defined one after the other.
+#[test]
+fn a_long_chain_of_references_into_other_schemas_does_not_overflow_the_stack() {
+    let n = 3_000;
+    let mut defs = serde_json::Map::new();
+    for i in 0..n {
+        defs.insert(
+            format!("d{i}"),
+            json!({"type": "object", "properties": {"a": {"$ref": format!("#/x-defs/d{}", i + 1)}}}),
+        );
+    }
+    defs.insert(format!("d{n}"), json!({"type": "string"}));
+    let mut doc = document(
+        json!({"schemas": {"A": {"$ref": "#/x-defs/d0"}}}),
+        json!({}),
+    );
+    doc["x-defs"] = Value::Object(defs);
+    let (_dir, _path, output) = ir_of_generated("ref-chain.json", &doc);
+    assert_success(&output);
+}
+
+/// `allOf` needs a member's fields before its includer's, so those definitions do nest; a
+/// chain of 1,500 overflowed the stack. Past 64 levels it is now an input error.
+#[test]
+fn all_of_chains_nest_at_most_64_deep() {
+    let chain = |n: usize| {
+        let mut schemas = serde_json::Map::new();
+        for i in 0..n {
+            schemas.insert(
+                format!("A{i}"),
+                json!({"allOf": [
+                    {"$ref": format!("#/components/schemas/A{}", i + 1)},
+                    {"type": "object", "properties": {format!("p{i}"): {"type": "string"}}}
+                ]}),
+            );
+        }
+        schemas.insert(format!("A{n}"), json!({"type": "object"}));
+        document(json!({"schemas": schemas}), json!({}))
+    };
+    let (_dir, _path, output) = ir_of_generated("all-of-2000.json", &chain(2_000));
+    assert_input_error(
+        &output,
+        "all-of-2000.json",
+        &["#/components/schemas/A", "more than 64 deep"],
+    );
+    assert_success(&ir_of_generated("all-of-60.json", &chain(60)).2);
+}

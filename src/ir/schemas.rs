@@ -2,7 +2,7 @@
 //! meaningful name derived from where it stands (`PublicGeneration` + `status` →
 //! `PublicGenerationStatus`); primitives, lists and maps stay inline as shapes.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
 use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
 use serde_json::Value;
@@ -24,7 +24,18 @@ pub struct SchemaBuilder<'a> {
     by_pointer: HashMap<String, String>,
     /// Component names whose definition is under way (guards `allOf` self-inclusion).
     in_progress: HashSet<String>,
+    /// Schemas reached through a `$ref` into the middle of the document: named at once, defined
+    /// later by `define_deferred`. Defining them on the spot made the stack as deep as the
+    /// longest chain of such references, which only the document bounds.
+    deferred: VecDeque<String>,
+    deferred_schemas: HashMap<String, (String, Schema)>,
+    /// Definitions under way, one inside the other: only `allOf` nests them (a member's fields
+    /// are needed before its includer's), at most `MAX_NESTED_DEFINITIONS` deep.
+    nested_definitions: usize,
 }
+
+/// Far beyond any real inheritance chain, and well within the stack of a debug build.
+const MAX_NESTED_DEFINITIONS: usize = 64;
 
 impl<'a> SchemaBuilder<'a> {
     pub fn new(spec: &'a Spec) -> Self {
@@ -41,6 +52,9 @@ impl<'a> SchemaBuilder<'a> {
             names,
             by_pointer: HashMap::new(),
             in_progress: HashSet::new(),
+            deferred: VecDeque::new(),
+            deferred_schemas: HashMap::new(),
+            nested_definitions: 0,
         }
     }
 
@@ -73,12 +87,37 @@ impl<'a> SchemaBuilder<'a> {
                 }
                 ReferenceOr::Item(schema) => self.define(name.clone(), &pointer, false, schema)?,
             }
+            self.define_deferred()?;
+        }
+        Ok(())
+    }
+
+    /// Defines the schemas that `$ref`s into the middle of the document reached meanwhile (and
+    /// those their definitions reach), one after the other.
+    fn define_deferred(&mut self) -> Result<()> {
+        while let Some(name) = self.deferred.pop_front() {
+            if let Some((pointer, schema)) = self.deferred_schemas.remove(&name) {
+                self.define(name, &pointer, true, &schema)?;
+            }
         }
         Ok(())
     }
 
     /// The shape of a schema at `pointer`; `hint` names any type this schema has to create.
+    /// Every type the shape refers to is defined when it returns.
     pub fn shape(
+        &mut self,
+        schema: &ReferenceOr<Schema>,
+        hint: &str,
+        pointer: &str,
+    ) -> Result<Shape> {
+        let shape = self.member_shape(schema, hint, pointer)?;
+        self.define_deferred()?;
+        Ok(shape)
+    }
+
+    /// `shape` inside a definition: the types reached through `$ref`s are defined afterwards.
+    fn member_shape(
         &mut self,
         schema: &ReferenceOr<Schema>,
         hint: &str,
@@ -90,7 +129,7 @@ impl<'a> SchemaBuilder<'a> {
         }
     }
 
-    pub fn boxed_shape(
+    fn boxed_shape(
         &mut self,
         schema: &ReferenceOr<Box<Schema>>,
         hint: &str,
@@ -103,39 +142,41 @@ impl<'a> SchemaBuilder<'a> {
     }
 
     fn reference_shape(&mut self, reference: &str, hint: &str, at: &str) -> Result<Shape> {
-        if let Some(name) = reference.strip_prefix(COMPONENT_PREFIX) {
-            let name = local_pointer(&format!("#{name}"))
-                .unwrap_or_default()
-                .replace("~1", "/")
-                .replace("~0", "~");
-            if !name.contains('/') {
-                return Ok(Shape::of(TypeRef::Named { name }));
+        let mut reference = reference.to_owned();
+        // A reference to a reference is followed: refs::check has ruled out cycles, so this ends.
+        let (target, schema) = loop {
+            if let Some(name) = reference.strip_prefix(COMPONENT_PREFIX) {
+                let name = local_pointer(&format!("#{name}"))
+                    .unwrap_or_default()
+                    .replace("~1", "/")
+                    .replace("~0", "~");
+                if !name.contains('/') {
+                    return Ok(Shape::of(TypeRef::Named { name }));
+                }
             }
-        }
-        // A reference into the middle of something (a property of another schema, a
-        // parameter's schema): resolve it once and share the result by pointer.
-        let target = local_pointer(reference).unwrap_or_default();
-        if let Some(name) = self.by_pointer.get(&target) {
-            return Ok(Shape::of(TypeRef::Named { name: name.clone() }));
-        }
-        let value = self.spec.raw.pointer(&target).ok_or_else(|| {
-            Error::at_pointer(
-                self.origin(),
-                at,
-                format!("`$ref: {reference}` points nowhere"),
-            )
-        })?;
-        let schema = match read_schema(self.origin(), &target, value)? {
-            // A reference to a reference: refs::check has ruled out cycles, so this ends.
-            ReferenceOr::Reference { reference } => {
-                return self.reference_shape(&reference, hint, at)
+            // A reference into the middle of something (a property of another schema, a
+            // parameter's schema): resolve it once and share the result by pointer.
+            let target = local_pointer(&reference).unwrap_or_default();
+            if let Some(name) = self.by_pointer.get(&target) {
+                return Ok(Shape::of(TypeRef::Named { name: name.clone() }));
             }
-            ReferenceOr::Item(schema) => schema,
+            let value = self.spec.raw.pointer(&target).ok_or_else(|| {
+                Error::at_pointer(
+                    self.origin(),
+                    at,
+                    format!("`$ref: {reference}` points nowhere"),
+                )
+            })?;
+            match read_schema(self.origin(), &target, value)? {
+                ReferenceOr::Reference { reference: next } => reference = next,
+                ReferenceOr::Item(schema) => break (target, schema),
+            }
         };
-        // Reserve the name first: the schema may refer to its own location.
+        // Named now (the schema may refer to its own location), defined later.
         let name = self.fresh_name(hint);
         self.by_pointer.insert(target.clone(), name.clone());
-        self.define(name.clone(), &target, true, &schema)?;
+        self.deferred.push_back(name.clone());
+        self.deferred_schemas.insert(name.clone(), (target, schema));
         Ok(Shape::of(TypeRef::Named { name }))
     }
 
@@ -291,7 +332,7 @@ impl<'a> SchemaBuilder<'a> {
         Ok(match additional {
             None | Some(A::Any(false)) => None,
             Some(A::Any(true)) => Some(Shape::of(TypeRef::Any)),
-            Some(A::Schema(schema)) => Some(self.shape(
+            Some(A::Schema(schema)) => Some(self.member_shape(
                 schema,
                 &format!("{hint}Value"),
                 &pointer_join(pointer, "additionalProperties"),
@@ -367,7 +408,7 @@ impl<'a> SchemaBuilder<'a> {
                     }
                 };
                 let variant_hint = format!("{hint}{}", super::names::hint_part(&tag_value));
-                let shape = self.shape(
+                let shape = self.member_shape(
                     member,
                     &variant_hint,
                     &pointer_join(&list_pointer, &i.to_string()),
@@ -397,7 +438,7 @@ impl<'a> SchemaBuilder<'a> {
                 }
             };
             let variant_hint = format!("{hint}{}", super::names::hint_part(&label));
-            let shape = self.shape(
+            let shape = self.member_shape(
                 member,
                 &variant_hint,
                 &pointer_join(&list_pointer, &i.to_string()),
@@ -499,7 +540,7 @@ impl<'a> SchemaBuilder<'a> {
         let mut merged: Option<Shape> = None;
         for (i, part) in parts.iter().enumerate() {
             let part_pointer = pointer_join(&pointer_join(pointer, "allOf"), &i.to_string());
-            let shape = self.shape(part, hint, &part_pointer)?;
+            let shape = self.member_shape(part, hint, &part_pointer)?;
             merged = match merged {
                 None => Some(shape),
                 Some(mut so_far)
@@ -520,42 +561,49 @@ impl<'a> SchemaBuilder<'a> {
 
     /// The struct a named type stands for, defining it first if needed.
     fn struct_of_named(&mut self, name: &str, at: &str) -> Result<Option<TypeKind>> {
-        if !self.types.contains_key(name) {
-            if self.in_progress.contains(name) {
-                return Err(Error::at_pointer(
-                    self.origin(),
-                    at,
-                    format!("`allOf` includes `{name}` inside its own definition"),
-                ));
-            }
-            let Some(ReferenceOr::Item(schema)) = self
-                .spec
-                .openapi
-                .components
-                .as_ref()
-                .and_then(|c| c.schemas.get(name))
-                .cloned()
-            else {
-                return Ok(None);
-            };
-            self.define(
-                name.to_owned(),
-                &pointer_join("/components/schemas", name),
-                false,
-                &schema,
-            )?;
-        }
-        Ok(match self.types.get(name).map(|t| &t.kind) {
-            Some(kind @ TypeKind::Struct { .. }) => Some(kind.clone()),
-            Some(TypeKind::Alias { target }) => match target.named() {
-                Some(inner) => {
-                    let inner = inner.to_owned();
-                    self.struct_of_named(&inner, at)?
+        let mut name = name.to_owned();
+        // Aliases of aliases are followed in a loop: the chain is as long as the document says.
+        let mut seen = HashSet::new();
+        loop {
+            if !self.types.contains_key(&name) {
+                if self.in_progress.contains(&name) {
+                    return Err(Error::at_pointer(
+                        self.origin(),
+                        at,
+                        format!("`allOf` includes `{name}` inside its own definition"),
+                    ));
                 }
-                None => None,
-            },
-            _ => None,
-        })
+                let found = match self.deferred_schemas.remove(&name) {
+                    Some((pointer, schema)) => Some((pointer, true, schema)),
+                    None => match self
+                        .spec
+                        .openapi
+                        .components
+                        .as_ref()
+                        .and_then(|c| c.schemas.get(&name))
+                    {
+                        Some(ReferenceOr::Item(schema)) => Some((
+                            pointer_join("/components/schemas", &name),
+                            false,
+                            schema.clone(),
+                        )),
+                        _ => None,
+                    },
+                };
+                let Some((pointer, synthesized, schema)) = found else {
+                    return Ok(None);
+                };
+                self.define(name.clone(), &pointer, synthesized, &schema)?;
+            }
+            match self.types.get(&name).map(|t| &t.kind) {
+                Some(kind @ TypeKind::Struct { .. }) => return Ok(Some(kind.clone())),
+                Some(TypeKind::Alias { target }) => match target.named() {
+                    Some(inner) if seen.insert(name.clone()) => name = inner.to_owned(),
+                    _ => return Ok(None),
+                },
+                _ => return Ok(None),
+            }
+        }
     }
 
     fn any_schema(
@@ -680,7 +728,19 @@ impl<'a> SchemaBuilder<'a> {
         if !self.in_progress.insert(name.clone()) {
             return Ok(());
         }
-        let shape = self.build_inline(schema, &name, pointer)?;
+        if self.nested_definitions >= MAX_NESTED_DEFINITIONS {
+            return Err(Error::at_pointer(
+                self.origin(),
+                pointer,
+                format!(
+                    "`allOf` members include one another more than {MAX_NESTED_DEFINITIONS} deep"
+                ),
+            ));
+        }
+        self.nested_definitions += 1;
+        let shape = self.build_inline(schema, &name, pointer);
+        self.nested_definitions -= 1;
+        let shape = shape?;
         self.in_progress.remove(&name);
         match shape.named() {
             Some(created) if created == name => match self.types.get_mut(&name) {
