@@ -277,3 +277,51 @@ fn yaml_aliases_cannot_expand_the_document_without_bound() {
     let (_dir, path) = temp_file("anchors.yaml", yaml);
     assert_success(&ir(&path));
 }
+
+/// Names that collide after case conversion get numeric suffixes; each one probed the
+/// suffixes from 2 up again, so n colliding names cost n²/2 probes (2,600 property names that
+/// all read `a_b`, in 28 KB, took 0.9 s). Probing now resumes where it stopped.
+#[test]
+fn many_names_colliding_on_one_identifier_are_named_in_linear_time() {
+    let separators = [
+        "-", "_", ".", " ", "~", "!", "@", "$", "%", "^", "*", "(", ")", "+",
+    ];
+    let mut names = Vec::new();
+    for a in separators {
+        for b in separators {
+            for c in separators {
+                names.push(format!("a{a}{b}{c}b"));
+            }
+        }
+    }
+    let properties: serde_json::Map<String, Value> =
+        names.iter().map(|n| (n.clone(), json!({}))).collect();
+    let doc = document(
+        json!({"schemas": {
+            "A": {"type": "object", "properties": properties},
+            "E": {"type": "string", "enum": names}
+        }}),
+        json!({}),
+    );
+    let started = Instant::now();
+    let (_dir, _path, output) = ir_of_generated("collisions.json", &doc);
+    assert_success(&output);
+    assert!(
+        started.elapsed() < LIMIT / 4,
+        "took {:?}",
+        started.elapsed()
+    );
+    let ir: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let fields = ir["types"]["A"]["kind"]["fields"].as_array().unwrap();
+    let mut idents: Vec<&str> = fields
+        .iter()
+        .map(|f| f["rust_name"].as_str().unwrap())
+        .collect();
+    idents.sort();
+    idents.dedup();
+    assert_eq!(
+        idents.len(),
+        names.len(),
+        "every field keeps its own identifier"
+    );
+}

@@ -19,6 +19,8 @@ pub struct SchemaBuilder<'a> {
     pub warnings: Vec<Warning>,
     /// Contract names in use (components first, then synthesized ones).
     names: HashSet<String>,
+    /// Per name hint already in use, the numeric suffix to try next (see `Namespace`).
+    next_suffix: HashMap<String, usize>,
     /// Named types by the pointer of the schema they were made from, so that a schema reached
     /// twice (a shared response, a `$ref` into another schema) is one type, not two.
     by_pointer: HashMap<String, String>,
@@ -50,6 +52,7 @@ impl<'a> SchemaBuilder<'a> {
             types: BTreeMap::new(),
             warnings: Vec::new(),
             names,
+            next_suffix: HashMap::new(),
             by_pointer: HashMap::new(),
             in_progress: HashSet::new(),
             deferred: VecDeque::new(),
@@ -775,14 +778,15 @@ impl<'a> SchemaBuilder<'a> {
         } else {
             hint.to_owned()
         };
-        let name = if self.names.insert(base.clone()) {
-            base
-        } else {
-            (2..)
-                .map(|n| format!("{base}{n}"))
-                .find(|candidate| self.names.insert(candidate.clone()))
-                .expect("an unbounded range always yields a free name")
-        };
+        if self.names.insert(base.clone()) {
+            return base;
+        }
+        let start = self.next_suffix.get(&base).copied().unwrap_or(2);
+        let (n, name) = (start..)
+            .map(|n| (n, format!("{base}{n}")))
+            .find(|(_, candidate)| self.names.insert(candidate.clone()))
+            .expect("an unbounded range always yields a free name");
+        self.next_suffix.insert(base, n + 1);
         name
     }
 
