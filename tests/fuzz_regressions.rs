@@ -353,3 +353,33 @@ fn a_catalog_checked_against_a_recursive_union_is_checked_in_linear_time() {
     let (_dir, _path, output) = ir_of_generated("recursive-catalog.json", &doc);
     assert_success(&output);
 }
+
+/// `allOf` merged each member by copying the member's struct and looking every field up in a
+/// list of the fields so far: one 800-field struct included 1,500 times (71 KB) took 4.6 s.
+/// Members are now read in place and fields found by name.
+#[test]
+fn a_struct_included_many_times_is_merged_in_linear_time() {
+    let properties: serde_json::Map<String, Value> = (0..800)
+        .map(|i| (format!("p{i}"), json!({"type": "string"})))
+        .collect();
+    let members = vec![json!({"$ref": "#/components/schemas/A"}); 1_500];
+    let doc = document(
+        json!({"schemas": {
+            "A": {"type": "object", "required": ["p1"], "properties": properties},
+            "B": {"allOf": members}
+        }}),
+        json!({}),
+    );
+    let started = Instant::now();
+    let (_dir, _path, output) = ir_of_generated("many-members.json", &doc);
+    assert_success(&output);
+    assert!(
+        started.elapsed() < LIMIT / 4,
+        "took {:?}",
+        started.elapsed()
+    );
+    let ir: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let fields = ir["types"]["B"]["kind"]["fields"].as_array().unwrap();
+    assert_eq!(fields.len(), 800);
+    assert_eq!(fields[1]["required"], json!(true));
+}

@@ -468,33 +468,35 @@ impl<'a> SchemaBuilder<'a> {
             return self.reference_shape(reference, hint, pointer);
         }
         let mut fields: Vec<Field> = Vec::new();
+        let mut positions: HashMap<String, usize> = HashMap::new();
         let mut additional = None;
         for (i, part) in parts.iter().enumerate() {
             let part_pointer = pointer_join(&pointer_join(pointer, "allOf"), &i.to_string());
-            let kind = match part {
+            let member = match part {
                 ReferenceOr::Reference { reference } => {
                     let name = self.reference_shape(reference, hint, &part_pointer)?;
                     let name = name.named().unwrap_or_default().to_owned();
                     self.struct_of_named(&name, &part_pointer)?
+                        .map(Member::Named)
                 }
                 ReferenceOr::Item(inline) => match &inline.schema_kind {
-                    SchemaKind::Type(Type::Object(o)) => Some(self.struct_kind(
+                    SchemaKind::Type(Type::Object(o)) => Some(Member::Inline(self.struct_kind(
                         &o.properties,
                         &o.required,
                         &o.additional_properties,
                         hint,
                         &part_pointer,
-                    )?),
+                    )?)),
                     SchemaKind::Any(any)
                         if !any.properties.is_empty() || !any.required.is_empty() =>
                     {
-                        Some(self.struct_kind(
+                        Some(Member::Inline(self.struct_kind(
                             &any.properties,
                             &any.required,
                             &any.additional_properties,
                             hint,
                             &part_pointer,
-                        )?)
+                        )?))
                     }
                     SchemaKind::AllOf { all_of } => {
                         let shape = self.all_of(
@@ -505,17 +507,25 @@ impl<'a> SchemaBuilder<'a> {
                         )?;
                         let name = shape.named().unwrap_or_default().to_owned();
                         self.struct_of_named(&name, &part_pointer)?
+                            .map(Member::Named)
                     }
                     _ => None,
                 },
+            };
+            // A named member is read in place: the same struct included a thousand times is
+            // not copied a thousand times.
+            let kind = match &member {
+                Some(Member::Named(name)) => self.types.get(name).map(|t| &t.kind),
+                Some(Member::Inline(kind)) => Some(kind),
+                None => None,
             };
             match kind {
                 Some(TypeKind::Struct {
                     fields: part_fields,
                     additional: part_additional,
                 }) => {
-                    merge_fields(&mut fields, part_fields);
-                    additional = additional.or(part_additional);
+                    merge_fields(&mut fields, &mut positions, part_fields);
+                    additional = additional.or_else(|| part_additional.clone());
                 }
                 _ if fields.is_empty() => return self.all_of_scalars(parts, hint, pointer),
                 _ => {
@@ -562,8 +572,9 @@ impl<'a> SchemaBuilder<'a> {
         Ok(merged.unwrap_or_else(|| Shape::of(TypeRef::Any)))
     }
 
-    /// The struct a named type stands for, defining it first if needed.
-    fn struct_of_named(&mut self, name: &str, at: &str) -> Result<Option<TypeKind>> {
+    /// The struct type a named type stands for (itself, or what its aliases lead to), defining
+    /// it first if needed.
+    fn struct_of_named(&mut self, name: &str, at: &str) -> Result<Option<String>> {
         let mut name = name.to_owned();
         // Aliases of aliases are followed in a loop: the chain is as long as the document says.
         let mut seen = HashSet::new();
@@ -599,7 +610,7 @@ impl<'a> SchemaBuilder<'a> {
                 self.define(name.clone(), &pointer, synthesized, &schema)?;
             }
             match self.types.get(&name).map(|t| &t.kind) {
-                Some(kind @ TypeKind::Struct { .. }) => return Ok(Some(kind.clone())),
+                Some(TypeKind::Struct { .. }) => return Ok(Some(name)),
                 Some(TypeKind::Alias { target }) => match target.named() {
                     Some(inner) if seen.insert(name.clone()) => name = inner.to_owned(),
                     _ => return Ok(None),
@@ -819,16 +830,29 @@ fn merge_constraints(into: &mut Constraints, other: Constraints) {
     into.unique_items |= other.unique_items;
 }
 
-fn merge_fields(into: &mut Vec<Field>, part: Vec<Field>) {
+/// A member of an `allOf` whose fields are merged: a struct type defined elsewhere, or the
+/// struct of an inline member.
+enum Member {
+    Named(String),
+    Inline(TypeKind),
+}
+
+/// Adds a member's fields; a field already there (found through `positions`, so each merge
+/// costs the member's size, not that times the fields so far) becomes required if either is.
+fn merge_fields(into: &mut Vec<Field>, positions: &mut HashMap<String, usize>, part: &[Field]) {
     for field in part {
-        match into.iter_mut().find(|f| f.name == field.name) {
-            Some(existing) => {
+        match positions.get(&field.name) {
+            Some(&i) => {
+                let existing = &mut into[i];
                 existing.required |= field.required;
                 if existing.docs.description.is_none() {
-                    existing.docs = field.docs;
+                    existing.docs = field.docs.clone();
                 }
             }
-            None => into.push(field),
+            None => {
+                positions.insert(field.name.clone(), into.len());
+                into.push(field.clone());
+            }
         }
     }
 }
