@@ -383,3 +383,22 @@ fn a_struct_included_many_times_is_merged_in_linear_time() {
     assert_eq!(fields.len(), 800);
     assert_eq!(fields[1]["required"], json!(true));
 }
+
+/// refs::check treats extensions as data, so a reference cycle inside a schema that lives in
+/// an extension was only met by the IR builder: it recursed until the stack overflowed, and
+/// with references followed in a loop it would spin. It is now an input error.
+#[test]
+fn a_reference_cycle_inside_an_extension_is_an_error() {
+    let mut doc = document(json!({"schemas": {"A": {"$ref": "#/x-d/s"}}}), json!({}));
+    doc["x-d"] = json!({
+        "s": {"type": "object", "properties": {"p": {"$ref": "#/x-d/c1"}}},
+        "c1": {"$ref": "#/x-d/c2"},
+        "c2": {"$ref": "#/x-d/c1"}
+    });
+    let (_dir, _path, output) = ir_of_generated("extension-cycle.json", &doc);
+    assert_input_error(
+        &output,
+        "extension-cycle.json",
+        &["#/x-d/s/properties/p", "`$ref` cycle"],
+    );
+}

@@ -146,7 +146,10 @@ impl<'a> SchemaBuilder<'a> {
 
     fn reference_shape(&mut self, reference: &str, hint: &str, at: &str) -> Result<Shape> {
         let mut reference = reference.to_owned();
-        // A reference to a reference is followed: refs::check has ruled out cycles, so this ends.
+        // A reference to a reference is followed. refs::check has ruled out cycles among the
+        // references it saw, but a schema in an extension is data to it, so its references
+        // are only met here.
+        let mut followed = HashSet::new();
         let (target, schema) = loop {
             if let Some(name) = reference.strip_prefix(COMPONENT_PREFIX) {
                 let name = local_pointer(&format!("#{name}"))
@@ -162,6 +165,13 @@ impl<'a> SchemaBuilder<'a> {
             let target = local_pointer(&reference).unwrap_or_default();
             if let Some(name) = self.by_pointer.get(&target) {
                 return Ok(Shape::of(TypeRef::Named { name: name.clone() }));
+            }
+            if !followed.insert(target.clone()) {
+                return Err(Error::at_pointer(
+                    self.origin(),
+                    at,
+                    format!("`$ref` cycle through #{target}"),
+                ));
             }
             let value = self.spec.raw.pointer(&target).ok_or_else(|| {
                 Error::at_pointer(
