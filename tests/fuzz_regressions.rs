@@ -402,3 +402,22 @@ fn a_reference_cycle_inside_an_extension_is_an_error() {
         &["#/x-d/s/properties/p", "`$ref` cycle"],
     );
 }
+
+/// For the same reason, a path item taken from an extension could refer to a schema that does
+/// not exist, and the IR named a type it never defined.
+#[test]
+fn a_dangling_reference_inside_an_extension_is_an_error() {
+    let mut doc = document(json!({}), json!({"/a": {"$ref": "#/x-p"}}));
+    doc["x-p"] = json!({"get": {"responses": {"200": {"description": "d", "content": {
+        "application/json": {"schema": {"$ref": "#/components/schemas/Missing"}}
+    }}}}});
+    let (_dir, _path, output) = ir_of_generated("extension-dangling.json", &doc);
+    assert_input_error(
+        &output,
+        "extension-dangling.json",
+        &[
+            "#/paths/~1a/get/responses/200/content/application~1json/schema",
+            "points nowhere",
+        ],
+    );
+}

@@ -157,6 +157,21 @@ impl<'a> SchemaBuilder<'a> {
                     .replace("~1", "/")
                     .replace("~0", "~");
                 if !name.contains('/') {
+                    // refs::check saw every reference but those inside extensions, which a
+                    // path item or a schema may be taken from.
+                    let defined = self
+                        .spec
+                        .openapi
+                        .components
+                        .as_ref()
+                        .is_some_and(|c| c.schemas.contains_key(&name));
+                    if !defined {
+                        return Err(Error::at_pointer(
+                            self.origin(),
+                            at,
+                            format!("`$ref: {reference}` points nowhere"),
+                        ));
+                    }
                     return Ok(Shape::of(TypeRef::Named { name }));
                 }
             }
