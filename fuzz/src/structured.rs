@@ -4,7 +4,7 @@
 //! The bytes libFuzzer mutates are read through `arbitrary` as a list of edits (remove a node,
 //! replace it, insert a key, copy or swap subtrees, turn a node into a `$ref` to another node,
 //! wrap it in `allOf`/`oneOf`/`items`/…) applied to a seed: `tests/data/every-construct.yaml`
-//! most of the time, sometimes the Rivya contract itself (`fixtures/openapi.json`, which also
+//! 31 times in 32, otherwise the Rivya contract itself (`fixtures/openapi.json`, which also
 //! carries the model catalog). The result is serialized to JSON text and then goes through
 //! the real pipeline, parser included, so everything it finds is reachable from a file.
 //!
@@ -207,8 +207,9 @@ impl fmt::Debug for Mutated {
 impl<'a> Arbitrary<'a> for Mutated {
     fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
         let seeds = seeds();
-        // The small seed most of the time: executions on it are ten times faster.
-        let seed = if u.ratio(1, 8)? { &seeds[1] } else { &seeds[0] };
+        // The small seed most of the time: an execution on the contract costs some 30 times
+        // more (with 1 in 8 the contract took most of the time: about 150 executions/s).
+        let seed = if u.ratio(1, 32)? { &seeds[1] } else { &seeds[0] };
         let mut editor = Editor {
             nodes: count_nodes(seed),
             document: seed.clone(),
