@@ -209,7 +209,11 @@ impl<'a> Arbitrary<'a> for Mutated {
         let seeds = seeds();
         // The small seed most of the time: an execution on the contract costs some 30 times
         // more (with 1 in 8 the contract took most of the time: about 150 executions/s).
-        let seed = if u.ratio(1, 32)? { &seeds[1] } else { &seeds[0] };
+        let seed = if u.ratio(1, 32)? {
+            &seeds[1]
+        } else {
+            &seeds[0]
+        };
         let mut editor = Editor {
             nodes: count_nodes(seed),
             document: seed.clone(),
@@ -342,7 +346,13 @@ impl Editor {
                         // Rebuilt in order, so the renamed member stays where it was.
                         *map = std::mem::take(map)
                             .into_iter()
-                            .map(|(k, v)| if k == *old { (new_key.clone(), v) } else { (k, v) })
+                            .map(|(k, v)| {
+                                if k == *old {
+                                    (new_key.clone(), v)
+                                } else {
+                                    (k, v)
+                                }
+                            })
                             .collect();
                     }
                 }
@@ -413,19 +423,21 @@ impl Editor {
 }
 
 fn node<'v>(root: &'v Value, path: &[Step]) -> Option<&'v Value> {
-    path.iter().try_fold(root, |value, step| match (value, step) {
-        (Value::Object(map), Step::Key(key)) => map.get(key),
-        (Value::Array(items), Step::Index(i)) => items.get(*i),
-        _ => None,
-    })
+    path.iter()
+        .try_fold(root, |value, step| match (value, step) {
+            (Value::Object(map), Step::Key(key)) => map.get(key),
+            (Value::Array(items), Step::Index(i)) => items.get(*i),
+            _ => None,
+        })
 }
 
 fn node_mut<'v>(root: &'v mut Value, path: &[Step]) -> Option<&'v mut Value> {
-    path.iter().try_fold(root, |value, step| match (value, step) {
-        (Value::Object(map), Step::Key(key)) => map.get_mut(key),
-        (Value::Array(items), Step::Index(i)) => items.get_mut(*i),
-        _ => None,
-    })
+    path.iter()
+        .try_fold(root, |value, step| match (value, step) {
+            (Value::Object(map), Step::Key(key)) => map.get_mut(key),
+            (Value::Array(items), Step::Index(i)) => items.get_mut(*i),
+            _ => None,
+        })
 }
 
 fn count_nodes(value: &Value) -> usize {
