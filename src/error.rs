@@ -46,10 +46,29 @@ pub enum Error {
 }
 
 fn input_message(origin: &str, location: &Location, message: &str) -> String {
-    match location {
+    let text = match location {
         Location::Whole => format!("{origin}: {message}"),
         other => format!("{origin}: {other}: {message}"),
+    };
+    one_line(&text)
+}
+
+/// An input error is one line on stderr, but its parts quote the document (keys in pointers,
+/// values in serde's "unknown variant `…`"), which may hold line breaks: control characters
+/// are shown escaped, as Rust writes them in string literals.
+fn one_line(text: &str) -> String {
+    if !text.contains(char::is_control) {
+        return text.to_owned();
     }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 impl Error {

@@ -230,22 +230,34 @@ fn components_in_cycles(
 
 /// A type that is only an alias of itself (`A: {allOf: [{$ref: A}]}`, or a longer chain of
 /// aliases) describes no value at all; returns the first such type's name.
+///
+/// Each alias has one target, so every type is walked once: a walk stops at a type an earlier
+/// walk has settled, and a type met twice on the current walk closes a cycle.
 pub fn self_alias(types: &BTreeMap<String, TypeDef>) -> Option<&TypeDef> {
-    types.values().find(|start| {
-        let mut seen = BTreeSet::new();
-        let mut current = *start;
-        while let TypeKind::Alias { target } = &current.kind {
-            let Some(next) = target.named().and_then(|n| types.get(n)) else {
-                return false;
+    let mut settled: BTreeSet<&str> = BTreeSet::new();
+    let mut on_cycle: BTreeSet<&str> = BTreeSet::new();
+    for start in types.keys() {
+        let mut walk: Vec<&str> = Vec::new();
+        let mut on_walk: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut current = Some(start.as_str());
+        while let Some(name) = current {
+            if settled.contains(name) {
+                break;
+            }
+            if let Some(&position) = on_walk.get(name) {
+                on_cycle.extend(&walk[position..]);
+                break;
+            }
+            on_walk.insert(name, walk.len());
+            walk.push(name);
+            current = match types.get(name).map(|def| &def.kind) {
+                Some(TypeKind::Alias { target }) => target.named(),
+                _ => None,
             };
-            if next.name == start.name {
-                return true;
-            }
-            if !seen.insert(next.name.as_str()) {
-                return false;
-            }
-            current = next;
         }
-        false
-    })
+        settled.extend(walk);
+    }
+    types
+        .values()
+        .find(|def| on_cycle.contains(def.name.as_str()))
 }

@@ -2,14 +2,14 @@
 //! meaningful name derived from where it stands (`PublicGeneration` + `status` →
 //! `PublicGenerationStatus`); primitives, lists and maps stay inline as shapes.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
 use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
 use serde_json::Value;
 
 use super::model::*;
 use crate::error::{pointer_join, Error, Result};
-use crate::normalize::{deserialize_at, local_pointer, Spec};
+use crate::normalize::{local_pointer, read_schema, Spec};
 
 const COMPONENT_PREFIX: &str = "#/components/schemas/";
 
@@ -19,12 +19,25 @@ pub struct SchemaBuilder<'a> {
     pub warnings: Vec<Warning>,
     /// Contract names in use (components first, then synthesized ones).
     names: HashSet<String>,
+    /// Per name hint already in use, the numeric suffix to try next (see `Namespace`).
+    next_suffix: HashMap<String, usize>,
     /// Named types by the pointer of the schema they were made from, so that a schema reached
     /// twice (a shared response, a `$ref` into another schema) is one type, not two.
     by_pointer: HashMap<String, String>,
     /// Component names whose definition is under way (guards `allOf` self-inclusion).
     in_progress: HashSet<String>,
+    /// Schemas reached through a `$ref` into the middle of the document: named at once, defined
+    /// later by `define_deferred`. Defining them on the spot made the stack as deep as the
+    /// longest chain of such references, which only the document bounds.
+    deferred: VecDeque<String>,
+    deferred_schemas: HashMap<String, (String, Schema)>,
+    /// Definitions under way, one inside the other: only `allOf` nests them (a member's fields
+    /// are needed before its includer's), at most `MAX_NESTED_DEFINITIONS` deep.
+    nested_definitions: usize,
 }
+
+/// Far beyond any real inheritance chain, and well within the stack of a debug build.
+const MAX_NESTED_DEFINITIONS: usize = 64;
 
 impl<'a> SchemaBuilder<'a> {
     pub fn new(spec: &'a Spec) -> Self {
@@ -39,8 +52,12 @@ impl<'a> SchemaBuilder<'a> {
             types: BTreeMap::new(),
             warnings: Vec::new(),
             names,
+            next_suffix: HashMap::new(),
             by_pointer: HashMap::new(),
             in_progress: HashSet::new(),
+            deferred: VecDeque::new(),
+            deferred_schemas: HashMap::new(),
+            nested_definitions: 0,
         }
     }
 
@@ -73,12 +90,37 @@ impl<'a> SchemaBuilder<'a> {
                     self.define(name.clone(), &pointer, false, schema)?
                 }
             }
+            self.define_deferred()?;
+        }
+        Ok(())
+    }
+
+    /// Defines the schemas that `$ref`s into the middle of the document reached meanwhile (and
+    /// those their definitions reach), one after the other.
+    fn define_deferred(&mut self) -> Result<()> {
+        while let Some(name) = self.deferred.pop_front() {
+            if let Some((pointer, schema)) = self.deferred_schemas.remove(&name) {
+                self.define(name, &pointer, true, &schema)?;
+            }
         }
         Ok(())
     }
 
     /// The shape of a schema at `pointer`; `hint` names any type this schema has to create.
+    /// Every type the shape refers to is defined when it returns.
     pub fn shape(
+        &mut self,
+        schema: &ReferenceOr<Schema>,
+        hint: &str,
+        pointer: &str,
+    ) -> Result<Shape> {
+        let shape = self.member_shape(schema, hint, pointer)?;
+        self.define_deferred()?;
+        Ok(shape)
+    }
+
+    /// `shape` inside a definition: the types reached through `$ref`s are defined afterwards.
+    fn member_shape(
         &mut self,
         schema: &ReferenceOr<Schema>,
         hint: &str,
@@ -92,7 +134,7 @@ impl<'a> SchemaBuilder<'a> {
         }
     }
 
-    pub fn boxed_shape(
+    fn boxed_shape(
         &mut self,
         schema: &ReferenceOr<Box<Schema>>,
         hint: &str,
@@ -112,40 +154,66 @@ impl<'a> SchemaBuilder<'a> {
         hint: &str,
         at: &str,
     ) -> Result<Shape> {
-        if let Some(token) = reference.strip_prefix(COMPONENT_PREFIX) {
-            // One pointer token (no unescaped `/`) names a whole component; decode it after
-            // the check, since a component's own name may contain `/` (escaped as `~1`).
-            let token = local_pointer(&format!("#{token}")).unwrap_or_default();
-            if !token.contains('/') {
-                let name = token.replace("~1", "/").replace("~0", "~");
-                return Ok(Shape::of(TypeRef::Named { name }));
+        let mut reference = reference.to_owned();
+        // A reference to a reference is followed. refs::check has ruled out cycles among the
+        // references it saw, but a schema in an extension is data to it, so its references
+        // are only met here.
+        let mut followed = HashSet::new();
+        let (target, schema) = loop {
+            if let Some(token) = reference.strip_prefix(COMPONENT_PREFIX) {
+                // One pointer token (no unescaped `/`) names a whole component; decode it
+                // after the check, since a component's own name may contain `/` (`~1`).
+                let token = local_pointer(&format!("#{token}")).unwrap_or_default();
+                if !token.contains('/') {
+                    let name = token.replace("~1", "/").replace("~0", "~");
+                    // refs::check saw every reference but those inside extensions, which a
+                    // path item or a schema may be taken from.
+                    let defined = self
+                        .spec
+                        .openapi
+                        .components
+                        .as_ref()
+                        .is_some_and(|c| c.schemas.contains_key(&name));
+                    if !defined {
+                        return Err(Error::at_pointer(
+                            self.origin(),
+                            at,
+                            format!("`$ref: {reference}` points nowhere"),
+                        ));
+                    }
+                    return Ok(Shape::of(TypeRef::Named { name }));
+                }
             }
-        }
-        // A reference into the middle of something (a property of another schema, a
-        // parameter's schema): resolve it once and share the result by pointer.
-        let target = local_pointer(reference).unwrap_or_default();
-        if let Some(name) = self.by_pointer.get(&target) {
-            return Ok(Shape::of(TypeRef::Named { name: name.clone() }));
-        }
-        let value = self.spec.raw.pointer(&target).cloned().ok_or_else(|| {
-            Error::at_pointer(
-                self.origin(),
-                at,
-                format!("`$ref: {reference}` points nowhere"),
-            )
-        })?;
-        let schema: ReferenceOr<Schema> = deserialize_at(self.origin(), &target, value)?;
-        let schema = match schema {
-            // A reference to a reference: refs::check has ruled out cycles, so this ends.
-            ReferenceOr::Reference { reference } => {
-                return self.reference_shape(&reference, hint, at)
+            // A reference into the middle of something (a property of another schema, a
+            // parameter's schema): resolve it once and share the result by pointer.
+            let target = local_pointer(&reference).unwrap_or_default();
+            if let Some(name) = self.by_pointer.get(&target) {
+                return Ok(Shape::of(TypeRef::Named { name: name.clone() }));
             }
-            ReferenceOr::Item(schema) => schema,
+            if !followed.insert(target.clone()) {
+                return Err(Error::at_pointer(
+                    self.origin(),
+                    at,
+                    format!("`$ref` cycle through #{target}"),
+                ));
+            }
+            let value = self.spec.raw.pointer(&target).ok_or_else(|| {
+                Error::at_pointer(
+                    self.origin(),
+                    at,
+                    format!("`$ref: {reference}` points nowhere"),
+                )
+            })?;
+            match read_schema(self.origin(), &target, value)? {
+                ReferenceOr::Reference { reference: next } => reference = next,
+                ReferenceOr::Item(schema) => break (target, schema),
+            }
         };
-        // Reserve the name first: the schema may refer to its own location.
+        // Named now (the schema may refer to its own location), defined later.
         let name = self.fresh_name(hint);
         self.by_pointer.insert(target.clone(), name.clone());
-        self.define(name.clone(), &target, true, &schema)?;
+        self.deferred.push_back(name.clone());
+        self.deferred_schemas.insert(name.clone(), (target, schema));
         Ok(Shape::of(TypeRef::Named { name }))
     }
 
@@ -328,7 +396,7 @@ impl<'a> SchemaBuilder<'a> {
         Ok(match additional {
             None | Some(A::Any(false)) => None,
             Some(A::Any(true)) => Some(Shape::of(TypeRef::Any)),
-            Some(A::Schema(schema)) => Some(self.shape(
+            Some(A::Schema(schema)) => Some(self.member_shape(
                 schema,
                 &format!("{hint}Value"),
                 &pointer_join(pointer, "additionalProperties"),
@@ -406,7 +474,7 @@ impl<'a> SchemaBuilder<'a> {
                 };
                 let variant_hint =
                     format!("{hint}{}", super::names::hint_part(&tag_value));
-                let shape = self.shape(
+                let shape = self.member_shape(
                     member,
                     &variant_hint,
                     &pointer_join(&list_pointer, &i.to_string()),
@@ -437,7 +505,7 @@ impl<'a> SchemaBuilder<'a> {
                 }
             };
             let variant_hint = format!("{hint}{}", super::names::hint_part(&label));
-            let shape = self.shape(
+            let shape = self.member_shape(
                 member,
                 &variant_hint,
                 &pointer_join(&list_pointer, &i.to_string()),
@@ -464,6 +532,7 @@ impl<'a> SchemaBuilder<'a> {
             return self.reference_shape(reference, hint, pointer);
         }
         let mut fields: Vec<Field> = Vec::new();
+        let mut positions: HashMap<String, usize> = HashMap::new();
         let mut additional = None;
         // A member may only add `required: [a]` for a property another member defines.
         let mut required: Vec<&String> = Vec::new();
@@ -477,30 +546,33 @@ impl<'a> SchemaBuilder<'a> {
                     _ => {}
                 }
             }
-            let kind = match part {
+            let member = match part {
                 ReferenceOr::Reference { reference } => {
                     let name = self.reference_shape(reference, hint, &part_pointer)?;
                     let name = name.named().unwrap_or_default().to_owned();
                     self.struct_of_named(&name, &part_pointer)?
+                        .map(Member::Named)
                 }
                 ReferenceOr::Item(inline) => match &inline.schema_kind {
-                    SchemaKind::Type(Type::Object(o)) => Some(self.struct_kind(
-                        &o.properties,
-                        &o.required,
-                        &o.additional_properties,
-                        hint,
-                        &part_pointer,
-                    )?),
+                    SchemaKind::Type(Type::Object(o)) => {
+                        Some(Member::Inline(self.struct_kind(
+                            &o.properties,
+                            &o.required,
+                            &o.additional_properties,
+                            hint,
+                            &part_pointer,
+                        )?))
+                    }
                     SchemaKind::Any(any)
                         if !any.properties.is_empty() || !any.required.is_empty() =>
                     {
-                        Some(self.struct_kind(
+                        Some(Member::Inline(self.struct_kind(
                             &any.properties,
                             &any.required,
                             &any.additional_properties,
                             hint,
                             &part_pointer,
-                        )?)
+                        )?))
                     }
                     SchemaKind::AllOf { all_of } => {
                         let shape = self.all_of(
@@ -511,17 +583,25 @@ impl<'a> SchemaBuilder<'a> {
                         )?;
                         let name = shape.named().unwrap_or_default().to_owned();
                         self.struct_of_named(&name, &part_pointer)?
+                            .map(Member::Named)
                     }
                     _ => None,
                 },
+            };
+            // A named member is read in place: the same struct included a thousand times is
+            // not copied a thousand times.
+            let kind = match &member {
+                Some(Member::Named(name)) => self.types.get(name).map(|t| &t.kind),
+                Some(Member::Inline(kind)) => Some(kind),
+                None => None,
             };
             match kind {
                 Some(TypeKind::Struct {
                     fields: part_fields,
                     additional: part_additional,
                 }) => {
-                    merge_fields(&mut fields, part_fields);
-                    additional = additional.or(part_additional);
+                    merge_fields(&mut fields, &mut positions, part_fields);
+                    additional = additional.or_else(|| part_additional.clone());
                 }
                 _ if fields.is_empty() => {
                     return self.all_of_scalars(parts, hint, pointer)
@@ -555,7 +635,7 @@ impl<'a> SchemaBuilder<'a> {
         for (i, part) in parts.iter().enumerate() {
             let part_pointer =
                 pointer_join(&pointer_join(pointer, "allOf"), &i.to_string());
-            let shape = self.shape(part, hint, &part_pointer)?;
+            let shape = self.member_shape(part, hint, &part_pointer)?;
             merged = match merged {
                 None => Some(shape),
                 Some(mut so_far)
@@ -575,44 +655,52 @@ impl<'a> SchemaBuilder<'a> {
         Ok(merged.unwrap_or_else(|| Shape::of(TypeRef::Any)))
     }
 
-    /// The struct a named type stands for, defining it first if needed.
-    fn struct_of_named(&mut self, name: &str, at: &str) -> Result<Option<TypeKind>> {
-        if !self.types.contains_key(name) {
-            if self.in_progress.contains(name) {
-                return Err(Error::at_pointer(
-                    self.origin(),
-                    at,
-                    format!("`allOf` includes `{name}` inside its own definition"),
-                ));
-            }
-            let Some(ReferenceOr::Item(schema)) = self
-                .spec
-                .openapi
-                .components
-                .as_ref()
-                .and_then(|c| c.schemas.get(name))
-                .cloned()
-            else {
-                return Ok(None);
-            };
-            self.define(
-                name.to_owned(),
-                &pointer_join("/components/schemas", name),
-                false,
-                &schema,
-            )?;
-        }
-        Ok(match self.types.get(name).map(|t| &t.kind) {
-            Some(kind @ TypeKind::Struct { .. }) => Some(kind.clone()),
-            Some(TypeKind::Alias { target }) => match target.named() {
-                Some(inner) => {
-                    let inner = inner.to_owned();
-                    self.struct_of_named(&inner, at)?
+    /// The struct type a named type stands for (itself, or what its aliases lead to), defining
+    /// it first if needed.
+    fn struct_of_named(&mut self, name: &str, at: &str) -> Result<Option<String>> {
+        let mut name = name.to_owned();
+        // Aliases of aliases are followed in a loop: the chain is as long as the document says.
+        let mut seen = HashSet::new();
+        loop {
+            if !self.types.contains_key(&name) {
+                if self.in_progress.contains(&name) {
+                    return Err(Error::at_pointer(
+                        self.origin(),
+                        at,
+                        format!("`allOf` includes `{name}` inside its own definition"),
+                    ));
                 }
-                None => None,
-            },
-            _ => None,
-        })
+                let found = match self.deferred_schemas.remove(&name) {
+                    Some((pointer, schema)) => Some((pointer, true, schema)),
+                    None => match self
+                        .spec
+                        .openapi
+                        .components
+                        .as_ref()
+                        .and_then(|c| c.schemas.get(&name))
+                    {
+                        Some(ReferenceOr::Item(schema)) => Some((
+                            pointer_join("/components/schemas", &name),
+                            false,
+                            schema.clone(),
+                        )),
+                        _ => None,
+                    },
+                };
+                let Some((pointer, synthesized, schema)) = found else {
+                    return Ok(None);
+                };
+                self.define(name.clone(), &pointer, synthesized, &schema)?;
+            }
+            match self.types.get(&name).map(|t| &t.kind) {
+                Some(TypeKind::Struct { .. }) => return Ok(Some(name)),
+                Some(TypeKind::Alias { target }) => match target.named() {
+                    Some(inner) if seen.insert(name.clone()) => name = inner.to_owned(),
+                    _ => return Ok(None),
+                },
+                _ => return Ok(None),
+            }
+        }
     }
 
     fn any_schema(
@@ -758,7 +846,19 @@ impl<'a> SchemaBuilder<'a> {
         if !self.in_progress.insert(name.clone()) {
             return Ok(());
         }
-        let shape = self.build_inline(schema, &name, pointer)?;
+        if self.nested_definitions >= MAX_NESTED_DEFINITIONS {
+            return Err(Error::at_pointer(
+                self.origin(),
+                pointer,
+                format!(
+                    "`allOf` members include one another more than {MAX_NESTED_DEFINITIONS} deep"
+                ),
+            ));
+        }
+        self.nested_definitions += 1;
+        let shape = self.build_inline(schema, &name, pointer);
+        self.nested_definitions -= 1;
+        let shape = shape?;
         self.in_progress.remove(&name);
         match shape.named() {
             Some(created) if created == name => match self.types.get_mut(&name) {
@@ -791,14 +891,15 @@ impl<'a> SchemaBuilder<'a> {
         } else {
             hint.to_owned()
         };
-        let name = if self.names.insert(base.clone()) {
-            base
-        } else {
-            (2..)
-                .map(|n| format!("{base}{n}"))
-                .find(|candidate| self.names.insert(candidate.clone()))
-                .expect("an unbounded range always yields a free name")
-        };
+        if self.names.insert(base.clone()) {
+            return base;
+        }
+        let start = self.next_suffix.get(&base).copied().unwrap_or(2);
+        let (n, name) = (start..)
+            .map(|n| (n, format!("{base}{n}")))
+            .find(|(_, candidate)| self.names.insert(candidate.clone()))
+            .expect("an unbounded range always yields a free name");
+        self.next_suffix.insert(base, n + 1);
         name
     }
 
@@ -831,6 +932,15 @@ fn merge_constraints(into: &mut Constraints, other: Constraints) {
     into.unique_items |= other.unique_items;
 }
 
+/// A member of an `allOf` whose fields are merged: a struct type defined elsewhere, or the
+/// struct of an inline member.
+enum Member {
+    Named(String),
+    Inline(TypeKind),
+}
+
+/// Adds a member's fields; a field already there (found through `positions`, so each merge
+/// costs the member's size, not that times the fields so far) becomes required if either is.
 /// Intersects two sets of limits: the larger minimum, the smaller maximum.
 fn tighten(into: &mut Constraints, other: Constraints) {
     fn pick<T: PartialOrd>(a: Option<T>, b: Option<T>, keep_larger: bool) -> Option<T> {
@@ -865,18 +975,29 @@ fn tighten(into: &mut Constraints, other: Constraints) {
     into.unique_items |= other.unique_items;
 }
 
-fn merge_fields(into: &mut Vec<Field>, part: Vec<Field>) {
+fn merge_fields(
+    into: &mut Vec<Field>,
+    positions: &mut HashMap<String, usize>,
+    part: &[Field],
+) {
     for field in part {
-        match into.iter_mut().find(|f| f.name == field.name) {
-            Some(existing) => {
+        match positions.get(&field.name) {
+            Some(&i) => {
                 // Every member applies, so a property defined twice takes the stricter limits.
+                let existing = &mut into[i];
                 existing.required |= field.required;
-                tighten(&mut existing.shape.constraints, field.shape.constraints);
+                tighten(
+                    &mut existing.shape.constraints,
+                    field.shape.constraints.clone(),
+                );
                 if existing.docs.description.is_none() {
-                    existing.docs = field.docs;
+                    existing.docs = field.docs.clone();
                 }
             }
-            None => into.push(field),
+            None => {
+                positions.insert(field.name.clone(), into.len());
+                into.push(field.clone());
+            }
         }
     }
 }

@@ -7,6 +7,7 @@
 mod locate;
 mod refs;
 mod schema31;
+mod structure;
 
 use indexmap::IndexMap;
 use serde::de::DeserializeOwned;
@@ -56,13 +57,14 @@ pub fn normalize(document: Document) -> Result<Spec> {
         ));
     }
     let (version, declared_version) = detect_version(&origin, &value)?;
-    refs::check(&origin, &value)?;
+    let targets = refs::check(&origin, &value)?;
     check_unique_operation_ids(&origin, &value)?;
-    inline_path_item_refs(&origin, &mut value)?;
+    inline_path_item_refs(&origin, &mut value, &targets)?;
     let mut warnings = Vec::new();
     if version == SpecVersion::V3_1 {
         warnings = schema31::rewrite_document(&mut value);
     }
+    structure::check(&origin, &value)?;
     let webhooks_value = value
         .as_object_mut()
         .and_then(|o| o.remove("webhooks"))
@@ -104,19 +106,57 @@ pub fn normalize(document: Document) -> Result<Spec> {
 
 /// Path items may be `$ref`s (to `components.pathItems` in 3.1, or anywhere); the `openapiv3`
 /// types cannot hold them, so they are replaced by their targets, siblings kept.
-fn inline_path_item_refs(origin: &str, root: &mut Value) -> Result<()> {
+///
+/// Targets are taken from the document as written, so one inlined item never feeds another
+/// (inlining in place let `$ref: "#"` copy the document, copies included, for every path: a
+/// doubling per path). Every copy is new material for every later stage, so together they may
+/// add at most `INLINE_FACTOR` times the document's own size, plus `INLINE_SLACK` nodes: more
+/// is a copy bomb, like a YAML alias bomb.
+fn inline_path_item_refs(
+    origin: &str,
+    root: &mut Value,
+    targets: &refs::Targets,
+) -> Result<()> {
+    const INLINE_FACTOR: usize = 10;
+    const INLINE_SLACK: usize = 10_000;
+    let mut budget = count_nodes(root, usize::MAX)
+        .saturating_mul(INLINE_FACTOR)
+        .saturating_add(INLINE_SLACK);
+    let mut inlined = Vec::new();
     for section in ["paths", "webhooks"] {
-        let keys: Vec<String> = match root.get(section).and_then(Value::as_object) {
-            Some(items) => items.keys().cloned().collect(),
-            None => continue,
+        let Some(items) = root.get(section).and_then(Value::as_object) else {
+            continue;
         };
-        for key in keys {
-            let item = &root[section][&key];
+        for (key, item) in items {
             let Some(reference) = item.get("$ref").and_then(Value::as_str) else {
                 continue;
             };
-            let at = pointer_join(&pointer_join("", section), &key);
-            let mut resolved = refs::resolve_chain(origin, root, &at, reference)?;
+            let at = pointer_join(&pointer_join("", section), key);
+            // refs::check has resolved every reference of the document.
+            let target = refs::local_pointer(reference)
+                .and_then(|pointer| targets.get(&pointer))
+                .and_then(|end| root.pointer(end))
+                .ok_or_else(|| {
+                    Error::at_pointer(
+                        origin,
+                        &at,
+                        format!("`$ref: {reference}` points nowhere"),
+                    )
+                })?;
+            let size = count_nodes(target, budget);
+            if size > budget {
+                return Err(Error::at_pointer(
+                    origin,
+                    &at,
+                    format!(
+                        "inlining the path items that `$ref`s point at would grow the document \
+                         more than {}-fold; write them out instead",
+                        INLINE_FACTOR
+                    ),
+                ));
+            }
+            budget -= size;
+            let mut resolved = target.clone();
             if let (Value::Object(target), Value::Object(siblings)) =
                 (&mut resolved, item)
             {
@@ -126,10 +166,31 @@ fn inline_path_item_refs(origin: &str, root: &mut Value) -> Result<()> {
                     }
                 }
             }
-            root[section][&key] = resolved;
+            inlined.push((section, key.clone(), resolved));
         }
     }
+    for (section, key, resolved) in inlined {
+        root[section][&key] = resolved;
+    }
     Ok(())
+}
+
+/// The number of JSON values in `value`, counting stopped once past `limit`.
+fn count_nodes(value: &Value, limit: usize) -> usize {
+    let mut count = 0;
+    let mut stack = vec![value];
+    while let Some(value) = stack.pop() {
+        count += 1;
+        if count > limit {
+            break;
+        }
+        match value {
+            Value::Object(map) => stack.extend(map.values()),
+            Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    count
 }
 
 fn detect_version(origin: &str, value: &Value) -> Result<(SpecVersion, String)> {
@@ -228,6 +289,18 @@ fn deserialize_webhooks(
         webhooks.insert(name, item);
     }
     Ok(webhooks)
+}
+
+/// Reads the schema at `pointer` of a normalized document (the IR follows `$ref`s into the
+/// middle of other objects, even into extensions), part by part first, as `normalize` reads
+/// the whole document.
+pub fn read_schema(
+    origin: &str,
+    pointer: &str,
+    value: &Value,
+) -> Result<openapiv3::ReferenceOr<openapiv3::Schema>> {
+    structure::check_schema(origin, pointer, value)?;
+    deserialize_at(origin, pointer, value.clone())
 }
 
 /// Deserializes with the path of the failing element turned into a JSON pointer.

@@ -1,6 +1,8 @@
 //! `$ref` integrity: every local reference resolves, no reference leaves the document, and no
 //! chain of pure references loops back on itself.
 
+use std::collections::{HashMap, HashSet};
+
 use serde_json::Value;
 
 use crate::error::{pointer_join, Error, Result};
@@ -10,7 +12,11 @@ pub fn local_pointer(reference: &str) -> Option<String> {
     reference.strip_prefix('#').map(percent_decode)
 }
 
-pub fn check(origin: &str, root: &Value) -> Result<()> {
+/// Where each reference's chain of references ends: the pointer of the first value on it that
+/// is not itself a reference, by the pointer each reference names.
+pub type Targets = HashMap<String, String>;
+
+pub fn check(origin: &str, root: &Value) -> Result<Targets> {
     let mut refs = Vec::new();
     collect(root, String::new(), &mut refs);
     for (at, reference) in &refs {
@@ -32,63 +38,56 @@ pub fn check(origin: &str, root: &Value) -> Result<()> {
             ));
         }
     }
-    for (at, reference) in &refs {
-        check_chain(origin, root, at, reference)?;
-    }
-    Ok(())
+    follow_chains(origin, root, &refs)
 }
 
-/// Follows a chain of objects that are themselves references; meeting one twice is a cycle that
-/// no type could ever be built from (`A: {$ref: B}`, `B: {$ref: A}`).
-fn check_chain(origin: &str, root: &Value, at: &str, first: &str) -> Result<()> {
-    let mut seen: Vec<String> = Vec::new();
-    let mut reference = first.to_owned();
-    loop {
-        let target = local_pointer(&reference).unwrap_or_default();
-        if seen.contains(&target) {
-            seen.push(target);
-            let chain = seen
-                .iter()
-                .map(|p| format!("#{p}"))
-                .collect::<Vec<_>>()
-                .join(" -> ");
-            return Err(Error::at_pointer(
-                origin,
-                at,
-                format!("`$ref` cycle: {chain}"),
-            ));
-        }
-        seen.push(target.clone());
-        match root
-            .pointer(&target)
-            .and_then(|v| v.get("$ref"))
-            .and_then(Value::as_str)
-        {
-            Some(next) => reference = next.to_owned(),
-            None => return Ok(()),
-        }
-    }
-}
-
-/// The value a reference finally points at, following references to references.
-pub fn resolve_chain(
+/// Follows the chains of objects that are themselves references; meeting one twice is a cycle
+/// that no type could ever be built from (`A: {$ref: B}`, `B: {$ref: A}`).
+///
+/// Every pointer is followed once: a chain that runs into one already known to end stops there,
+/// so a chain of n references costs n steps, not n² per reference on it.
+fn follow_chains(
     origin: &str,
     root: &Value,
-    at: &str,
-    reference: &str,
-) -> Result<Value> {
-    check_chain(origin, root, at, reference)?;
-    let mut reference = reference.to_owned();
-    loop {
-        let target = local_pointer(&reference).unwrap_or_default();
-        let value = root.pointer(&target).ok_or_else(|| {
-            Error::at_pointer(origin, at, format!("`$ref: {reference}` points nowhere"))
-        })?;
-        match value.get("$ref").and_then(Value::as_str) {
-            Some(next) => reference = next.to_owned(),
-            None => return Ok(value.clone()),
+    refs: &[(String, String)],
+) -> Result<Targets> {
+    let mut ends = Targets::new();
+    for (at, reference) in refs {
+        let mut chain: Vec<String> = Vec::new();
+        let mut on_chain: HashSet<String> = HashSet::new();
+        let mut target = local_pointer(reference).unwrap_or_default();
+        let end = loop {
+            if let Some(end) = ends.get(&target) {
+                break end.clone();
+            }
+            if !on_chain.insert(target.clone()) {
+                chain.push(target);
+                let chain = chain
+                    .iter()
+                    .map(|p| format!("#{p}"))
+                    .collect::<Vec<_>>()
+                    .join(" -> ");
+                return Err(Error::at_pointer(
+                    origin,
+                    at,
+                    format!("`$ref` cycle: {chain}"),
+                ));
+            }
+            chain.push(target.clone());
+            match root
+                .pointer(&target)
+                .and_then(|v| v.get("$ref"))
+                .and_then(Value::as_str)
+            {
+                Some(next) => target = local_pointer(next).unwrap_or_default(),
+                None => break target,
+            }
+        };
+        for pointer in chain {
+            ends.insert(pointer, end.clone());
         }
     }
+    Ok(ends)
 }
 
 fn collect(value: &Value, pointer: String, out: &mut Vec<(String, String)>) {

@@ -1,0 +1,351 @@
+//! Reads every schema and header on its own before `openapiv3` reads the document whole.
+//!
+//! `openapiv3` deserializes a `ReferenceOr<T>` by trying `T`, and when that fails, by
+//! deserializing the same value into `T` once more to word the error (`RefOrInner::Fail` in its
+//! `reference.rs`). Every enclosing `ReferenceOr` does the same, so an invalid value under n
+//! nested schemas costs 2^n deserializations: a 700-byte document with an invalid `minLength`
+//! twenty `items` deep took 40 s, and the parsers allow 128 levels. Schemas nest without bound,
+//! and so do headers (a header's `content` has an `encoding` with `headers`).
+//!
+//! So each schema and header is first deserialized alone, with the schemas and headers inside it
+//! replaced by a reference stub: every part of the document is read once, and an invalid one is
+//! reported at its own pointer. A `ReferenceOr` reads the same wherever it stands, so when every
+//! part passes, so does the whole, and the full read never takes the retry path below a schema or
+//! header. The positions below are those where `openapiv3` 2.x reads each type.
+
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use super::{deserialize_at, METHODS};
+use crate::error::{pointer_join, Error, Result};
+
+/// The objects of an OpenAPI document that can hold a schema or a header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Document,
+    Components,
+    PathItem,
+    Operation,
+    Responses,
+    Callback,
+    Parameter,
+    RequestBody,
+    Response,
+    MediaType,
+    Encoding,
+    Header,
+    Schema,
+}
+
+impl Kind {
+    /// Read alone, with the parts of its own kind (the ones that nest) stubbed out.
+    fn is_part(self) -> bool {
+        matches!(self, Kind::Header | Kind::Schema)
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Shape {
+    /// The member is one object of the kind.
+    One,
+    /// The member maps names to objects of the kind.
+    Map,
+    /// Only the members whose names start with `/` (`paths`; the rest are ignored).
+    Paths,
+    /// The member is a list of objects of the kind.
+    List,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    shape: Shape,
+    kind: Kind,
+    /// `ReferenceOr<T>`: an object with a string `$ref` is a reference, and nothing else in it
+    /// is read.
+    reference_or: bool,
+}
+
+/// What `openapiv3` reads under `key` of an object of `parent`'s kind, if it can lead to a
+/// schema or a header.
+fn slot(parent: Kind, key: &str) -> Option<Slot> {
+    use Kind::*;
+    use Shape::{List, One};
+    let (shape, kind, reference_or) = match (parent, key) {
+        (Document, "paths") => (Shape::Paths, PathItem, true),
+        (Document, "webhooks") => (Shape::Map, PathItem, false),
+        (Document, "components") => (One, Components, false),
+        (Components, "schemas") => (Shape::Map, Schema, true),
+        (Components, "responses") => (Shape::Map, Response, true),
+        (Components, "parameters") => (Shape::Map, Parameter, true),
+        (Components, "requestBodies") => (Shape::Map, RequestBody, true),
+        (Components, "headers") => (Shape::Map, Header, true),
+        (Components, "callbacks") => (Shape::Map, Callback, true),
+        (PathItem, method) if METHODS.contains(&method) => (One, Operation, false),
+        (PathItem | Operation, "parameters") => (List, Parameter, true),
+        (Operation, "requestBody") => (One, RequestBody, true),
+        (Operation, "responses") => (One, Responses, false),
+        (Operation, "callbacks") => (Shape::Map, Callback, false),
+        (Responses, "default") => (One, Response, true),
+        (Responses, status) if is_status_code(status) => (One, Response, true),
+        (Callback, _) => (One, PathItem, false),
+        (Parameter | Header | MediaType, "schema") => (One, Schema, true),
+        (Parameter | Header | RequestBody | Response, "content") => {
+            (Shape::Map, MediaType, false)
+        }
+        (Response | Encoding, "headers") => (Shape::Map, Header, true),
+        (MediaType, "encoding") => (Shape::Map, Encoding, false),
+        (Schema, "items" | "not" | "additionalProperties") => (One, Schema, true),
+        (Schema, "properties") => (Shape::Map, Schema, true),
+        (Schema, "allOf" | "oneOf" | "anyOf") => (List, Schema, true),
+        _ => return None,
+    };
+    Some(Slot { shape, kind, reference_or })
+}
+
+/// The keys `openapiv3::StatusCode` accepts in `responses` (others are ignored there).
+fn is_status_code(key: &str) -> bool {
+    if key.len() != 3 {
+        return false;
+    }
+    if let Ok(number) = key.parse::<i64>() {
+        return (100..1000).contains(&number);
+    }
+    let bytes = key.as_bytes();
+    bytes[0].is_ascii_digit()
+        && bytes[1].eq_ignore_ascii_case(&b'X')
+        && bytes[2].eq_ignore_ascii_case(&b'X')
+}
+
+fn is_reference(value: &Value) -> bool {
+    value.get("$ref").is_some_and(Value::is_string)
+}
+
+/// Stands for a nested part while its parent is read; a reference is valid in every position a
+/// part can take.
+fn stub() -> Value {
+    serde_json::json!({ "$ref": "#" })
+}
+
+type Pending<'v> = Vec<(String, &'v Value, Kind)>;
+
+/// Reads each schema and header of the (normalized) document alone; the first that `openapiv3`
+/// cannot read is an error at its pointer.
+pub fn check(origin: &str, document: &Value) -> Result<()> {
+    check_from(origin, vec![(String::new(), document, Kind::Document)])
+}
+
+/// `check` for one schema (or reference to one) at `pointer`.
+pub fn check_schema(origin: &str, pointer: &str, schema: &Value) -> Result<()> {
+    if !schema.is_object() || is_reference(schema) {
+        return Ok(());
+    }
+    check_from(origin, vec![(pointer.to_owned(), schema, Kind::Schema)])
+}
+
+fn check_from<'v>(origin: &str, mut pending: Pending<'v>) -> Result<()> {
+    while let Some((pointer, value, kind)) = pending.pop() {
+        let before = pending.len();
+        let part = walk(value, kind, &pointer, &mut pending, kind.is_part());
+        // Document order for the parts found inside this one.
+        pending[before..].reverse();
+        let Some(part) = part else {
+            continue;
+        };
+        // Read without tracking the path first: that is the common case, and reading a part
+        // alone can only fail in the part itself, so the path is cheap to find afterwards.
+        let readable = match kind {
+            Kind::Schema => openapiv3::Schema::deserialize(&part).is_ok(),
+            _ => openapiv3::Header::deserialize(&part).is_ok(),
+        };
+        if readable {
+            continue;
+        }
+        let what = if kind == Kind::Schema {
+            "schema"
+        } else {
+            "header"
+        };
+        let error = match kind {
+            Kind::Schema => {
+                deserialize_at::<openapiv3::Schema>(origin, &pointer, part).err()
+            }
+            _ => deserialize_at::<openapiv3::Header>(origin, &pointer, part).err(),
+        };
+        return Err(match error {
+            Some(Error::Input { origin, location, message }) => Error::Input {
+                origin,
+                location,
+                message: format!("not a valid OpenAPI {what}: {message}"),
+            },
+            Some(other) => other,
+            None => Error::at_pointer(
+                origin,
+                &pointer,
+                format!("not a valid OpenAPI {what}"),
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Finds the parts inside `value` (an object of `kind` at `pointer`), queueing them in
+/// `pending`; with `copy`, also returns `value` with each of them replaced by a stub.
+fn walk<'v>(
+    value: &'v Value,
+    kind: Kind,
+    pointer: &str,
+    pending: &mut Pending<'v>,
+    copy: bool,
+) -> Option<Value> {
+    let Value::Object(map) = value else {
+        return copy.then(|| value.clone());
+    };
+    let mut copied = Map::new();
+    for (key, child) in map {
+        let member = match slot(kind, key) {
+            Some(slot) => {
+                member(child, slot, &pointer_join(pointer, key), pending, copy)
+            }
+            None => copy.then(|| child.clone()),
+        };
+        if let Some(member) = member {
+            copied.insert(key.clone(), member);
+        }
+    }
+    copy.then_some(Value::Object(copied))
+}
+
+fn member<'v>(
+    value: &'v Value,
+    slot: Slot,
+    pointer: &str,
+    pending: &mut Pending<'v>,
+    copy: bool,
+) -> Option<Value> {
+    match (slot.shape, value) {
+        (Shape::One, _) => element(value, slot, pointer, pending, copy),
+        (Shape::Map | Shape::Paths, Value::Object(members)) => {
+            let mut copied = Map::new();
+            for (key, child) in members {
+                let element =
+                    if matches!(slot.shape, Shape::Paths) && !key.starts_with('/') {
+                        copy.then(|| child.clone())
+                    } else {
+                        element(child, slot, &pointer_join(pointer, key), pending, copy)
+                    };
+                if let Some(element) = element {
+                    copied.insert(key.clone(), element);
+                }
+            }
+            copy.then_some(Value::Object(copied))
+        }
+        (Shape::List, Value::Array(items)) => {
+            let mut copied = Vec::new();
+            for (i, child) in items.iter().enumerate() {
+                let element = element(
+                    child,
+                    slot,
+                    &pointer_join(pointer, &i.to_string()),
+                    pending,
+                    copy,
+                );
+                copied.extend(element);
+            }
+            copy.then_some(Value::Array(copied))
+        }
+        // Not the shape `openapiv3` expects: left as it is, for the read to refuse.
+        _ => copy.then(|| value.clone()),
+    }
+}
+
+fn element<'v>(
+    value: &'v Value,
+    slot: Slot,
+    pointer: &str,
+    pending: &mut Pending<'v>,
+    copy: bool,
+) -> Option<Value> {
+    if !value.is_object() || (slot.reference_or && is_reference(value)) {
+        return copy.then(|| value.clone());
+    }
+    if slot.kind.is_part() {
+        pending.push((pointer.to_owned(), value, slot.kind));
+        return copy.then(stub);
+    }
+    walk(value, slot.kind, pointer, pending, copy)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn nested(depth: usize, leaf: Value) -> Value {
+        (0..depth).fold(leaf, |inner, _| json!({ "type": "array", "items": inner }))
+    }
+
+    fn document(schema: Value) -> Value {
+        json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {},
+            "components": {"schemas": {"A": schema}}
+        })
+    }
+
+    #[test]
+    fn an_invalid_schema_deep_down_is_found_at_once_and_named() {
+        let doc = document(nested(100, json!({"type": "string", "minLength": "x"})));
+        let error = check("t.json", &doc).unwrap_err().to_string();
+        let pointer = format!("#/components/schemas/A{}", "/items".repeat(100));
+        assert!(
+            error.contains(&format!("{pointer}: not a valid OpenAPI schema")),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn valid_documents_and_what_openapiv3_ignores_pass() {
+        let mut doc = document(nested(100, json!({"type": "string"})));
+        // A reference's siblings, paths not starting with `/` and unknown status keys are
+        // never read by openapiv3, so they are not checked either.
+        doc["components"]["schemas"]["B"] =
+            json!({"$ref": "#/components/schemas/A", "items": {"type": 5}});
+        doc["paths"]["x-not-a-path"] =
+            json!({"get": {"parameters": [{"schema": {"type": 5}}]}});
+        doc["paths"]["/a"] = json!({"get": {"responses": {
+            "2000": {"content": {"a/b": {"schema": {"type": 5}}}},
+            "200": {"description": "d", "headers": {"h": {"schema": {"type": "integer"}}}}
+        }}});
+        check("t.json", &doc).unwrap();
+    }
+
+    #[test]
+    fn headers_nested_through_encodings_are_read_alone() {
+        let mut header = json!({"schema": {"type": "string", "maxLength": -1}});
+        for _ in 0..30 {
+            header = json!({"content": {"a/b": {"encoding": {"e": {"headers": {"h": header}}}}}});
+        }
+        let doc = json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {},
+            "components": {"headers": {"H": header}}
+        });
+        let error = check("t.json", &doc).unwrap_err().to_string();
+        assert!(
+            error.contains("/schema: not a valid OpenAPI schema"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn status_codes_as_openapiv3_reads_them() {
+        for key in ["200", "599", "2XX", "4xx", "0XX"] {
+            assert!(is_status_code(key), "{key}");
+        }
+        for key in ["default", "20", "2000", "099", "+99", "2X0", "éX"] {
+            assert!(!is_status_code(key), "{key}");
+        }
+    }
+}
