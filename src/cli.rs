@@ -375,6 +375,16 @@ pub fn output(ir: &ir::Ir) -> Result<OutputTree> {
 
 fn generate(args: &GenerateArgs) -> Result<i32> {
     let ir = args.input.build_ir()?;
+    // What could not be typed faithfully was degraded to any JSON value: say where.
+    for warning in ir.warnings.iter().take(20) {
+        eprintln!("warning: #{}: {}", warning.pointer, warning.message);
+    }
+    if ir.warnings.len() > 20 {
+        eprintln!(
+            "warning: … and {} more (see `rivya-codegen ir`)",
+            ir.warnings.len() - 20
+        );
+    }
     let tree = output(&ir)?;
     if args.check {
         let drift = write::check(&tree, &args.out)?;

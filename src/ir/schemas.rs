@@ -242,7 +242,14 @@ impl<'a> SchemaBuilder<'a> {
         let data = &schema.schema_data;
         let mut shape = match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => {
-                let values: Vec<&String> = s.enumeration.iter().flatten().collect();
+                // An enum is a set: a value listed twice (seen in real specs) is one value,
+                // or the SDK would get two variants of one name.
+                let mut values: Vec<&String> = Vec::new();
+                for value in s.enumeration.iter().flatten() {
+                    if !values.contains(&value) {
+                        values.push(value);
+                    }
+                }
                 let mut shape = match values.len() {
                     0 => Shape::of(TypeRef::String {
                         format: string_format(&s.format),
@@ -272,7 +279,12 @@ impl<'a> SchemaBuilder<'a> {
                 shape
             }
             SchemaKind::Type(Type::Integer(i)) => {
-                let values: Vec<i64> = i.enumeration.iter().flatten().copied().collect();
+                let mut values: Vec<i64> = Vec::new();
+                for value in i.enumeration.iter().flatten() {
+                    if !values.contains(value) {
+                        values.push(*value);
+                    }
+                }
                 let mut shape = match values.len() {
                     0 => Shape::of(TypeRef::Integer {
                         format: integer_format(&i.format),

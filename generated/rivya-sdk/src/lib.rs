@@ -6,6 +6,9 @@
 //! Start with [`Client::from_env`] (or [`Client::new`]); each tag of the contract is a group of calls on the client (see [`ops`]), and every call is a builder that is sent by awaiting it. Types of the contract are in [`types`] (re-exported here). Webhook deliveries are checked with [`webhooks::construct_event`].
 #![warn(missing_docs)]
 #![allow(
+    clippy::disallowed_names,
+    clippy::too_many_arguments,
+    clippy::type_complexity,
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items,
     clippy::tabs_in_doc_comments,

@@ -151,6 +151,8 @@ pub(crate) struct FormPart {
     value: FormValue,
 }
 
+// Which kinds of parts a contract's forms have varies (none, text only, files only).
+#[allow(dead_code)]
 enum FormValue {
     Text(String),
     File {
@@ -160,6 +162,7 @@ enum FormValue {
     },
 }
 
+#[allow(dead_code)]
 impl FormPart {
     pub(crate) fn text(name: &'static str, value: String) -> FormPart {
         FormPart {

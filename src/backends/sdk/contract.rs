@@ -87,13 +87,18 @@ impl Contract<'_> {
             None => (quote!(String), quote!(code.to_owned())),
         };
         let code_expr = optional_ref(&access, code);
+        // A member the error schema lacks is never there (the body is still taken, unused).
+        let missing = quote!({
+            let _ = body;
+            None
+        });
         let message_expr = match message {
             Some(field) => optional_str(&access, field),
-            None => quote!(None),
+            None => missing.clone(),
         };
         let request_id_expr = match request_id {
             Some(field) => optional_str(&access, field),
-            None => quote!(None),
+            None => missing,
         };
         let body_doc = docs(&format!(
             "The body of an error response: the contract's `{}` schema.",
@@ -171,16 +176,18 @@ impl Contract<'_> {
     /// `StreamEvent` for each type that arrives as server-sent events.
     fn stream_events(&self) -> Result<TokenStream> {
         let ir = self.types.ir;
+        // A stream without a schema carries `serde_json::Value` events (see `ops`), which
+        // need the impl too.
+        let untyped = Shape::of(TypeRef::Any);
         let mut shapes: BTreeMap<String, &Shape> = BTreeMap::new();
         for operation in &ir.operations {
             for content in operation.responses.iter().flat_map(|r| &r.contents) {
                 if content.kind != ContentKind::EventStream {
                     continue;
                 }
-                if let Some(shape) = &content.shape {
-                    let key = self.types.shape(shape, Scope::Elsewhere)?.to_string();
-                    shapes.entry(key).or_insert(shape);
-                }
+                let shape = content.shape.as_ref().unwrap_or(&untyped);
+                let key = self.types.shape(shape, Scope::Elsewhere)?.to_string();
+                shapes.entry(key).or_insert(shape);
             }
         }
         let mut out = TokenStream::new();

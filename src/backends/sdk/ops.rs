@@ -194,6 +194,19 @@ impl<'a> Ops<'a> {
                 use crate::WaitOptions;
             )
         });
+        let types = uses("types ::").then(|| {
+            quote!(
+                use crate::types;
+            )
+        });
+        if items.is_empty() {
+            // A contract without operations (only webhooks, say): nothing to import.
+            let module = quote! {
+                //! Client groups (one per tag) and request builders (one per operation).
+                //! This contract has no operations.
+            };
+            return Ok((module, summary));
+        }
         let module = quote! {
             //! Client groups (one per tag) and request builders (one per operation).
             //!
@@ -202,7 +215,7 @@ impl<'a> Ops<'a> {
             use crate::client::Client;
             #codec
             use crate::error::Result;
-            use crate::types;
+            #types
             #form_part
             #event_stream
             #wait_options
@@ -266,7 +279,15 @@ impl<'a> Ops<'a> {
         let path = if path_args.is_empty() {
             quote!(#format.to_owned())
         } else {
-            let segments = path_args.iter().map(|a| quote!(codec::segment(#a)));
+            // A template may name one parameter twice (`/{id}/x/{id}`): that one goes by
+            // reference, so it is not moved by its first use.
+            let segments = path_args.iter().map(|a| {
+                if path_args.iter().filter(|b| *b == a).count() > 1 {
+                    quote!(codec::segment(&#a))
+                } else {
+                    quote!(codec::segment(#a))
+                }
+            });
             quote!(format!(#format, #(#segments),*))
         };
 
