@@ -14,7 +14,6 @@ use crate::write::{self, OutputTree};
 use crate::{ir, normalize};
 
 pub const DEFAULT_SPEC: &str = "fixtures/openapi.json";
-pub const PUBLISHED_SPEC: &str = "https://rivya.ai/api/v1/openapi.json";
 
 #[derive(Debug, Parser)]
 #[command(

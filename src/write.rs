@@ -7,7 +7,7 @@
 //! contract no longer produces disappear with the old folder.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Component, Path};
 
 use crate::error::{Error, Result};
 
@@ -225,11 +225,6 @@ fn files_under(dir: &Path, prefix: &str) -> Result<Vec<String>> {
         }
     }
     Ok(out)
-}
-
-/// The default output folder, relative to the working directory.
-pub fn default_out() -> PathBuf {
-    PathBuf::from("generated")
 }
 
 #[cfg(test)]
