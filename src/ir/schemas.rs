@@ -654,7 +654,7 @@ impl<'a> SchemaBuilder<'a> {
                     if std::mem::discriminant(&so_far.ty)
                         == std::mem::discriminant(&shape.ty) =>
                 {
-                    merge_constraints(&mut so_far.constraints, shape.constraints);
+                    tighten(&mut so_far.constraints, shape.constraints);
                     so_far.default = so_far.default.or(shape.default);
                     Some(so_far)
                 }
@@ -921,27 +921,6 @@ impl<'a> SchemaBuilder<'a> {
             message: message.to_owned(),
         });
     }
-}
-
-fn merge_constraints(into: &mut Constraints, other: Constraints) {
-    macro_rules! take {
-        ($($field:ident),*) => { $( if into.$field.is_none() { into.$field = other.$field; } )* };
-    }
-    take!(
-        minimum,
-        maximum,
-        multiple_of,
-        min_length,
-        max_length,
-        pattern,
-        min_items,
-        max_items,
-        min_properties,
-        max_properties
-    );
-    into.exclusive_minimum |= other.exclusive_minimum;
-    into.exclusive_maximum |= other.exclusive_maximum;
-    into.unique_items |= other.unique_items;
 }
 
 /// A member of an `allOf` whose fields are merged: a struct type defined elsewhere, or the
