@@ -42,7 +42,11 @@ fn kind_refs(kind: &TypeKind, direct_only: bool) -> Vec<&str> {
     out
 }
 
-fn reachable(types: &BTreeMap<String, TypeDef>, roots: Vec<&str>) -> BTreeSet<String> {
+/// The named types `roots` refer to, directly or through other types, roots included.
+pub fn reachable(
+    types: &BTreeMap<String, TypeDef>,
+    roots: Vec<&str>,
+) -> BTreeSet<String> {
     let mut seen = BTreeSet::new();
     let mut stack: Vec<String> = roots.into_iter().map(str::to_owned).collect();
     while let Some(name) = stack.pop() {

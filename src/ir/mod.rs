@@ -11,6 +11,7 @@ mod schemas;
 pub use catalog::{
     Catalog, MediaRule, Model, ModelParam, ParamOption, ParamTarget, ParamType,
 };
+pub use graph::reachable;
 pub use model::*;
 
 use crate::error::Result;

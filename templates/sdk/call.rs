@@ -267,4 +267,9 @@ impl Response {
     pub(crate) fn events<E: StreamEvent>(self) -> EventStream<E> {
         EventStream::new(self.inner)
     }
+
+    /// A stream of server-sent events, as a reader for [`crate::Client::send`].
+    pub(crate) async fn event_stream<E: StreamEvent>(self) -> Result<EventStream<E>> {
+        Ok(self.events())
+    }
 }

@@ -118,6 +118,24 @@ impl Client {
         &self.inner.base_url
     }
 
+    /// Sends a call and reads its response with `read` (one of [`Response`]'s readers).
+    ///
+    /// The operations' `send` methods are plain functions that return this future: one
+    /// generic async body instead of one per operation keeps the generated crate quick to
+    /// compile.
+    pub(crate) fn send<'a, T, Read, Reading>(
+        &'a self,
+        call: Call,
+        read: Read,
+    ) -> futures_util::future::BoxFuture<'a, Result<T>>
+    where
+        Read: FnOnce(Response) -> Reading + Send + 'a,
+        Reading: std::future::Future<Output = Result<T>> + Send + 'a,
+        T: 'a,
+    {
+        Box::pin(async move { read(self.execute(call).await?).await })
+    }
+
     /// Sends a call, retrying it when that is safe, and returns the successful response.
     pub(crate) async fn execute(&self, mut call: Call) -> Result<Response> {
         if let Some(error) = call.error.take() {

@@ -123,3 +123,159 @@ where
         )))
     }
 }
+
+// Structs encode and decode through the two helpers below instead of serde's derive: the
+// derive writes a field enum and three visitors per struct, which made `cargo check` of a
+// contract with thousands of types take minutes and gigabytes. One call per member keeps the
+// generated code small; decoding goes through a `serde_json` object, which costs a little
+// time per response and gives errors that name the member by JSON pointer.
+
+/// The members of a JSON object being decoded into a struct, taken out one by one; errors
+/// are the deserializer's own, with a JSON pointer to the member at fault.
+pub(crate) struct Members<E> {
+    members: serde_json::Map<String, serde_json::Value>,
+    error: std::marker::PhantomData<E>,
+}
+
+impl<E: serde::de::Error> Members<E> {
+    /// Reads the object.
+    pub(crate) fn read<'de, D>(d: D) -> Result<Self, E>
+    where
+        D: Deserializer<'de, Error = E>,
+    {
+        Ok(Members {
+            members: serde_json::Map::deserialize(d)?,
+            error: std::marker::PhantomData,
+        })
+    }
+
+    /// A member that must be present.
+    pub(crate) fn required<T: DeserializeOwned>(&mut self, key: &str) -> Result<T, E> {
+        match self.members.remove(key) {
+            Some(value) => decode_member(key, value),
+            None => Err(member_error(key, "missing member")),
+        }
+    }
+
+    /// A member that may be left out or `null`.
+    pub(crate) fn optional<T: DeserializeOwned>(
+        &mut self,
+        key: &str,
+    ) -> Result<Option<T>, E> {
+        match self.members.remove(key) {
+            None | Some(serde_json::Value::Null) => Ok(None),
+            Some(value) => decode_member(key, value).map(Some),
+        }
+    }
+
+    /// A member that may be left out (→ `Absent`), `null` or a value.
+    pub(crate) fn nullable<T: DeserializeOwned>(
+        &mut self,
+        key: &str,
+    ) -> Result<crate::Nullable<T>, E> {
+        match self.members.remove(key) {
+            None => Ok(crate::Nullable::Absent),
+            Some(serde_json::Value::Null) => Ok(crate::Nullable::Null),
+            Some(value) => decode_member(key, value).map(crate::Nullable::Value),
+        }
+    }
+
+    /// A member that takes its type's default when left out.
+    pub(crate) fn defaulted<T: DeserializeOwned + Default>(
+        &mut self,
+        key: &str,
+    ) -> Result<T, E> {
+        match self.members.remove(key) {
+            None => Ok(T::default()),
+            Some(value) => decode_member(key, value),
+        }
+    }
+
+    /// Every member not taken yet (additional properties).
+    pub(crate) fn rest<T: DeserializeOwned>(&mut self) -> Result<T, E> {
+        let rest = std::mem::take(&mut self.members);
+        serde_json::from_value(serde_json::Value::Object(rest)).map_err(E::custom)
+    }
+}
+
+fn decode_member<T: DeserializeOwned, E: serde::de::Error>(
+    key: &str,
+    value: serde_json::Value,
+) -> Result<T, E> {
+    serde_json::from_value(value).map_err(|e| member_error(key, e))
+}
+
+/// An error about one member, as a JSON pointer to it: nested members' errors already start
+/// with their own pointer, which this one prefixes.
+fn member_error<E: serde::de::Error>(key: &str, error: impl std::fmt::Display) -> E {
+    let key = key.replace('~', "~0").replace('/', "~1");
+    let inner = error.to_string();
+    if inner.starts_with('/') {
+        E::custom(format!("/{key}{inner}"))
+    } else {
+        E::custom(format!("/{key}: {inner}"))
+    }
+}
+
+/// Writes a struct as a JSON object, one member at a time. The first error is kept and
+/// returned by [`ObjectWriter::end`], so that each member is one plain call.
+pub(crate) struct ObjectWriter<M: serde::ser::SerializeMap> {
+    map: M,
+    status: Result<(), M::Error>,
+}
+
+/// Starts writing a struct as a JSON object.
+pub(crate) fn encode_object<S: Serializer>(
+    s: S,
+) -> Result<ObjectWriter<S::SerializeMap>, S::Error> {
+    let map = s.serialize_map(None)?;
+    Ok(ObjectWriter { map, status: Ok(()) })
+}
+
+impl<M: serde::ser::SerializeMap> ObjectWriter<M> {
+    /// A member that is always written (`None` as `null`).
+    pub(crate) fn member<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) {
+        if self.status.is_ok() {
+            self.status = self.map.serialize_entry(key, value);
+        }
+    }
+
+    /// A member left out when `None`.
+    pub(crate) fn optional<T: Serialize>(&mut self, key: &str, value: &Option<T>) {
+        if let Some(value) = value {
+            self.member(key, value);
+        }
+    }
+
+    /// A member left out when `Absent`, written as `null` when `Null`.
+    pub(crate) fn nullable<T: Serialize>(
+        &mut self,
+        key: &str,
+        value: &crate::Nullable<T>,
+    ) {
+        if !value.is_absent() {
+            self.member(key, value);
+        }
+    }
+
+    /// Additional properties, written beside the named members.
+    pub(crate) fn rest<V: Serialize>(
+        &mut self,
+        members: impl IntoIterator<Item = (impl AsRef<str>, V)>,
+    ) {
+        for (key, value) in members {
+            self.member(key.as_ref(), &value);
+        }
+    }
+
+    /// Ends the object, or returns the first error.
+    pub(crate) fn end(self) -> Result<M::Ok, M::Error> {
+        self.status?;
+        self.map.end()
+    }
+}
+
+/// Decodes a value as `T` if it has `T`'s shape (one form of an untagged union).
+pub(crate) fn try_form<T: DeserializeOwned>(value: &serde_json::Value) -> Option<T> {
+    T::deserialize(value).ok()
+}

@@ -2,7 +2,7 @@
 //! Client groups (one per tag) and request builders (one per operation).
 //!
 //! A builder is sent by awaiting it, or by its `send` method.
-use crate::call::Call;
+use crate::call::{Call, Response};
 use crate::client::Client;
 use crate::codec;
 use crate::error::Result;
@@ -66,16 +66,15 @@ impl<'a> ListModels<'a> {
         self
     }
     /// Sends the call.
-    pub async fn send(self) -> Result<types::ModelList> {
-        let response = self.client.execute(self.call).await?;
-        response.json().await
+    pub fn send(self) -> BoxFuture<'a, Result<types::ModelList>> {
+        self.client.send(self.call, Response::json)
     }
 }
 impl<'a> IntoFuture for ListModels<'a> {
     type Output = Result<types::ModelList>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// The `Models` operations.
@@ -128,16 +127,15 @@ impl<'a> CreateGeneration<'a> {
         self
     }
     /// Sends the call.
-    pub async fn send(self) -> Result<types::PublicGeneration> {
-        let response = self.client.execute(self.call).await?;
-        response.json().await
+    pub fn send(self) -> BoxFuture<'a, Result<types::PublicGeneration>> {
+        self.client.send(self.call, Response::json)
     }
 }
 impl<'a> IntoFuture for CreateGeneration<'a> {
     type Output = Result<types::PublicGeneration>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// A `GET /api/v1/generations/{id}` call, from [`GenerationsApi::get`]. Await it to send it.
@@ -162,16 +160,15 @@ impl<'a> GetGeneration<'a> {
         self
     }
     /// Sends the call.
-    pub async fn send(self) -> Result<types::PublicGeneration> {
-        let response = self.client.execute(self.call).await?;
-        response.json().await
+    pub fn send(self) -> BoxFuture<'a, Result<types::PublicGeneration>> {
+        self.client.send(self.call, Response::json)
     }
 }
 impl<'a> IntoFuture for GetGeneration<'a> {
     type Output = Result<types::PublicGeneration>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// The `Generations` operations.
@@ -249,16 +246,15 @@ impl<'a> UploadFile<'a> {
         self
     }
     /// Sends the call.
-    pub async fn send(self) -> Result<types::PublicApiFile> {
-        let response = self.client.execute(self.call).await?;
-        response.json().await
+    pub fn send(self) -> BoxFuture<'a, Result<types::PublicApiFile>> {
+        self.client.send(self.call, Response::json)
     }
 }
 impl<'a> IntoFuture for UploadFile<'a> {
     type Output = Result<types::PublicApiFile>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// A `GET /api/v1/files/{fileId}` call, from [`FilesApi::get`]. Await it to send it.
@@ -283,16 +279,15 @@ impl<'a> GetFile<'a> {
         self
     }
     /// Sends the call.
-    pub async fn send(self) -> Result<types::PublicApiFile> {
-        let response = self.client.execute(self.call).await?;
-        response.json().await
+    pub fn send(self) -> BoxFuture<'a, Result<types::PublicApiFile>> {
+        self.client.send(self.call, Response::json)
     }
 }
 impl<'a> IntoFuture for GetFile<'a> {
     type Output = Result<types::PublicApiFile>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// The `Files` operations.
@@ -359,16 +354,15 @@ impl<'a> GetCredits<'a> {
         self
     }
     /// Sends the call.
-    pub async fn send(self) -> Result<types::CreditBalance> {
-        let response = self.client.execute(self.call).await?;
-        response.json().await
+    pub fn send(self) -> BoxFuture<'a, Result<types::CreditBalance>> {
+        self.client.send(self.call, Response::json)
     }
 }
 impl<'a> IntoFuture for GetCredits<'a> {
     type Output = Result<types::CreditBalance>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// The `Credits` operations.
@@ -421,16 +415,15 @@ impl<'a> CreateChatCompletion<'a> {
         self
     }
     /// Sends the call.
-    pub async fn send(self) -> Result<types::ChatCompletion> {
-        let response = self.client.execute(self.call).await?;
-        response.json().await
+    pub fn send(self) -> BoxFuture<'a, Result<types::ChatCompletion>> {
+        self.client.send(self.call, Response::json)
     }
 }
 impl<'a> IntoFuture for CreateChatCompletion<'a> {
     type Output = Result<types::ChatCompletion>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// A `POST /api/v1/chat/completions/stream` call, from [`ChatApi::stream_completion`]. Await it to send it.
@@ -465,16 +458,15 @@ impl<'a> StreamChatCompletion<'a> {
         self
     }
     /// Sends the call.
-    pub async fn send(self) -> Result<EventStream<types::ChatStreamEvent>> {
-        let response = self.client.execute(self.call).await?;
-        Ok(response.events())
+    pub fn send(self) -> BoxFuture<'a, Result<EventStream<types::ChatStreamEvent>>> {
+        self.client.send(self.call, Response::event_stream)
     }
 }
 impl<'a> IntoFuture for StreamChatCompletion<'a> {
     type Output = Result<EventStream<types::ChatStreamEvent>>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// A `GET /api/v1/chat/sessions/{session_id}` call, from [`ChatApi::get_session`]. Await it to send it.
@@ -499,16 +491,15 @@ impl<'a> GetChatSession<'a> {
         self
     }
     /// Sends the call.
-    pub async fn send(self) -> Result<types::ChatSession> {
-        let response = self.client.execute(self.call).await?;
-        response.json().await
+    pub fn send(self) -> BoxFuture<'a, Result<types::ChatSession>> {
+        self.client.send(self.call, Response::json)
     }
 }
 impl<'a> IntoFuture for GetChatSession<'a> {
     type Output = Result<types::ChatSession>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// The `Chat` operations.
@@ -584,16 +575,15 @@ impl<'a> ListWebhookEndpoints<'a> {
         self
     }
     /// Sends the call.
-    pub async fn send(self) -> Result<types::WebhookEndpointList> {
-        let response = self.client.execute(self.call).await?;
-        response.json().await
+    pub fn send(self) -> BoxFuture<'a, Result<types::WebhookEndpointList>> {
+        self.client.send(self.call, Response::json)
     }
 }
 impl<'a> IntoFuture for ListWebhookEndpoints<'a> {
     type Output = Result<types::WebhookEndpointList>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// A `POST /api/v1/webhooks` call, from [`WebhooksApi::create_endpoint`]. Await it to send it.
@@ -628,16 +618,15 @@ impl<'a> CreateWebhookEndpoint<'a> {
         self
     }
     /// Sends the call.
-    pub async fn send(self) -> Result<types::WebhookEndpoint> {
-        let response = self.client.execute(self.call).await?;
-        response.json().await
+    pub fn send(self) -> BoxFuture<'a, Result<types::WebhookEndpoint>> {
+        self.client.send(self.call, Response::json)
     }
 }
 impl<'a> IntoFuture for CreateWebhookEndpoint<'a> {
     type Output = Result<types::WebhookEndpoint>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// A `DELETE /api/v1/webhooks/{id}` call, from [`WebhooksApi::delete_endpoint`]. Await it to send it.
@@ -662,16 +651,15 @@ impl<'a> DeleteWebhookEndpoint<'a> {
         self
     }
     /// Sends the call.
-    pub async fn send(self) -> Result<()> {
-        let response = self.client.execute(self.call).await?;
-        response.empty().await
+    pub fn send(self) -> BoxFuture<'a, Result<()>> {
+        self.client.send(self.call, Response::empty)
     }
 }
 impl<'a> IntoFuture for DeleteWebhookEndpoint<'a> {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// A `POST /api/v1/webhooks/{id}/test` call, from [`WebhooksApi::test_endpoint`]. Await it to send it.
@@ -701,16 +689,15 @@ impl<'a> TestWebhookEndpoint<'a> {
         self
     }
     /// Sends the call.
-    pub async fn send(self) -> Result<types::WebhookTestResult> {
-        let response = self.client.execute(self.call).await?;
-        response.json().await
+    pub fn send(self) -> BoxFuture<'a, Result<types::WebhookTestResult>> {
+        self.client.send(self.call, Response::json)
     }
 }
 impl<'a> IntoFuture for TestWebhookEndpoint<'a> {
     type Output = Result<types::WebhookTestResult>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// The `Webhooks` operations.
@@ -792,16 +779,17 @@ impl<'a> GetOpenApiDocument<'a> {
         self
     }
     /// Sends the call.
-    pub async fn send(self) -> Result<serde_json::Map<String, serde_json::Value>> {
-        let response = self.client.execute(self.call).await?;
-        response.json().await
+    pub fn send(
+        self,
+    ) -> BoxFuture<'a, Result<serde_json::Map<String, serde_json::Value>>> {
+        self.client.send(self.call, Response::json)
     }
 }
 impl<'a> IntoFuture for GetOpenApiDocument<'a> {
     type Output = Result<serde_json::Map<String, serde_json::Value>>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// The `Meta` operations.

@@ -3,12 +3,10 @@
 use crate::codec;
 /// A Files API upload attached to a chat message.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Serialize, serde::Deserialize)]
 pub struct ChatAttachment {
     /// ID returned by POST /api/v1/files.
     pub file_id: String,
     /// Kind of the file; inferred from the upload when omitted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<MediaKind>,
 }
 impl ChatAttachment {
@@ -25,14 +23,29 @@ impl ChatAttachment {
         self
     }
 }
+impl serde::Serialize for ChatAttachment {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut object = codec::encode_object(s)?;
+        object.member("file_id", &self.file_id);
+        object.optional("kind", &self.kind);
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ChatAttachment {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut members = codec::Members::read(d)?;
+        Ok(Self {
+            file_id: members.required("file_id")?,
+            kind: members.optional("kind")?,
+        })
+    }
+}
 /// Result of a non-streaming chat turn: one complete assistant message.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Serialize, serde::Deserialize)]
 pub struct ChatCompletion {
     /// Completion ID.
     pub id: String,
     /// Always "chat.completion".
-    #[serde(default)]
     pub object: consts::ChatCompletion,
     /// Session the turn belongs to; send it to continue.
     pub session_id: String,
@@ -45,25 +58,48 @@ pub struct ChatCompletion {
     /// When the completion was created.
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
+#[cfg(feature = "full-serde")]
+impl serde::Serialize for ChatCompletion {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut object = codec::encode_object(s)?;
+        object.member("id", &self.id);
+        object.member("object", &self.object);
+        object.member("session_id", &self.session_id);
+        object.member("model", &self.model);
+        object.member("message", &self.message);
+        object.member("usage", &self.usage);
+        object.member("created_at", &self.created_at);
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ChatCompletion {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut members = codec::Members::read(d)?;
+        Ok(Self {
+            id: members.required("id")?,
+            object: members.defaulted("object")?,
+            session_id: members.required("session_id")?,
+            model: members.required("model")?,
+            message: members.required("message")?,
+            usage: members.required("usage")?,
+            created_at: members.required("created_at")?,
+        })
+    }
+}
 /// One chat turn. Send a single user `message`; continue an API-created session with `session_id`. A raw `messages` array is not accepted in v1.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Serialize, serde::Deserialize)]
 pub struct ChatCompletionRequest {
     /// Public ID of a chat model.
     pub model: String,
     /// The user's message for this turn.
     pub message: String,
     /// Continue this API-created session; omit to start a new one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
     /// Optional generation controls.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub controls: Option<ChatControls>,
     /// Files API uploads to attach (images for vision models).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<ChatAttachment>>,
     /// Your own trace ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_request_id: Option<String>,
 }
 impl ChatCompletionRequest {
@@ -99,18 +135,40 @@ impl ChatCompletionRequest {
         self
     }
 }
+impl serde::Serialize for ChatCompletionRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut object = codec::encode_object(s)?;
+        object.member("model", &self.model);
+        object.member("message", &self.message);
+        object.optional("session_id", &self.session_id);
+        object.optional("controls", &self.controls);
+        object.optional("attachments", &self.attachments);
+        object.optional("client_request_id", &self.client_request_id);
+        object.end()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ChatCompletionRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut members = codec::Members::read(d)?;
+        Ok(Self {
+            model: members.required("model")?,
+            message: members.required("message")?,
+            session_id: members.optional("session_id")?,
+            controls: members.optional("controls")?,
+            attachments: members.optional("attachments")?,
+            client_request_id: members.optional("client_request_id")?,
+        })
+    }
+}
 /// Generation controls for a chat turn; the model catalog lists which a model supports (params with `in: controls`).
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize, serde::Deserialize)]
 pub struct ChatControls {
     /// Sampling temperature.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f64>,
     /// Upper bound on tokens in the reply.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_output_tokens: Option<i64>,
     /// Reasoning effort.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reasoning_effort: Option<ChatControlsReasoningEffort>,
 }
 impl ChatControls {
@@ -133,18 +191,34 @@ impl ChatControls {
         self
     }
 }
+impl serde::Serialize for ChatControls {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut object = codec::encode_object(s)?;
+        object.optional("temperature", &self.temperature);
+        object.optional("max_output_tokens", &self.max_output_tokens);
+        object.optional("reasoning_effort", &self.reasoning_effort);
+        object.end()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ChatControls {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut members = codec::Members::read(d)?;
+        Ok(Self {
+            temperature: members.optional("temperature")?,
+            max_output_tokens: members.optional("max_output_tokens")?,
+            reasoning_effort: members.optional("reasoning_effort")?,
+        })
+    }
+}
 /// Reasoning effort.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[derive(serde::Serialize, serde::Deserialize)]
 pub enum ChatControlsReasoningEffort {
     /// `low`
-    #[serde(rename = "low")]
     Low,
     /// `medium`
-    #[serde(rename = "medium")]
     Medium,
     /// `high`
-    #[serde(rename = "high")]
     High,
 }
 impl ChatControlsReasoningEffort {
@@ -162,22 +236,54 @@ impl std::fmt::Display for ChatControlsReasoningEffort {
         f.write_str(self.as_str())
     }
 }
+impl serde::Serialize for ChatControlsReasoningEffort {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for ChatControlsReasoningEffort {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match codec::string(d)?.as_ref() {
+            "low" => Ok(Self::Low),
+            "medium" => Ok(Self::Medium),
+            "high" => Ok(Self::High),
+            other => Err(codec::unknown(other)),
+        }
+    }
+}
 /// Credits reserved and settled for one chat turn.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Serialize, serde::Deserialize)]
 pub struct ChatCredits {
     /// Credits reserved when the turn started.
     pub reserved: i64,
     /// Credits charged once the turn settled.
-    #[serde(rename = "final")]
     pub final_: i64,
     /// Always "credits".
-    #[serde(default)]
     pub unit: consts::Credits,
+}
+#[cfg(feature = "full-serde")]
+impl serde::Serialize for ChatCredits {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut object = codec::encode_object(s)?;
+        object.member("reserved", &self.reserved);
+        object.member("final", &self.final_);
+        object.member("unit", &self.unit);
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ChatCredits {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut members = codec::Members::read(d)?;
+        Ok(Self {
+            reserved: members.required("reserved")?,
+            final_: members.required("final")?,
+            unit: members.defaulted("unit")?,
+        })
+    }
 }
 /// A message in a chat session.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Serialize, serde::Deserialize)]
 pub struct ChatMessage {
     /// Message ID.
     pub id: String,
@@ -189,6 +295,30 @@ pub struct ChatMessage {
     pub attachments: Vec<ChatAttachment>,
     /// When the message was created.
     pub created_at: chrono::DateTime<chrono::Utc>,
+}
+#[cfg(feature = "full-serde")]
+impl serde::Serialize for ChatMessage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut object = codec::encode_object(s)?;
+        object.member("id", &self.id);
+        object.member("role", &self.role);
+        object.member("content", &self.content);
+        object.member("attachments", &self.attachments);
+        object.member("created_at", &self.created_at);
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ChatMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut members = codec::Members::read(d)?;
+        Ok(Self {
+            id: members.required("id")?,
+            role: members.required("role")?,
+            content: members.required("content")?,
+            attachments: members.required("attachments")?,
+            created_at: members.required("created_at")?,
+        })
+    }
 }
 /// Author of a chat message.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -229,6 +359,7 @@ impl std::fmt::Display for ChatRole {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for ChatRole {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
@@ -241,12 +372,10 @@ impl<'de> serde::Deserialize<'de> for ChatRole {
 }
 /// An API-created chat session with its messages.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Serialize, serde::Deserialize)]
 pub struct ChatSession {
     /// Session ID.
     pub id: String,
     /// Always "chat.session".
-    #[serde(default)]
     pub object: consts::ChatSession,
     /// Public model ID of the session.
     pub model: String,
@@ -259,25 +388,81 @@ pub struct ChatSession {
     /// When the session last changed.
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
+#[cfg(feature = "full-serde")]
+impl serde::Serialize for ChatSession {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut object = codec::encode_object(s)?;
+        object.member("id", &self.id);
+        object.member("object", &self.object);
+        object.member("model", &self.model);
+        object.member("title", &self.title);
+        object.member("messages", &self.messages);
+        object.member("created_at", &self.created_at);
+        object.member("updated_at", &self.updated_at);
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ChatSession {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut members = codec::Members::read(d)?;
+        Ok(Self {
+            id: members.required("id")?,
+            object: members.defaulted("object")?,
+            model: members.required("model")?,
+            title: members.optional("title")?,
+            messages: members.required("messages")?,
+            created_at: members.required("created_at")?,
+            updated_at: members.required("updated_at")?,
+        })
+    }
+}
 /// SSE event `done`: Last event of the stream.
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize, serde::Deserialize)]
 pub struct ChatStreamDone {
     /// Always "done".
-    #[serde(rename = "type")]
-    #[serde(default)]
     pub type_: consts::Done,
+}
+#[cfg(feature = "full-serde")]
+impl serde::Serialize for ChatStreamDone {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut object = codec::encode_object(s)?;
+        object.member("type", &self.type_);
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ChatStreamDone {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut members = codec::Members::read(d)?;
+        Ok(Self {
+            type_: members.defaulted("type")?,
+        })
+    }
 }
 /// SSE event `error`: The turn failed; the stream ends after `done`.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Serialize, serde::Deserialize)]
 pub struct ChatStreamError {
     /// Always "error".
-    #[serde(rename = "type")]
-    #[serde(default)]
     pub type_: consts::Error,
     /// The error.
     pub error: PublicApiErrorBody,
+}
+#[cfg(feature = "full-serde")]
+impl serde::Serialize for ChatStreamError {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut object = codec::encode_object(s)?;
+        object.member("type", &self.type_);
+        object.member("error", &self.error);
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ChatStreamError {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut members = codec::Members::read(d)?;
+        Ok(Self {
+            type_: members.defaulted("type")?,
+            error: members.required("error")?,
+        })
+    }
 }
 /// An event of POST /api/v1/chat/completions/stream. The SSE `event:` field equals `type`; `data:` is this JSON object. Order: session.created, message.delta*, message.completed, usage.completed, done (heartbeat at any time; error replaces the completion events).
 #[derive(Debug, Clone, PartialEq)]
@@ -319,6 +504,7 @@ impl ChatStreamEvent {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for ChatStreamEvent {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -350,64 +536,140 @@ impl<'de> serde::Deserialize<'de> for ChatStreamEvent {
 }
 /// SSE event `heartbeat`: Keep-alive; ignore it.
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize, serde::Deserialize)]
 pub struct ChatStreamHeartbeat {
     /// Always "heartbeat".
-    #[serde(rename = "type")]
-    #[serde(default)]
     pub type_: consts::Heartbeat,
+}
+#[cfg(feature = "full-serde")]
+impl serde::Serialize for ChatStreamHeartbeat {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut object = codec::encode_object(s)?;
+        object.member("type", &self.type_);
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ChatStreamHeartbeat {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut members = codec::Members::read(d)?;
+        Ok(Self {
+            type_: members.defaulted("type")?,
+        })
+    }
 }
 /// SSE event `message.completed`: The complete assistant message.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Serialize, serde::Deserialize)]
 pub struct ChatStreamMessageCompleted {
     /// Always "message.completed".
-    #[serde(rename = "type")]
-    #[serde(default)]
     pub type_: consts::MessageCompleted,
     /// The finished assistant message.
     pub message: ChatMessage,
 }
+#[cfg(feature = "full-serde")]
+impl serde::Serialize for ChatStreamMessageCompleted {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut object = codec::encode_object(s)?;
+        object.member("type", &self.type_);
+        object.member("message", &self.message);
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ChatStreamMessageCompleted {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut members = codec::Members::read(d)?;
+        Ok(Self {
+            type_: members.defaulted("type")?,
+            message: members.required("message")?,
+        })
+    }
+}
 /// SSE event `message.delta`: A chunk of assistant text.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Serialize, serde::Deserialize)]
 pub struct ChatStreamMessageDelta {
     /// Always "message.delta".
-    #[serde(rename = "type")]
-    #[serde(default)]
     pub type_: consts::MessageDelta,
     /// ID of the assistant message being written.
     pub message_id: String,
     /// Text to append.
     pub delta: String,
 }
+#[cfg(feature = "full-serde")]
+impl serde::Serialize for ChatStreamMessageDelta {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut object = codec::encode_object(s)?;
+        object.member("type", &self.type_);
+        object.member("message_id", &self.message_id);
+        object.member("delta", &self.delta);
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ChatStreamMessageDelta {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut members = codec::Members::read(d)?;
+        Ok(Self {
+            type_: members.defaulted("type")?,
+            message_id: members.required("message_id")?,
+            delta: members.required("delta")?,
+        })
+    }
+}
 /// SSE event `session.created`: The session for this turn exists (first event).
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Serialize, serde::Deserialize)]
 pub struct ChatStreamSessionCreated {
     /// Always "session.created".
-    #[serde(rename = "type")]
-    #[serde(default)]
     pub type_: consts::SessionCreated,
     /// Session ID; send it to continue.
     pub session_id: String,
     /// Public model ID.
     pub model: String,
 }
+#[cfg(feature = "full-serde")]
+impl serde::Serialize for ChatStreamSessionCreated {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut object = codec::encode_object(s)?;
+        object.member("type", &self.type_);
+        object.member("session_id", &self.session_id);
+        object.member("model", &self.model);
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ChatStreamSessionCreated {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut members = codec::Members::read(d)?;
+        Ok(Self {
+            type_: members.defaulted("type")?,
+            session_id: members.required("session_id")?,
+            model: members.required("model")?,
+        })
+    }
+}
 /// SSE event `usage.completed`: Usage and settled credits for the turn.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Serialize, serde::Deserialize)]
 pub struct ChatStreamUsageCompleted {
     /// Always "usage.completed".
-    #[serde(rename = "type")]
-    #[serde(default)]
     pub type_: consts::UsageCompleted,
     /// Token usage and credits.
     pub usage: ChatUsage,
 }
+#[cfg(feature = "full-serde")]
+impl serde::Serialize for ChatStreamUsageCompleted {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut object = codec::encode_object(s)?;
+        object.member("type", &self.type_);
+        object.member("usage", &self.usage);
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ChatStreamUsageCompleted {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut members = codec::Members::read(d)?;
+        Ok(Self {
+            type_: members.defaulted("type")?,
+            usage: members.required("usage")?,
+        })
+    }
+}
 /// Token usage of one chat turn.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Serialize, serde::Deserialize)]
 pub struct ChatUsage {
     /// Tokens read.
     pub input_tokens: i64,
@@ -418,20 +680,38 @@ pub struct ChatUsage {
     /// Credits for the turn.
     pub credits: ChatCredits,
 }
+#[cfg(feature = "full-serde")]
+impl serde::Serialize for ChatUsage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut object = codec::encode_object(s)?;
+        object.member("input_tokens", &self.input_tokens);
+        object.member("output_tokens", &self.output_tokens);
+        object.member("total_tokens", &self.total_tokens);
+        object.member("credits", &self.credits);
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ChatUsage {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut members = codec::Members::read(d)?;
+        Ok(Self {
+            input_tokens: members.required("input_tokens")?,
+            output_tokens: members.required("output_tokens")?,
+            total_tokens: members.required("total_tokens")?,
+            credits: members.required("credits")?,
+        })
+    }
+}
 /// Submit an asynchronous image, video or audio generation task. Chat models must use the Chat API. There is no top-level `files` field: reference media go in `params.referenceMediaItems`.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Serialize, serde::Deserialize)]
 pub struct CreateGenerationRequest {
     /// Public model ID from GET /api/v1/models.
     pub model: String,
     /// Prompt text; required by many models (see the model's `prompt` rules).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prompt: Option<String>,
     /// Model-specific parameters. Names, types and constraints are listed in the model catalog (GET /api/v1/models, PublicApiModel.params where `in` is `params`). Reference media go in `referenceMediaItems` as ReferenceMediaItem objects.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub params: Option<serde_json::Map<String, serde_json::Value>>,
     /// Your own trace ID, echoed in logs; not an idempotency key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_request_id: Option<String>,
 }
 impl CreateGenerationRequest {
@@ -460,9 +740,30 @@ impl CreateGenerationRequest {
         self
     }
 }
+impl serde::Serialize for CreateGenerationRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut object = codec::encode_object(s)?;
+        object.member("model", &self.model);
+        object.optional("prompt", &self.prompt);
+        object.optional("params", &self.params);
+        object.optional("client_request_id", &self.client_request_id);
+        object.end()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateGenerationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut members = codec::Members::read(d)?;
+        Ok(Self {
+            model: members.required("model")?,
+            prompt: members.optional("prompt")?,
+            params: members.optional("params")?,
+            client_request_id: members.optional("client_request_id")?,
+        })
+    }
+}
 /// Register an HTTPS endpoint for signed webhook events.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Serialize, serde::Deserialize)]
 pub struct CreateWebhookEndpointRequest {
     /// Label for the endpoint.
     pub name: String,
@@ -485,35 +786,92 @@ impl CreateWebhookEndpointRequest {
         }
     }
 }
+impl serde::Serialize for CreateWebhookEndpointRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut object = codec::encode_object(s)?;
+        object.member("name", &self.name);
+        object.member("url", &self.url);
+        object.member("event_types", &self.event_types);
+        object.end()
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> serde::Deserialize<'de> for CreateWebhookEndpointRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut members = codec::Members::read(d)?;
+        Ok(Self {
+            name: members.required("name")?,
+            url: members.required("url")?,
+            event_types: members.required("event_types")?,
+        })
+    }
+}
 /// The account's credit balance (shared with Rivya Studio).
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Serialize, serde::Deserialize)]
 pub struct CreditBalance {
     /// Always "credit_balance".
-    #[serde(default)]
     pub object: consts::CreditBalance,
     /// Credits available for new tasks.
     pub available: i64,
     /// Credits reserved by tasks and chat turns in progress.
     pub reserved: i64,
     /// Always "credits".
-    #[serde(default)]
     pub currency: consts::Credits,
     /// When the balance last changed.
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
+#[cfg(feature = "full-serde")]
+impl serde::Serialize for CreditBalance {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut object = codec::encode_object(s)?;
+        object.member("object", &self.object);
+        object.member("available", &self.available);
+        object.member("reserved", &self.reserved);
+        object.member("currency", &self.currency);
+        object.member("updated_at", &self.updated_at);
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreditBalance {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut members = codec::Members::read(d)?;
+        Ok(Self {
+            object: members.defaulted("object")?,
+            available: members.required("available")?,
+            reserved: members.required("reserved")?,
+            currency: members.defaulted("currency")?,
+            updated_at: members.required("updated_at")?,
+        })
+    }
+}
 /// Why a generation task failed.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Serialize, serde::Deserialize)]
 pub struct GenerationError {
     /// Machine-readable failure code (task failure reasons, not PublicApiErrorCode).
     pub code: String,
     /// Human-readable explanation.
     pub message: String,
 }
+#[cfg(feature = "full-serde")]
+impl serde::Serialize for GenerationError {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut object = codec::encode_object(s)?;
+        object.member("code", &self.code);
+        object.member("message", &self.message);
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for GenerationError {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut members = codec::Members::read(d)?;
+        Ok(Self {
+            code: members.required("code")?,
+            message: members.required("message")?,
+        })
+    }
+}
 /// One generated media file.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Serialize, serde::Deserialize)]
 pub struct GenerationOutput {
     /// Download URL of the output.
     pub url: String,
@@ -522,23 +880,63 @@ pub struct GenerationOutput {
     /// MIME type of the output.
     pub mime_type: String,
     /// Width in pixels (images and video).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
     /// Height in pixels (images and video).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub height: Option<i64>,
     /// Duration in seconds (video and audio).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_seconds: Option<f64>,
+}
+#[cfg(feature = "full-serde")]
+impl serde::Serialize for GenerationOutput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut object = codec::encode_object(s)?;
+        object.member("url", &self.url);
+        object.member("kind", &self.kind);
+        object.member("mime_type", &self.mime_type);
+        object.optional("width", &self.width);
+        object.optional("height", &self.height);
+        object.optional("duration_seconds", &self.duration_seconds);
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for GenerationOutput {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut members = codec::Members::read(d)?;
+        Ok(Self {
+            url: members.required("url")?,
+            kind: members.required("kind")?,
+            mime_type: members.required("mime_type")?,
+            width: members.optional("width")?,
+            height: members.optional("height")?,
+            duration_seconds: members.optional("duration_seconds")?,
+        })
+    }
 }
 /// Outputs of a succeeded generation task.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Serialize, serde::Deserialize)]
 pub struct GenerationResult {
     /// Generated media, in order.
     pub outputs: Vec<GenerationOutput>,
     /// When the task finished.
     pub completed_at: chrono::DateTime<chrono::Utc>,
+}
+#[cfg(feature = "full-serde")]
+impl serde::Serialize for GenerationResult {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut object = codec::encode_object(s)?;
+        object.member("outputs", &self.outputs);
+        object.member("completed_at", &self.completed_at);
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for GenerationResult {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut members = codec::Members::read(d)?;
+        Ok(Self {
+            outputs: members.required("outputs")?,
+            completed_at: members.required("completed_at")?,
+        })
+    }
 }
 /// Task status; succeeded and failed are terminal.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -583,6 +981,7 @@ impl std::fmt::Display for GenerationStatus {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for GenerationStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
@@ -660,6 +1059,7 @@ impl std::fmt::Display for InputMode {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for InputMode {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
@@ -721,7 +1121,6 @@ impl<'de> serde::Deserialize<'de> for MediaKind {
 }
 /// How a model consumes credits.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Serialize, serde::Deserialize)]
 pub struct ModelCredits {
     /// Billing unit the amount applies to, e.g. per_image, per_second, per_1k_characters, per_1k_tokens.
     pub unit: String,
@@ -729,6 +1128,26 @@ pub struct ModelCredits {
     pub amount: f64,
     /// Extra billing notes.
     pub notes: Option<String>,
+}
+#[cfg(feature = "full-serde")]
+impl serde::Serialize for ModelCredits {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut object = codec::encode_object(s)?;
+        object.member("unit", &self.unit);
+        object.member("amount", &self.amount);
+        object.member("notes", &self.notes);
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ModelCredits {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut members = codec::Members::read(d)?;
+        Ok(Self {
+            unit: members.required("unit")?,
+            amount: members.required("amount")?,
+            notes: members.optional("notes")?,
+        })
+    }
 }
 /// What a model produces.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -773,6 +1192,7 @@ impl std::fmt::Display for ModelKind {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for ModelKind {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
@@ -785,84 +1205,133 @@ impl<'de> serde::Deserialize<'de> for ModelKind {
 }
 /// The public model catalog, as returned by GET /api/v1/models. The list is dynamic: never hard-code model counts.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Serialize, serde::Deserialize)]
 pub struct ModelList {
     /// Always "list".
-    #[serde(default)]
     pub object: consts::List,
     /// The models, in catalog order.
     pub data: Vec<PublicApiModel>,
 }
+#[cfg(feature = "full-serde")]
+impl serde::Serialize for ModelList {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut object = codec::encode_object(s)?;
+        object.member("object", &self.object);
+        object.member("data", &self.data);
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ModelList {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut members = codec::Members::read(d)?;
+        Ok(Self {
+            object: members.defaulted("object")?,
+            data: members.required("data")?,
+        })
+    }
+}
 /// One model-specific parameter. Describes where the value goes (`in`), its type and its constraints; `items` and `properties` make the description recursive for arrays and objects.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Serialize, serde::Deserialize)]
 pub struct ModelParam {
     /// Field name inside the location given by `in`.
     pub name: String,
     /// Where the value goes in the request.
     ///
     /// Defaults to `"params"` when left out.
-    #[serde(rename = "in")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub in_: Option<ModelParamLocation>,
     /// Short human label for forms.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// Value type.
-    #[serde(rename = "type")]
     pub type_: ModelParamType,
     /// What the parameter does.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Whether the parameter must be sent.
     pub required: bool,
     /// Value used when the parameter is omitted; its JSON type follows `type`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<serde_json::Value>,
     /// Allowed values of an `enum` parameter.
-    #[serde(rename = "enum")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enum_: Option<Vec<String>>,
     /// Inclusive minimum of an integer or number parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minimum: Option<f64>,
     /// Inclusive maximum of an integer or number parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maximum: Option<f64>,
     /// Increment between allowed values, counted from `minimum`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub step: Option<f64>,
     /// Minimum length of a string parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_length: Option<i64>,
     /// Maximum length of a string parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_length: Option<i64>,
     /// Minimum number of elements of an array parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_items: Option<i64>,
     /// Maximum number of elements of an array parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_items: Option<i64>,
     /// Describes each element of an `array` parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Box<ModelParam>>,
     /// Describes the members of an `object` parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<Vec<ModelParam>>,
     /// Accepted uploads for a `media` parameter (a ReferenceMediaItem or ChatAttachment).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub media: Option<ModelParamMedia>,
     /// Hide behind an "advanced" toggle in forms.
     ///
     /// Defaults to `false` when left out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub advanced: Option<bool>,
     /// The parameter still works but will be removed; avoid it in new integrations.
     ///
     /// Defaults to `false` when left out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deprecated: Option<bool>,
+}
+#[cfg(feature = "full-serde")]
+impl serde::Serialize for ModelParam {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut object = codec::encode_object(s)?;
+        object.member("name", &self.name);
+        object.optional("in", &self.in_);
+        object.optional("label", &self.label);
+        object.member("type", &self.type_);
+        object.optional("description", &self.description);
+        object.member("required", &self.required);
+        object.optional("default", &self.default);
+        object.optional("enum", &self.enum_);
+        object.optional("minimum", &self.minimum);
+        object.optional("maximum", &self.maximum);
+        object.optional("step", &self.step);
+        object.optional("min_length", &self.min_length);
+        object.optional("max_length", &self.max_length);
+        object.optional("min_items", &self.min_items);
+        object.optional("max_items", &self.max_items);
+        object.optional("items", &self.items);
+        object.optional("properties", &self.properties);
+        object.optional("media", &self.media);
+        object.optional("advanced", &self.advanced);
+        object.optional("deprecated", &self.deprecated);
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ModelParam {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut members = codec::Members::read(d)?;
+        Ok(Self {
+            name: members.required("name")?,
+            in_: members.optional("in")?,
+            label: members.optional("label")?,
+            type_: members.required("type")?,
+            description: members.optional("description")?,
+            required: members.required("required")?,
+            default: members.optional("default")?,
+            enum_: members.optional("enum")?,
+            minimum: members.optional("minimum")?,
+            maximum: members.optional("maximum")?,
+            step: members.optional("step")?,
+            min_length: members.optional("min_length")?,
+            max_length: members.optional("max_length")?,
+            min_items: members.optional("min_items")?,
+            max_items: members.optional("max_items")?,
+            items: members.optional("items")?,
+            properties: members.optional("properties")?,
+            media: members.optional("media")?,
+            advanced: members.optional("advanced")?,
+            deprecated: members.optional("deprecated")?,
+        })
+    }
 }
 /// Where a parameter's value goes: `params` (the generation request's params object), `controls` (the chat request's controls object) or `body` (a top-level request field).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -903,6 +1372,7 @@ impl std::fmt::Display for ModelParamLocation {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for ModelParamLocation {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
@@ -915,7 +1385,6 @@ impl<'de> serde::Deserialize<'de> for ModelParamLocation {
 }
 /// Upload constraints of a `media` parameter.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Serialize, serde::Deserialize)]
 pub struct ModelParamMedia {
     /// Accepted media kinds.
     pub accepted_kinds: Vec<MediaKind>,
@@ -929,6 +1398,32 @@ pub struct ModelParamMedia {
     pub max_duration_seconds: Option<f64>,
     /// Whether the item must carry the durationToken returned by the Files API.
     pub requires_duration_token: bool,
+}
+#[cfg(feature = "full-serde")]
+impl serde::Serialize for ModelParamMedia {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut object = codec::encode_object(s)?;
+        object.member("accepted_kinds", &self.accepted_kinds);
+        object.member("accepted_mime_types", &self.accepted_mime_types);
+        object.member("max_file_size_bytes", &self.max_file_size_bytes);
+        object.member("min_duration_seconds", &self.min_duration_seconds);
+        object.member("max_duration_seconds", &self.max_duration_seconds);
+        object.member("requires_duration_token", &self.requires_duration_token);
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ModelParamMedia {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut members = codec::Members::read(d)?;
+        Ok(Self {
+            accepted_kinds: members.required("accepted_kinds")?,
+            accepted_mime_types: members.required("accepted_mime_types")?,
+            max_file_size_bytes: members.optional("max_file_size_bytes")?,
+            min_duration_seconds: members.optional("min_duration_seconds")?,
+            max_duration_seconds: members.optional("max_duration_seconds")?,
+            requires_duration_token: members.required("requires_duration_token")?,
+        })
+    }
 }
 /// Type of a model parameter; `media` is a reference to an uploaded file.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -989,6 +1484,7 @@ impl std::fmt::Display for ModelParamType {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for ModelParamType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
@@ -1001,12 +1497,29 @@ impl<'de> serde::Deserialize<'de> for ModelParamType {
 }
 /// Prompt expectations for a model.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Serialize, serde::Deserialize)]
 pub struct ModelPrompt {
     /// Whether `prompt` (or `message` for chat) must be sent.
     pub required: bool,
     /// Maximum prompt length in characters; null when unlimited.
     pub max_length: Option<i64>,
+}
+#[cfg(feature = "full-serde")]
+impl serde::Serialize for ModelPrompt {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut object = codec::encode_object(s)?;
+        object.member("required", &self.required);
+        object.member("max_length", &self.max_length);
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ModelPrompt {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut members = codec::Members::read(d)?;
+        Ok(Self {
+            required: members.required("required")?,
+            max_length: members.optional("max_length")?,
+        })
+    }
 }
 /// Lifecycle status: available (stable), beta (may change), deprecated (see sunset_at).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1047,6 +1560,7 @@ impl std::fmt::Display for ModelStatus {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for ModelStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
@@ -1059,25 +1573,59 @@ impl<'de> serde::Deserialize<'de> for ModelStatus {
 }
 /// Error envelope returned with every non-2xx JSON response.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Serialize, serde::Deserialize)]
 pub struct PublicApiError {
     /// The error details.
     pub error: PublicApiErrorBody,
 }
+#[cfg(feature = "full-serde")]
+impl serde::Serialize for PublicApiError {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut object = codec::encode_object(s)?;
+        object.member("error", &self.error);
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PublicApiError {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut members = codec::Members::read(d)?;
+        Ok(Self {
+            error: members.required("error")?,
+        })
+    }
+}
 /// Stable public error details.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Serialize, serde::Deserialize)]
 pub struct PublicApiErrorBody {
     /// Machine-readable error code.
     pub code: PublicApiErrorCode,
     /// Human-readable explanation; safe to show to developers, not guaranteed stable.
     pub message: String,
     /// Dotted path of the request field that caused the error, when there is one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub param: Option<String>,
     /// Identifier of the request; quote it when contacting support.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+}
+#[cfg(feature = "full-serde")]
+impl serde::Serialize for PublicApiErrorBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut object = codec::encode_object(s)?;
+        object.member("code", &self.code);
+        object.member("message", &self.message);
+        object.optional("param", &self.param);
+        object.optional("request_id", &self.request_id);
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PublicApiErrorBody {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut members = codec::Members::read(d)?;
+        Ok(Self {
+            code: members.required("code")?,
+            message: members.required("message")?,
+            param: members.optional("param")?,
+            request_id: members.optional("request_id")?,
+        })
+    }
 }
 /// Public error code. HTTP status per code: invalid_request 400, invalid_params 400, unauthorized 401, forbidden_scope 403, insufficient_credits 402, not_found 404, model_not_found 404, idempotency_conflict 409, rate_limited 429, model_unavailable 503, internal_error 500. Adding a code is a backward-compatible change, so clients should tolerate unknown codes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1150,6 +1698,7 @@ impl std::fmt::Display for PublicApiErrorCode {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for PublicApiErrorCode {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
@@ -1162,12 +1711,10 @@ impl<'de> serde::Deserialize<'de> for PublicApiErrorCode {
 }
 /// Public metadata of an uploaded file.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Serialize, serde::Deserialize)]
 pub struct PublicApiFile {
     /// File ID.
     pub id: String,
     /// Always "file".
-    #[serde(default)]
     pub object: consts::File,
     /// Kind of the file.
     pub kind: MediaKind,
@@ -1186,21 +1733,58 @@ pub struct PublicApiFile {
     /// Model the file was uploaded for, if one was given.
     pub model: Option<String>,
     /// Your trace ID from the upload, when given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_request_id: Option<String>,
     /// When the file was uploaded.
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// When the temporary file is deleted; null if it does not expire.
     pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
 }
+#[cfg(feature = "full-serde")]
+impl serde::Serialize for PublicApiFile {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut object = codec::encode_object(s)?;
+        object.member("id", &self.id);
+        object.member("object", &self.object);
+        object.member("kind", &self.kind);
+        object.member("name", &self.name);
+        object.member("mime_type", &self.mime_type);
+        object.member("size_bytes", &self.size_bytes);
+        object.member("url", &self.url);
+        object.member("duration_seconds", &self.duration_seconds);
+        object.member("duration_token", &self.duration_token);
+        object.member("model", &self.model);
+        object.optional("client_request_id", &self.client_request_id);
+        object.member("created_at", &self.created_at);
+        object.member("expires_at", &self.expires_at);
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PublicApiFile {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut members = codec::Members::read(d)?;
+        Ok(Self {
+            id: members.required("id")?,
+            object: members.defaulted("object")?,
+            kind: members.required("kind")?,
+            name: members.required("name")?,
+            mime_type: members.required("mime_type")?,
+            size_bytes: members.required("size_bytes")?,
+            url: members.required("url")?,
+            duration_seconds: members.optional("duration_seconds")?,
+            duration_token: members.optional("duration_token")?,
+            model: members.optional("model")?,
+            client_request_id: members.optional("client_request_id")?,
+            created_at: members.required("created_at")?,
+            expires_at: members.optional("expires_at")?,
+        })
+    }
+}
 /// A public model entry: what a client needs to choose a model and build its request.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Serialize, serde::Deserialize)]
 pub struct PublicApiModel {
     /// Public model ID; pass it as `model` in requests.
     pub id: String,
     /// Always "model".
-    #[serde(default)]
     pub object: consts::Model,
     /// Display name.
     pub name: String,
@@ -1227,13 +1811,59 @@ pub struct PublicApiModel {
     /// Credit behaviour.
     pub credits: ModelCredits,
     /// Readiness caveats, migration hints or known limitations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub readiness_notes: Option<String>,
     /// When a deprecated model stops accepting requests; null when no sunset is scheduled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sunset_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Model-specific parameters, in display order.
     pub params: Vec<ModelParam>,
+}
+#[cfg(feature = "full-serde")]
+impl serde::Serialize for PublicApiModel {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut object = codec::encode_object(s)?;
+        object.member("id", &self.id);
+        object.member("object", &self.object);
+        object.member("name", &self.name);
+        object.member("kind", &self.kind);
+        object.member("provider", &self.provider);
+        object.member("description", &self.description);
+        object.member("endpoint", &self.endpoint);
+        object.member("input_modes", &self.input_modes);
+        object.member("prompt", &self.prompt);
+        object.member("status", &self.status);
+        object.member("api_available", &self.api_available);
+        object.member("requires_files", &self.requires_files);
+        object.member("supports_streaming", &self.supports_streaming);
+        object.member("credits", &self.credits);
+        object.optional("readiness_notes", &self.readiness_notes);
+        object.optional("sunset_at", &self.sunset_at);
+        object.member("params", &self.params);
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PublicApiModel {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut members = codec::Members::read(d)?;
+        Ok(Self {
+            id: members.required("id")?,
+            object: members.defaulted("object")?,
+            name: members.required("name")?,
+            kind: members.required("kind")?,
+            provider: members.required("provider")?,
+            description: members.required("description")?,
+            endpoint: members.required("endpoint")?,
+            input_modes: members.required("input_modes")?,
+            prompt: members.required("prompt")?,
+            status: members.required("status")?,
+            api_available: members.required("api_available")?,
+            requires_files: members.required("requires_files")?,
+            supports_streaming: members.required("supports_streaming")?,
+            credits: members.required("credits")?,
+            readiness_notes: members.optional("readiness_notes")?,
+            sunset_at: members.optional("sunset_at")?,
+            params: members.required("params")?,
+        })
+    }
 }
 /// The route that runs this model: generations for image, video and audio; chat completions for chat.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1270,6 +1900,7 @@ impl std::fmt::Display for PublicApiModelEndpoint {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for PublicApiModelEndpoint {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
@@ -1282,12 +1913,10 @@ impl<'de> serde::Deserialize<'de> for PublicApiModelEndpoint {
 }
 /// An asynchronous generation task (public fields only).
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Serialize, serde::Deserialize)]
 pub struct PublicGeneration {
     /// Public task ID; poll GET /api/v1/generations/{id} with it.
     pub id: String,
     /// Always "generation".
-    #[serde(default)]
     pub object: consts::Generation,
     /// Current status.
     pub status: GenerationStatus,
@@ -1306,28 +1935,54 @@ pub struct PublicGeneration {
     /// The failure once the task failed; otherwise null.
     pub error: Option<GenerationError>,
 }
+#[cfg(feature = "full-serde")]
+impl serde::Serialize for PublicGeneration {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut object = codec::encode_object(s)?;
+        object.member("id", &self.id);
+        object.member("object", &self.object);
+        object.member("status", &self.status);
+        object.member("model", &self.model);
+        object.member("reserved_credits", &self.reserved_credits);
+        object.member("final_credits", &self.final_credits);
+        object.member("created_at", &self.created_at);
+        object.member("updated_at", &self.updated_at);
+        object.member("result", &self.result);
+        object.member("error", &self.error);
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for PublicGeneration {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut members = codec::Members::read(d)?;
+        Ok(Self {
+            id: members.required("id")?,
+            object: members.defaulted("object")?,
+            status: members.required("status")?,
+            model: members.required("model")?,
+            reserved_credits: members.required("reserved_credits")?,
+            final_credits: members.required("final_credits")?,
+            created_at: members.required("created_at")?,
+            updated_at: members.required("updated_at")?,
+            result: members.optional("result")?,
+            error: members.optional("error")?,
+        })
+    }
+}
 /// A reference to uploaded media, passed inside `params.referenceMediaItems` of a generation request (never as a top-level `files` field).
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Serialize, serde::Deserialize)]
 pub struct ReferenceMediaItem {
     /// The `url` of the PublicApiFile returned by POST /api/v1/files.
     pub url: String,
     /// Kind of the referenced media.
     pub kind: MediaKind,
     /// Original file name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// MIME type of the file.
-    #[serde(rename = "mimeType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mime_type: Option<String>,
     /// Duration of audio or video, in seconds.
-    #[serde(rename = "durationSeconds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_seconds: Option<f64>,
     /// The `duration_token` returned by POST /api/v1/files, required for audio or video inputs that need duration validation.
-    #[serde(rename = "durationToken")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_token: Option<String>,
 }
 impl ReferenceMediaItem {
@@ -1361,6 +2016,31 @@ impl ReferenceMediaItem {
     pub fn duration_token(mut self, duration_token: impl Into<String>) -> Self {
         self.duration_token = Some(duration_token.into());
         self
+    }
+}
+impl serde::Serialize for ReferenceMediaItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut object = codec::encode_object(s)?;
+        object.member("url", &self.url);
+        object.member("kind", &self.kind);
+        object.optional("name", &self.name);
+        object.optional("mimeType", &self.mime_type);
+        object.optional("durationSeconds", &self.duration_seconds);
+        object.optional("durationToken", &self.duration_token);
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ReferenceMediaItem {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut members = codec::Members::read(d)?;
+        Ok(Self {
+            url: members.required("url")?,
+            kind: members.required("kind")?,
+            name: members.optional("name")?,
+            mime_type: members.optional("mimeType")?,
+            duration_seconds: members.optional("durationSeconds")?,
+            duration_token: members.optional("durationToken")?,
+        })
     }
 }
 /// Multipart upload form.
@@ -1398,7 +2078,6 @@ impl UploadFileRequest {
 }
 /// One delivery attempt of an event to an endpoint.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Serialize, serde::Deserialize)]
 pub struct WebhookDelivery {
     /// Delivery ID.
     pub id: String,
@@ -1414,6 +2093,34 @@ pub struct WebhookDelivery {
     pub attempt: i64,
     /// When the attempt was made.
     pub created_at: chrono::DateTime<chrono::Utc>,
+}
+#[cfg(feature = "full-serde")]
+impl serde::Serialize for WebhookDelivery {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut object = codec::encode_object(s)?;
+        object.member("id", &self.id);
+        object.member("event_id", &self.event_id);
+        object.member("endpoint_id", &self.endpoint_id);
+        object.member("status", &self.status);
+        object.member("response_status", &self.response_status);
+        object.member("attempt", &self.attempt);
+        object.member("created_at", &self.created_at);
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for WebhookDelivery {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut members = codec::Members::read(d)?;
+        Ok(Self {
+            id: members.required("id")?,
+            event_id: members.required("event_id")?,
+            endpoint_id: members.required("endpoint_id")?,
+            status: members.required("status")?,
+            response_status: members.optional("response_status")?,
+            attempt: members.required("attempt")?,
+            created_at: members.required("created_at")?,
+        })
+    }
 }
 /// Delivery status.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1454,6 +2161,7 @@ impl std::fmt::Display for WebhookDeliveryStatus {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for WebhookDeliveryStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
@@ -1466,12 +2174,10 @@ impl<'de> serde::Deserialize<'de> for WebhookDeliveryStatus {
 }
 /// A registered webhook endpoint.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Serialize, serde::Deserialize)]
 pub struct WebhookEndpoint {
     /// Endpoint ID.
     pub id: String,
     /// Always "webhook_endpoint".
-    #[serde(default)]
     pub object: consts::WebhookEndpoint,
     /// Label for the endpoint.
     pub name: String,
@@ -1486,15 +2192,61 @@ pub struct WebhookEndpoint {
     /// When the endpoint was created.
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
+#[cfg(feature = "full-serde")]
+impl serde::Serialize for WebhookEndpoint {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut object = codec::encode_object(s)?;
+        object.member("id", &self.id);
+        object.member("object", &self.object);
+        object.member("name", &self.name);
+        object.member("url", &self.url);
+        object.member("event_types", &self.event_types);
+        object.member("status", &self.status);
+        object.member("signing_secret", &self.signing_secret);
+        object.member("created_at", &self.created_at);
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for WebhookEndpoint {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut members = codec::Members::read(d)?;
+        Ok(Self {
+            id: members.required("id")?,
+            object: members.defaulted("object")?,
+            name: members.required("name")?,
+            url: members.required("url")?,
+            event_types: members.required("event_types")?,
+            status: members.required("status")?,
+            signing_secret: members.optional("signing_secret")?,
+            created_at: members.required("created_at")?,
+        })
+    }
+}
 /// The account's webhook endpoints.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Serialize, serde::Deserialize)]
 pub struct WebhookEndpointList {
     /// Always "list".
-    #[serde(default)]
     pub object: consts::List,
     /// The endpoints (signing_secret is null here).
     pub data: Vec<WebhookEndpoint>,
+}
+#[cfg(feature = "full-serde")]
+impl serde::Serialize for WebhookEndpointList {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut object = codec::encode_object(s)?;
+        object.member("object", &self.object);
+        object.member("data", &self.data);
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for WebhookEndpointList {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut members = codec::Members::read(d)?;
+        Ok(Self {
+            object: members.defaulted("object")?,
+            data: members.required("data")?,
+        })
+    }
 }
 /// Whether deliveries are sent.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1531,6 +2283,7 @@ impl std::fmt::Display for WebhookEndpointStatus {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for WebhookEndpointStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
@@ -1543,30 +2296,67 @@ impl<'de> serde::Deserialize<'de> for WebhookEndpointStatus {
 }
 /// A signed webhook event, POSTed to the endpoint URL. Deliveries can repeat: deduplicate on `id`.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Serialize, serde::Deserialize)]
 pub struct WebhookEvent {
     /// Event ID (stable across redeliveries).
     pub id: String,
     /// Always "event".
-    #[serde(default)]
     pub object: consts::Event,
     /// Event type.
-    #[serde(rename = "type")]
     pub type_: WebhookEventType,
     /// API version of the payload.
-    #[serde(default)]
     pub api_version: consts::V1,
     /// When the event was created.
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// Event payload.
     pub data: WebhookEventData,
 }
+#[cfg(feature = "full-serde")]
+impl serde::Serialize for WebhookEvent {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut object = codec::encode_object(s)?;
+        object.member("id", &self.id);
+        object.member("object", &self.object);
+        object.member("type", &self.type_);
+        object.member("api_version", &self.api_version);
+        object.member("created_at", &self.created_at);
+        object.member("data", &self.data);
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for WebhookEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut members = codec::Members::read(d)?;
+        Ok(Self {
+            id: members.required("id")?,
+            object: members.defaulted("object")?,
+            type_: members.required("type")?,
+            api_version: members.defaulted("api_version")?,
+            created_at: members.required("created_at")?,
+            data: members.required("data")?,
+        })
+    }
+}
 /// Payload of a generation webhook event.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Serialize, serde::Deserialize)]
 pub struct WebhookEventData {
     /// The generation in its terminal state.
     pub generation: PublicGeneration,
+}
+#[cfg(feature = "full-serde")]
+impl serde::Serialize for WebhookEventData {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut object = codec::encode_object(s)?;
+        object.member("generation", &self.generation);
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for WebhookEventData {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut members = codec::Members::read(d)?;
+        Ok(Self {
+            generation: members.required("generation")?,
+        })
+    }
 }
 /// Webhook event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1615,12 +2405,29 @@ impl<'de> serde::Deserialize<'de> for WebhookEventType {
 }
 /// Result of sending a test event to an endpoint.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Serialize, serde::Deserialize)]
 pub struct WebhookTestResult {
     /// Whether the endpoint answered with a 2xx status.
     pub success: bool,
     /// The test delivery.
     pub delivery: WebhookDelivery,
+}
+#[cfg(feature = "full-serde")]
+impl serde::Serialize for WebhookTestResult {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut object = codec::encode_object(s)?;
+        object.member("success", &self.success);
+        object.member("delivery", &self.delivery);
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for WebhookTestResult {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut members = codec::Members::read(d)?;
+        Ok(Self {
+            success: members.required("success")?,
+            delivery: members.required("delivery")?,
+        })
+    }
 }
 /// Zero-sized types for members that hold one constant value: they serialize as
 /// that value and accept nothing else.

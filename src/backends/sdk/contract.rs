@@ -274,6 +274,8 @@ impl Contract<'_> {
                 quote!(#doc pub type WebhookPayload = #ty;)
             }
             several => {
+                // Received, like the payloads: `Serialize` only with the feature.
+                let full_serde = super::types::FULL_SERDE;
                 let mut arms = TokenStream::new();
                 let taken: Vec<&str> = several.iter().map(|(r, _)| *r).collect();
                 let unknown = format_ident!("{}", fallback_name(&taken));
@@ -285,7 +287,8 @@ impl Contract<'_> {
                 }
                 quote! {
                     /// A webhook event, whichever of the contract's events it is.
-                    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+                    #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+                    #[cfg_attr(feature = #full_serde, derive(serde::Serialize))]
                     #[serde(untagged)]
                     #[allow(clippy::large_enum_variant)]
                     pub enum WebhookPayload {

@@ -55,6 +55,11 @@ tokio-util = {{ version = "0.7", features = ["io"] }}
 
 [dev-dependencies]
 tokio = {{ version = "1.38", features = ["macros", "rt-multi-thread"] }}
+
+[features]
+# Types get the serde impl their direction needs (sent: Serialize, received: Deserialize);
+# this adds the other one to every type, for caching or replaying values, at some compile time.
+full-serde = []
 "#,
         title = one_line(&ir.api.title),
         version = one_line(&ir.api.version),

@@ -6,6 +6,7 @@
 //! as real Rust files under `templates/sdk/` and copied in.
 
 pub mod contract;
+mod dedupe;
 pub mod krate;
 pub mod ops;
 pub mod render;
@@ -65,7 +66,16 @@ pub fn generate(ir: &Ir, options: &Options) -> Result<OutputTree> {
         types: &types,
         validation: catalog,
     };
-    let (ops_tokens, summary) = ops.module()?;
+    // types.rs is the largest file by far: it is formatted on a second thread meanwhile.
+    let (types_file, ops_file) = std::thread::scope(|scope| {
+        let types_file = scope.spawn(|| types.file());
+        let ops_file = ops.file();
+        let types_file = types_file
+            .join()
+            .expect("the types.rs thread does not panic");
+        (types_file, ops_file)
+    });
+    let (ops_file, summary) = ops_file?;
     let contract = contract::Contract { types: &types, catalog };
     let example = render::file(
         ir,
@@ -90,11 +100,8 @@ pub fn generate(ir: &Ir, options: &Options) -> Result<OutputTree> {
             krate::lib_rs(ir, catalog, !summary.waits.is_empty()),
         )?,
     )?;
-    tree.add(
-        "src/types.rs",
-        render::file(ir, "src/types.rs", types.module()?)?,
-    )?;
-    tree.add("src/ops.rs", render::file(ir, "src/ops.rs", ops_tokens)?)?;
+    tree.add("src/types.rs", types_file?)?;
+    tree.add("src/ops.rs", ops_file)?;
     tree.add(
         "src/contract.rs",
         render::file(ir, "src/contract.rs", contract.module()?)?,

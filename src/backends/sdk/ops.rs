@@ -9,7 +9,7 @@ use heck::ToUpperCamelCase;
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use super::render::{docs, docs_of, ident};
+use super::render::{self, docs, docs_of, ident};
 use super::types::{Scope, Types};
 use crate::error::{Error, Result};
 use crate::ir::names::Namespace;
@@ -21,6 +21,7 @@ use crate::ir::{
 /// Identifiers of `ops.rs` that builders and groups must not take.
 const RESERVED: &[&str] = &[
     "Call",
+    "Response",
     "Client",
     "Result",
     "Error",
@@ -41,8 +42,9 @@ const LOCALS: &[&str] = &[
 ];
 
 /// Methods of `Client` that a group accessor must not shadow.
-const CLIENT_METHODS: &[&str] =
-    &["new", "from_env", "builder", "base_url", "execute", "clone"];
+const CLIENT_METHODS: &[&str] = &[
+    "new", "from_env", "builder", "base_url", "execute", "send", "clone",
+];
 
 /// Methods every builder has.
 const BUILDER_METHODS: &[&str] = &[
@@ -112,13 +114,39 @@ fn plan(operation: &Operation) -> Plan<'_> {
     }
 }
 
+/// Which optional imports the generated items need.
+#[derive(Default)]
+struct Used {
+    codec: bool,
+    form_part: bool,
+    event_stream: bool,
+    wait_options: bool,
+    types: bool,
+}
+
+impl Used {
+    /// Looks for uses in generated tokens (where paths print as `a :: b`, so doc text, which
+    /// is a literal, never matches).
+    fn note(&mut self, tokens: &TokenStream) {
+        let text = tokens.to_string();
+        self.codec |= text.contains("codec ::");
+        self.form_part |= text.contains("FormPart ::");
+        self.event_stream |= text.contains("EventStream <");
+        self.wait_options |= text.contains("WaitOptions");
+        self.types |= text.contains("types ::");
+    }
+}
+
 impl<'a> Ops<'a> {
-    pub fn module(&self) -> Result<(TokenStream, Summary)> {
+    /// `src/ops.rs`, formatted one group at a time (see [`render::chunked_file`]).
+    pub fn file(&self) -> Result<(String, Summary)> {
+        const NAME: &str = "src/ops.rs";
         let ir = self.types.ir;
         let mut summary = Summary::default();
         let mut names = Namespace::new();
         names.reserve(RESERVED.iter().copied());
-        let mut items = TokenStream::new();
+        let mut items = String::new();
+        let mut used = Used::default();
         let mut accessors = TokenStream::new();
         let mut accessor_names = Namespace::new();
         accessor_names.reserve(CLIENT_METHODS.iter().copied());
@@ -137,6 +165,7 @@ impl<'a> Ops<'a> {
                 .insert(tag.name.clone(), accessor_name.clone());
             let accessor = ident(&accessor_name)?;
             let mut methods = TokenStream::new();
+            let mut group_items = TokenStream::new();
             let mut method_names = Namespace::new();
             for operation in &operations {
                 method_names.claim(&operation.group_method);
@@ -146,7 +175,7 @@ impl<'a> Ops<'a> {
                     ident(&names.claim(&operation.rust_name.to_upper_camel_case()))?;
                 let (method, item) = self.operation(operation, &group, &builder)?;
                 methods.extend(method);
-                items.extend(item);
+                group_items.extend(item);
             }
             if let Some((name, wait)) =
                 self.wait_method(&operations, &mut method_names)?
@@ -156,7 +185,7 @@ impl<'a> Ops<'a> {
             }
             let tag_doc = tag_docs(tag);
             let accessor_doc = format!(" The `{}` operations.", tag.name);
-            items.extend(quote! {
+            group_items.extend(quote! {
                 #tag_doc
                 #[derive(Debug, Clone, Copy)]
                 pub struct #group<'a>(&'a Client);
@@ -164,6 +193,8 @@ impl<'a> Ops<'a> {
                     #methods
                 }
             });
+            used.note(&group_items);
+            items.push_str(&render::source(NAME, group_items)?);
             accessors.extend(quote! {
                 #[doc = #accessor_doc]
                 pub fn #accessor(&self) -> #group<'_> {
@@ -171,47 +202,51 @@ impl<'a> Ops<'a> {
                 }
             });
         }
-        // Imports in rustfmt's order, only those the items use.
-        let text = quote!(#accessors #items).to_string();
-        let uses = |needle: &str| text.contains(needle);
-        let codec = uses("codec ::").then(|| {
-            quote!(
-                use crate::codec;
-            )
-        });
-        let form_part = uses("FormPart ::").then(|| {
-            quote!(
-                use crate::upload::FormPart;
-            )
-        });
-        let event_stream = uses("EventStream <").then(|| {
-            quote!(
-                use crate::EventStream;
-            )
-        });
-        let wait_options = uses("WaitOptions").then(|| {
-            quote!(
-                use crate::WaitOptions;
-            )
-        });
-        let types = uses("types ::").then(|| {
-            quote!(
-                use crate::types;
-            )
-        });
         if items.is_empty() {
             // A contract without operations (only webhooks, say): nothing to import.
             let module = quote! {
                 //! Client groups (one per tag) and request builders (one per operation).
                 //! This contract has no operations.
             };
-            return Ok((module, summary));
+            return Ok((render::file(ir, NAME, module)?, summary));
         }
-        let module = quote! {
+        let accessors = quote! {
+            impl Client {
+                #accessors
+            }
+        };
+        used.note(&accessors);
+        // Imports in rustfmt's order, only those the items use.
+        let codec = used.codec.then(|| {
+            quote!(
+                use crate::codec;
+            )
+        });
+        let form_part = used.form_part.then(|| {
+            quote!(
+                use crate::upload::FormPart;
+            )
+        });
+        let event_stream = used.event_stream.then(|| {
+            quote!(
+                use crate::EventStream;
+            )
+        });
+        let wait_options = used.wait_options.then(|| {
+            quote!(
+                use crate::WaitOptions;
+            )
+        });
+        let types = used.types.then(|| {
+            quote!(
+                use crate::types;
+            )
+        });
+        let head = quote! {
             //! Client groups (one per tag) and request builders (one per operation).
             //!
             //! A builder is sent by awaiting it, or by its `send` method.
-            use crate::call::Call;
+            use crate::call::{Call, Response};
             use crate::client::Client;
             #codec
             use crate::error::Result;
@@ -223,13 +258,14 @@ impl<'a> Ops<'a> {
             use reqwest::Method;
             use std::future::IntoFuture;
             use std::time::Duration;
-
-            impl Client {
-                #accessors
-            }
-            #items
         };
-        Ok((module, summary))
+        let file = format!(
+            "{}{}{}{items}",
+            render::header(ir),
+            render::source(NAME, head)?,
+            render::source(NAME, accessors)?
+        );
+        Ok((file, summary))
     }
 
     /// The group method and the builder of one operation.
@@ -418,16 +454,15 @@ impl<'a> Ops<'a> {
                     self
                 }
                 /// Sends the call.
-                pub async fn send(self) -> Result<#output> {
-                    let response = self.client.execute(self.call).await?;
-                    #finish
+                pub fn send(self) -> BoxFuture<'a, Result<#output>> {
+                    self.client.send(self.call, #finish)
                 }
             }
             impl<'a> IntoFuture for #builder<'a> {
                 type Output = Result<#output>;
                 type IntoFuture = BoxFuture<'a, Self::Output>;
                 fn into_future(self) -> Self::IntoFuture {
-                    Box::pin(self.send())
+                    self.send()
                 }
             }
         };
@@ -556,7 +591,7 @@ impl<'a> Ops<'a> {
     fn response(&self, content: Option<&Content>) -> Result<(TokenStream, TokenStream)> {
         let types = self.types;
         let Some(content) = content else {
-            return Ok((quote!(()), quote!(response.empty().await)));
+            return Ok((quote!(()), quote!(Response::empty)));
         };
         let shape_ty = || -> Result<TokenStream> {
             match &content.shape {
@@ -565,16 +600,16 @@ impl<'a> Ops<'a> {
             }
         };
         Ok(match content.kind {
-            ContentKind::Json => (shape_ty()?, quote!(response.json().await)),
+            ContentKind::Json => (shape_ty()?, quote!(Response::json)),
             ContentKind::EventStream => {
                 let event = shape_ty()?;
-                (quote!(EventStream<#event>), quote!(Ok(response.events())))
+                (quote!(EventStream<#event>), quote!(Response::event_stream))
             }
-            ContentKind::Text => (quote!(String), quote!(response.text().await)),
+            ContentKind::Text => (quote!(String), quote!(Response::text)),
             ContentKind::Binary
             | ContentKind::Multipart
             | ContentKind::FormUrlEncoded => {
-                (quote!(bytes::Bytes), quote!(response.bytes().await))
+                (quote!(bytes::Bytes), quote!(Response::bytes))
             }
         })
     }

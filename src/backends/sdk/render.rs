@@ -28,18 +28,41 @@ pub fn one_line(text: &str) -> String {
 
 /// Formats a file of items with prettyplease and puts the header above it.
 pub fn file(ir: &Ir, name: &str, tokens: TokenStream) -> Result<String> {
-    let parsed: syn::File = syn::parse2(tokens).map_err(|e| {
-        Error::Usage(format!(
-            "internal error: generated {name} does not parse as Rust: {e}"
-        ))
-    })?;
-    let source = restore_comments(&prettyplease::unparse(&parsed));
-    Ok(format!("{}{source}", header(ir)))
+    Ok(format!("{}{}", header(ir), source(name, tokens)?))
 }
 
 /// A line comment in generated code: quote drops comments, so `comment!("...");` statements
 /// stand for them until [`file`] turns them into `// ...` lines. Only for the generator's own
 /// fixed text (never spec text).
+/// Like [`file`], for a module given as its head (inner docs, `use`s) and its items in
+/// chunks. Each chunk is parsed and printed on its own, so a large module never exists as
+/// one token stream or syntax tree; prettyplease prints items independently, so the text is
+/// the same as printing the whole file at once. `head` is called after the last chunk (so
+/// that it can import only what the chunks used).
+pub fn chunked_file(
+    ir: &Ir,
+    name: &str,
+    chunks: impl Iterator<Item = Result<TokenStream>>,
+    head: impl FnOnce() -> TokenStream,
+) -> Result<String> {
+    let mut body = String::new();
+    for chunk in chunks {
+        body.push_str(&source(name, chunk?)?);
+    }
+    let head = source(name, head())?;
+    Ok(format!("{}{head}{body}", header(ir)))
+}
+
+/// Formatted Rust source of `tokens` (a file's worth of items), without the header.
+pub fn source(name: &str, tokens: TokenStream) -> Result<String> {
+    let parsed: syn::File = syn::parse2(tokens).map_err(|e| {
+        Error::Usage(format!(
+            "internal error: generated {name} does not parse as Rust: {e}"
+        ))
+    })?;
+    Ok(restore_comments(&prettyplease::unparse(&parsed)))
+}
+
 pub fn comment(text: &str) -> TokenStream {
     debug_assert!(!text.contains(['"', '\\', '\n']));
     quote!(__comment!(#text);)

@@ -13,11 +13,12 @@
 //!   impls compose through `Option`, `Vec` and maps without per-field attributes).
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use super::render::{docs, docs_of, ident};
+use super::render::{self, docs, docs_of, ident};
 use crate::error::{Error, Result};
 use crate::ir::names::{variant_name, Namespace};
 use crate::ir::{
@@ -35,9 +36,35 @@ pub enum Scope {
 pub struct Types<'a> {
     pub ir: &'a Ir,
     /// Constant values (as JSON text) → the zero-sized type that stands for them.
-    consts: BTreeMap<String, (serde_json::Value, Ident)>,
+    /// (Names, not `Ident`s: those cannot cross threads, and the SDK backend renders on two.)
+    consts: BTreeMap<String, (serde_json::Value, String)>,
     /// Types sent as multipart forms: their binary members are `FilePart`s, not serde values.
     pub forms: BTreeSet<String>,
+    /// Types that need `Serialize` (sent), and types that need `Deserialize` (received).
+    sent: BTreeSet<String>,
+    received: BTreeSet<String>,
+    /// Types defined by an identical twin → that twin (see `dedupe`).
+    canonical: BTreeMap<String, String>,
+    codec_used: CodecUse,
+}
+
+/// Whether emitted impls use `codec`: some unconditionally, or only behind the feature.
+#[derive(Default)]
+struct CodecUse {
+    always: AtomicBool,
+    gated: AtomicBool,
+}
+
+impl CodecUse {
+    /// Notes a use of `codec` in an impl carrying `gate` (empty, or the feature's `cfg`).
+    fn note(&self, gate: &TokenStream) {
+        let flag = if gate.is_empty() {
+            &self.always
+        } else {
+            &self.gated
+        };
+        flag.store(true, Ordering::Relaxed);
+    }
 }
 
 impl<'a> Types<'a> {
@@ -75,7 +102,8 @@ impl<'a> Types<'a> {
         for (text, value) in values {
             let label = value.as_str().map(str::to_owned).unwrap_or(text.clone());
             let name = namespace.claim(&variant_name(&label));
-            consts.insert(text, (value, ident(&name)?));
+            ident(&name)?;
+            consts.insert(text, (value, name));
         }
         let mut forms = BTreeSet::new();
         for operation in &ir.operations {
@@ -87,7 +115,34 @@ impl<'a> Types<'a> {
                 }
             }
         }
-        Ok(Types { ir, consts, forms })
+        // Types no operation names could go either way: they and what they contain get both.
+        let unused = ir
+            .types
+            .values()
+            .filter(|d| !d.in_request && !d.in_response);
+        let either_way =
+            crate::ir::reachable(&ir.types, unused.map(|d| &*d.name).collect());
+        let with = |side: fn(&TypeDef) -> bool| -> BTreeSet<String> {
+            let named = ir
+                .types
+                .values()
+                .filter(|d| side(d))
+                .map(|d| d.name.clone());
+            named.chain(either_way.iter().cloned()).collect()
+        };
+        let sent = with(|d| d.in_request);
+        let received = with(|d| d.in_response);
+        let impls = |d: &TypeDef| (sent.contains(&d.name), received.contains(&d.name));
+        let canonical = super::dedupe::canonical_names(ir, &forms, impls);
+        Ok(Types {
+            ir,
+            consts,
+            forms,
+            sent,
+            received,
+            canonical,
+            codec_used: CodecUse::default(),
+        })
     }
 
     pub fn def(&self, name: &str) -> Result<&'a TypeDef> {
@@ -96,8 +151,9 @@ impl<'a> Types<'a> {
         })
     }
 
-    /// The path of a named type.
+    /// The path of a named type (of its canonical twin, when it has one).
     pub fn named(&self, name: &str, from: Scope) -> Result<TokenStream> {
+        let name = self.canonical.get(name).map_or(name, String::as_str);
         let ident = ident(&self.def(name)?.rust_name)?;
         Ok(match from {
             Scope::Types => quote!(#ident),
@@ -153,38 +209,43 @@ impl<'a> Types<'a> {
         })
     }
 
-    fn const_ident(&self, value: &serde_json::Value) -> Result<&Ident> {
-        self.consts
-            .get(&value.to_string())
-            .map(|(_, ident)| ident)
-            .ok_or_else(|| {
-                Error::Usage(format!("internal error: constant {value} not collected"))
-            })
+    fn const_ident(&self, value: &serde_json::Value) -> Result<Ident> {
+        let (_, name) = self.consts.get(&value.to_string()).ok_or_else(|| {
+            Error::Usage(format!("internal error: constant {value} not collected"))
+        })?;
+        ident(name)
     }
 
-    /// `src/types.rs`.
-    pub fn module(&self) -> Result<TokenStream> {
-        let mut items = TokenStream::new();
-        for def in self.ir.types.values() {
-            items.extend(self.type_def(def)?);
-        }
-        let consts = self.consts_module();
-        let codec = items.to_string().contains("codec ::").then(|| {
-            quote!(
-                use crate::codec;
-            )
-        });
-        Ok(quote! {
-            //! The contract's schemas as Rust types.
-            #codec
-            #items
-            #consts
+    /// `src/types.rs`, formatted.
+    pub fn file(&self) -> Result<String> {
+        let defs = self.ir.types.values().map(|def| self.type_def(def));
+        let chunks = defs.chain(std::iter::once(Ok(self.consts_module())));
+        render::chunked_file(self.ir, "src/types.rs", chunks, || {
+            // Imported only when used, and only under the feature when only impls behind the
+            // feature use it.
+            let used = &self.codec_used;
+            let always = used.always.load(Ordering::Relaxed);
+            let codec = match (always, used.gated.load(Ordering::Relaxed)) {
+                (true, _) => quote!(
+                    use crate::codec;
+                ),
+                (false, true) => quote!(
+                    #[cfg(feature = #FULL_SERDE)]
+                    use crate::codec;
+                ),
+                (false, false) => quote!(),
+            };
+            quote! {
+                //! The contract's schemas as Rust types.
+                #codec
+            }
         })
     }
 
     fn consts_module(&self) -> TokenStream {
         let mut items = TokenStream::new();
-        for (text, (value, ident)) in &self.consts {
+        for (text, (value, name)) in &self.consts {
+            let ident = format_ident!("{name}");
             let doc = format!(" The constant `{text}`.");
             let serialize = match value {
                 serde_json::Value::String(text) => quote!(s.serialize_str(#text)),
@@ -231,6 +292,10 @@ impl<'a> Types<'a> {
         }
         let deprecated = def.docs.deprecated.then(|| quote!(#[deprecated]));
         let attrs = quote!(#doc #deprecated);
+        if let Some(twin) = self.canonical.get(&def.name) {
+            let twin = self.named(twin, Scope::Types)?;
+            return Ok(quote!(#attrs pub type #name = #twin;));
+        }
         match &def.kind {
             TypeKind::Struct { fields, additional } => {
                 if self.forms.contains(&def.name) {
@@ -247,7 +312,9 @@ impl<'a> Types<'a> {
                         Ok((ident(&v.rust_name)?, text.unwrap_or(v.value.to_string())))
                     })
                     .collect::<Result<Vec<_>>>()?;
-                Ok(string_enum(def, &name, attrs, &values))
+                let gates = serde_gates(self, def);
+                self.codec_used.note(&gates.1);
+                Ok(string_enum(def, &name, attrs, &values, gates))
             }
             TypeKind::IntegerEnum { values } => {
                 let values = values
@@ -262,7 +329,9 @@ impl<'a> Types<'a> {
                         Ok((ident(&v.rust_name)?, number))
                     })
                     .collect::<Result<Vec<_>>>()?;
-                Ok(integer_enum(def, &name, attrs, &values))
+                let gates = serde_gates(self, def);
+                self.codec_used.note(&gates.1);
+                Ok(integer_enum(def, &name, attrs, &values, gates))
             }
             TypeKind::TaggedUnion { tag, variants } => {
                 self.tagged_union(def, &name, attrs, tag, variants)
@@ -286,6 +355,8 @@ impl<'a> Types<'a> {
         additional: Option<&Shape>,
     ) -> Result<TokenStream> {
         let mut members = TokenStream::new();
+        let mut decode = TokenStream::new();
+        let mut encode = TokenStream::new();
         let mut all_default = true;
         let mut required = Vec::new();
         let mut optional = Vec::new();
@@ -298,15 +369,30 @@ impl<'a> Types<'a> {
                 defaulted.push((ident.clone(), member.unset()));
             }
             let doc = &member.doc;
-            let serde = &member.serde;
             let ty = &member.ty;
             let deprecated = field.docs.deprecated.then(|| quote!(#[deprecated]));
             members.extend(quote! {
                 #doc
                 #deprecated
-                #serde
                 pub #ident: #ty,
             });
+            let wire = &field.name;
+            let read = match member.read {
+                Read::Required => quote!(required),
+                Read::Optional => quote!(optional),
+                Read::Nullable => quote!(nullable),
+                Read::Defaulted => quote!(defaulted),
+            };
+            decode.extend(quote!(#ident: members.#read(#wire)?,));
+            let write = match member.write {
+                Write::Always => Some(quote!(member)),
+                Write::UnlessNone => Some(quote!(optional)),
+                Write::UnlessAbsent => Some(quote!(nullable)),
+                Write::Never => None,
+            };
+            if let Some(write) = write {
+                encode.extend(quote!(object.#write(#wire, &self.#ident);));
+            }
             match member.wrap {
                 Wrap::Plain if !member.defaults => required.push((ident, field, member)),
                 _ if !member.defaults || (field.read_only && def.in_request) => {}
@@ -327,9 +413,10 @@ impl<'a> Types<'a> {
             };
             members.extend(quote! {
                 /// Members beyond the ones named above.
-                #[serde(flatten)]
                 pub #extra: #ty,
             });
+            decode.extend(quote!(#extra: members.rest()?,));
+            encode.extend(quote!(object.rest(&self.#extra);));
             defaulted.push((extra, quote!(Default::default())));
         }
         let default = all_default.then(|| quote!(Default,));
@@ -341,14 +428,48 @@ impl<'a> Types<'a> {
         } else {
             TokenStream::new()
         };
+        let serialize = if encode.is_empty() {
+            quote!(codec::encode_object(s)?.end())
+        } else {
+            quote! {
+                let mut object = codec::encode_object(s)?;
+                #encode
+                object.end()
+            }
+        };
+        let (sent, received) = serde_gates(self, def);
+        self.codec_used.note(&sent);
+        self.codec_used.note(&received);
+        let deserialize = if decode.is_empty() {
+            quote! {
+                codec::Members::read(d)?;
+                Ok(Self {})
+            }
+        } else {
+            quote! {
+                let mut members = codec::Members::read(d)?;
+                Ok(Self { #decode })
+            }
+        };
         Ok(quote! {
             #attrs
             #[derive(Debug, Clone, PartialEq, #default)]
-            #[derive(serde::Serialize, serde::Deserialize)]
             pub struct #name {
                 #members
             }
             #constructors
+            #sent
+            impl serde::Serialize for #name {
+                fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                    #serialize
+                }
+            }
+            #received
+            impl<'de> serde::Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                    #deserialize
+                }
+            }
         })
     }
 
@@ -414,8 +535,6 @@ impl<'a> Types<'a> {
         if doc.is_empty() {
             doc = docs(&format!("The `{}` member.", field.name));
         }
-        let wire = &field.name;
-        let rename = (wire != &field.rust_name).then(|| quote!(rename = #wire));
         let base = if is_secret(field) {
             quote!(crate::Secret)
         } else {
@@ -430,45 +549,36 @@ impl<'a> Types<'a> {
         let is_const = matches!(field.shape.ty, TypeRef::Const { .. });
         let nullable = field.shape.nullable && !matches!(field.shape.ty, TypeRef::Any);
         let required = field.required && !(field.write_only && def.in_response);
-        let (wrap, ty, options, defaults) = if field.read_only && def.in_request {
-            (
-                Wrap::Option,
-                quote!(Option<#base>),
-                quote!(default, skip_serializing),
-                true,
-            )
+        let (wrap, ty, read, write, defaults) = if field.read_only && def.in_request {
+            let ty = quote!(Option<#base>);
+            (Wrap::Option, ty, Read::Optional, Write::Never, true)
         } else if required && !nullable {
-            let options = if is_const { quote!(default) } else { quote!() };
-            (Wrap::Plain, base, options, is_const)
+            let read = if is_const {
+                Read::Defaulted
+            } else {
+                Read::Required
+            };
+            (Wrap::Plain, base, read, Write::Always, is_const)
         } else if required {
-            (Wrap::Option, quote!(Option<#base>), quote!(), true)
+            let ty = quote!(Option<#base>);
+            (Wrap::Option, ty, Read::Optional, Write::Always, true)
         } else if nullable && def.in_request {
+            let ty = quote!(crate::Nullable<#base>);
             (
                 Wrap::Nullable,
-                quote!(crate::Nullable<#base>),
-                quote!(default, skip_serializing_if = "crate::Nullable::is_absent"),
+                ty,
+                Read::Nullable,
+                Write::UnlessAbsent,
                 true,
             )
         } else {
-            (
-                Wrap::Option,
-                quote!(Option<#base>),
-                quote!(default, skip_serializing_if = "Option::is_none"),
-                true,
-            )
+            let ty = quote!(Option<#base>);
+            (Wrap::Option, ty, Read::Optional, Write::UnlessNone, true)
         };
-        // One attribute per concern keeps lines short (the formatting then agrees with
-        // rustfmt's).
-        let mut serde = TokenStream::new();
-        if let Some(rename) = rename {
-            serde.extend(quote!(#[serde(#rename)]));
-        }
-        if !options.is_empty() {
-            serde.extend(quote!(#[serde(#options)]));
-        }
         Ok(Member {
             doc,
-            serde,
+            read,
+            write,
             ty,
             wrap,
             defaults,
@@ -491,6 +601,7 @@ impl<'a> Types<'a> {
         let mut tags = TokenStream::new();
         let taken: Vec<&str> = variants.iter().map(|v| v.rust_name.as_str()).collect();
         let unknown = format_ident!("{}", fallback_name(&taken));
+        let mut with_tag = false;
         for variant in variants {
             let ident = ident(&variant.rust_name)?;
             let ty = self.shape(&variant.shape, Scope::Types)?;
@@ -507,6 +618,7 @@ impl<'a> Types<'a> {
             encode.extend(if carries_tag {
                 quote!(Self::#ident(inner) => inner.serialize(s),)
             } else {
+                with_tag = true;
                 quote!(Self::#ident(inner) => codec::with_tag(inner, #tag, #value, s),)
             });
         }
@@ -533,6 +645,15 @@ impl<'a> Types<'a> {
                     quote!(),
                 )
             };
+        let (sent, received) = serde_gates(self, def);
+        self.codec_used.note(&received);
+        if with_tag {
+            self.codec_used.note(&sent);
+        }
+        if def.in_response {
+            // `tag()` reads an unknown variant's tag with `codec::tag_str`.
+            self.codec_used.note(&TokenStream::new());
+        }
         Ok(quote! {
             #attrs
             #[derive(Debug, Clone, PartialEq)]
@@ -553,6 +674,7 @@ impl<'a> Types<'a> {
                     }
                 }
             }
+            #sent
             impl serde::Serialize for #name {
                 fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                     match self {
@@ -561,6 +683,7 @@ impl<'a> Types<'a> {
                     }
                 }
             }
+            #received
             impl<'de> serde::Deserialize<'de> for #name {
                 fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                     let value = codec::json(d)?;
@@ -581,31 +704,70 @@ impl<'a> Types<'a> {
         variants: &[Variant],
     ) -> Result<TokenStream> {
         let mut arms = TokenStream::new();
+        let mut encode = TokenStream::new();
+        let mut decode = TokenStream::new();
+        // The first form that takes the value wins, as with serde's `untagged`; a form that
+        // takes any JSON value ends the search.
+        let mut exhaustive = false;
         for variant in variants {
             let ident = ident(&variant.rust_name)?;
             let ty = self.shape(&variant.shape, Scope::Types)?;
             let doc = format!(" The `{}` form.", variant.rust_name);
             arms.extend(quote!(#[doc = #doc] #ident(#ty),));
+            encode.extend(quote!(Self::#ident(value) => value.serialize(s),));
+            if exhaustive {
+                continue;
+            }
+            if matches!(variant.shape.ty, TypeRef::Any) {
+                decode.extend(quote!(Ok(Self::#ident(value))));
+                exhaustive = true;
+            } else {
+                decode.extend(quote! {
+                    if let Some(form) = codec::try_form(&value) {
+                        return Ok(Self::#ident(form));
+                    }
+                });
+            }
         }
-        if def.in_response
-            && !variants.iter().any(|v| matches!(v.shape.ty, TypeRef::Any))
-        {
-            let taken: Vec<&str> =
-                variants.iter().map(|v| v.rust_name.as_str()).collect();
-            let unknown = format_ident!("{}", fallback_name(&taken));
-            arms.extend(quote! {
-                /// A value that matches none of the forms above, as received.
-                #unknown(serde_json::Value),
-            });
+        if !exhaustive {
+            if def.in_response {
+                let taken: Vec<&str> =
+                    variants.iter().map(|v| v.rust_name.as_str()).collect();
+                let unknown = format_ident!("{}", fallback_name(&taken));
+                arms.extend(quote! {
+                    /// A value that matches none of the forms above, as received.
+                    #unknown(serde_json::Value),
+                });
+                encode.extend(quote!(Self::#unknown(value) => value.serialize(s),));
+                decode.extend(quote!(Ok(Self::#unknown(value))));
+            } else {
+                let message = "the value matches none of the forms";
+                decode.extend(quote!(Err(serde::de::Error::custom(#message))));
+            }
         }
+        let (sent, received) = serde_gates(self, def);
+        self.codec_used.note(&received);
         Ok(quote! {
             #attrs
             #[derive(Debug, Clone, PartialEq)]
-            #[derive(serde::Serialize, serde::Deserialize)]
-            #[serde(untagged)]
             #[allow(clippy::large_enum_variant)]
             pub enum #name {
                 #arms
+            }
+            #sent
+            impl serde::Serialize for #name {
+                fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                    match self {
+                        #encode
+                    }
+                }
+            }
+            #received
+            impl<'de> serde::Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                    let value = codec::json(d)?;
+                    #decode
+                }
             }
         })
     }
@@ -629,9 +791,28 @@ impl Member {
     }
 }
 
+/// How a struct member is taken out of a JSON object (`codec::Members`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Read {
+    Required,
+    Optional,
+    Nullable,
+    Defaulted,
+}
+
+/// When a struct member is written (`codec::ObjectWriter`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Write {
+    Always,
+    UnlessNone,
+    UnlessAbsent,
+    Never,
+}
+
 struct Member {
     doc: TokenStream,
-    serde: TokenStream,
+    read: Read,
+    write: Write,
     ty: TokenStream,
     wrap: Wrap,
     /// The member has a default (it may be left out when building the value).
@@ -639,6 +820,27 @@ struct Member {
     /// The member's type without `Option`/`Nullable`/`Box`.
     base: TokenStream,
     boxed: bool,
+}
+
+/// The feature that adds the serde impls a type's direction does not need.
+pub const FULL_SERDE: &str = "full-serde";
+
+/// Attributes for a type's `Serialize` and `Deserialize` impls: sent types are serialized and
+/// received types deserialized; the other direction (for caching or replaying values) is
+/// behind the `full-serde` feature, because each impl costs every user compile time. Types
+/// that no operation names could go either way and get both.
+fn serde_gates(types: &Types, def: &TypeDef) -> (TokenStream, TokenStream) {
+    let gate = |needed: bool| {
+        if needed {
+            TokenStream::new()
+        } else {
+            quote!(#[cfg(feature = #FULL_SERDE)])
+        }
+    };
+    (
+        gate(types.sent.contains(&def.name)),
+        gate(types.received.contains(&def.name)),
+    )
 }
 
 /// `new` with the required members, and a setter per optional member.
@@ -779,21 +981,20 @@ fn string_enum(
     name: &Ident,
     attrs: TokenStream,
     values: &[(Ident, String)],
+    (sent, received): (TokenStream, TokenStream),
 ) -> TokenStream {
     let taken: Vec<String> = values.iter().map(|(i, _)| i.to_string()).collect();
     let taken: Vec<&str> = taken.iter().map(String::as_str).collect();
     let mut variants = TokenStream::new();
     let mut as_str = TokenStream::new();
     let mut from_str = TokenStream::new();
+    let mut from_str_closed = TokenStream::new();
     for (ident, value) in values {
         let doc = format!(" `{value}`");
         as_str.extend(quote!(Self::#ident => #value,));
         from_str.extend(quote!(#value => Self::#ident,));
-        if def.in_response {
-            variants.extend(quote!(#[doc = #doc] #ident,));
-        } else {
-            variants.extend(quote!(#[doc = #doc] #[serde(rename = #value)] #ident,));
-        }
+        from_str_closed.extend(quote!(#value => Ok(Self::#ident),));
+        variants.extend(quote!(#[doc = #doc] #ident,));
     }
     let display = quote! {
         impl std::fmt::Display for #name {
@@ -802,11 +1003,18 @@ fn string_enum(
             }
         }
     };
+    let serialize = quote! {
+        #sent
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+    };
     if !def.in_response {
         return quote! {
             #attrs
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-            #[derive(serde::Serialize, serde::Deserialize)]
             pub enum #name {
                 #variants
             }
@@ -819,6 +1027,16 @@ fn string_enum(
                 }
             }
             #display
+            #serialize
+            #received
+            impl<'de> serde::Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                    match codec::string(d)?.as_ref() {
+                        #from_str_closed
+                        other => Err(codec::unknown(other)),
+                    }
+                }
+            }
         };
     }
     let unknown = format_ident!("{}", fallback_name(&taken));
@@ -849,11 +1067,8 @@ fn string_enum(
             }
         }
         #display
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(self.as_str())
-            }
-        }
+        #serialize
+        #received
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 Ok(Self::from(codec::string(d)?.as_ref()))
@@ -867,6 +1082,7 @@ fn integer_enum(
     name: &Ident,
     attrs: TokenStream,
     values: &[(Ident, i64)],
+    (sent, received): (TokenStream, TokenStream),
 ) -> TokenStream {
     let taken: Vec<String> = values.iter().map(|(i, _)| i.to_string()).collect();
     let taken: Vec<&str> = taken.iter().map(String::as_str).collect();
@@ -922,11 +1138,13 @@ fn integer_enum(
                 write!(f, "{}", self.as_i64())
             }
         }
+        #sent
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.serialize_i64(self.as_i64())
             }
         }
+        #received
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 let value = codec::integer(d)?;
