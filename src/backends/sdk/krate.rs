@@ -536,6 +536,9 @@ or `.max_retries(..)` on it, then `.await` it (or call `.send()`).
   *and* nullable in a request is a `Nullable` (absent, `null` or a value), because leaving it out
   and sending `null` differ. Constant members (`"object": "generation"`) are zero-sized types in
   `types::consts` that serialize as their constant.
+- **Serde.** Types the API receives implement `Serialize`, types it sends back implement
+  `Deserialize`; enable the `full-serde` feature to get both on every type (to cache or replay
+  values). Types with identical definitions are defined once; the others are aliases of it.
 - **Streams.** `chat().stream_completion(..)` returns a `Stream` of typed events. Events split
   across network chunks are reassembled; an `error` event is an `Err` item; the stream ends after
   `done` (a connection that closes before it ends with an error item).
