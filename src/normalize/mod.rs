@@ -71,28 +71,39 @@ pub fn normalize(document: Document) -> Result<Spec> {
         .unwrap_or(Value::Object(Default::default()));
     let webhooks = deserialize_webhooks(&origin, webhooks_value)?;
 
-    let mut for_openapiv3 = value.clone();
-    for_openapiv3["openapi"] = Value::String("3.0.3".into());
-    let openapi: openapiv3::OpenAPI = deserialize_at(&origin, "", for_openapiv3.clone())
-        .map_err(|error| match error {
-            Error::Input {
+    // openapiv3 reads 3.0 only: it is told the document is. Read straight from the tree
+    // (no copy of it, no path tracking); only a document that fails is read again, by
+    // `deserialize_at` on a copy, to say where.
+    let declared = std::mem::replace(&mut value["openapi"], Value::from("3.0.3"));
+    let fast = <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&value);
+    let for_openapiv3 = match fast {
+        Ok(_) => Value::Null,
+        Err(_) => value.clone(),
+    };
+    value["openapi"] = declared;
+    let openapi: openapiv3::OpenAPI = match fast {
+        Ok(openapi) => Ok(openapi),
+        Err(_) => deserialize_at(&origin, "", for_openapiv3.clone()),
+    }
+    .map_err(|error| match error {
+        Error::Input {
+            origin,
+            location: Location::Pointer(near),
+            message,
+        } => match locate::locate(&for_openapiv3, &near) {
+            Some((pointer, detail)) if pointer != near => Error::at_pointer(
+                &origin,
+                &pointer,
+                format!("not a valid OpenAPI element: {}", one_line(&detail)),
+            ),
+            _ => Error::Input {
                 origin,
                 location: Location::Pointer(near),
                 message,
-            } => match locate::locate(&for_openapiv3, &near) {
-                Some((pointer, detail)) if pointer != near => Error::at_pointer(
-                    &origin,
-                    &pointer,
-                    format!("not a valid OpenAPI element: {}", one_line(&detail)),
-                ),
-                _ => Error::Input {
-                    origin,
-                    location: Location::Pointer(near),
-                    message,
-                },
             },
-            other => other,
-        })?;
+        },
+        other => other,
+    })?;
     Ok(Spec {
         origin,
         version,
