@@ -48,7 +48,12 @@ ERROR_LINE = re.compile(
 def first_error_line(text):
     """The line that best says why a run failed: the first error-like line, else the last line."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    for line in lines:
+    for i, line in enumerate(lines):
+        # A Rust panic says where on one line and what on the next: keep both, shortly.
+        panic = re.match(r"thread '([^']*)'.* panicked at (.*):$", line)
+        if panic and i + 1 < len(lines):
+            where = re.sub(r"^.*/registry/src/[^/]+/", "", panic.group(2))
+            return f"panicked at {where}: {lines[i + 1]}"[:200]
         if ERROR_LINE.search(line):
             return line[:200]
     return lines[-1][:200] if lines else "no output"
