@@ -363,12 +363,24 @@ fn run_diff(args: DiffArgs) -> Result<i32> {
 
 /// Everything `generate` writes, relative to `--out`.
 pub fn output(ir: &ir::Ir) -> Result<OutputTree> {
+    // The catalog module and the docs are written on a second thread while the SDK is (the
+    // SDK itself formats types.rs on another).
+    let (sdk, (catalog, docs)) = std::thread::scope(|scope| {
+        let side = scope.spawn(|| (validators::catalog_module(ir), docs::generate(ir)));
+        let sdk = sdk::generate_without_catalog(ir, ir.catalog.is_some());
+        (
+            sdk,
+            side.join()
+                .expect("the catalog and docs thread does not panic"),
+        )
+    });
+    let mut sdk = sdk?;
+    if let Some(catalog) = catalog {
+        sdk::add_catalog(&mut sdk, ir, catalog)?;
+    }
     let mut tree = OutputTree::new();
-    let options = sdk::Options {
-        catalog_module: validators::catalog_module(ir),
-    };
-    tree.nest("rivya-sdk", sdk::generate(ir, &options)?)?;
-    tree.nest("docs", docs::generate(ir)?)?;
+    tree.nest("rivya-sdk", sdk)?;
+    tree.nest("docs", docs?)?;
     Ok(tree)
 }
 

@@ -60,7 +60,24 @@ pub struct Options {
 
 /// Generates the crate; paths in the tree are relative to the crate's folder.
 pub fn generate(ir: &Ir, options: &Options) -> Result<OutputTree> {
-    let catalog = options.catalog_module.is_some();
+    let mut tree = generate_without_catalog(ir, options.catalog_module.is_some())?;
+    if let Some(catalog_module) = &options.catalog_module {
+        add_catalog(&mut tree, ir, catalog_module.clone())?;
+    }
+    Ok(tree)
+}
+
+/// Adds `src/catalog.rs` to a crate generated with `catalog` set.
+pub fn add_catalog(tree: &mut OutputTree, ir: &Ir, mut source: String) -> Result<()> {
+    if !source.starts_with("// @generated") {
+        source.insert_str(0, &render::header(ir));
+    }
+    tree.add("src/catalog.rs", source)
+}
+
+/// [`generate`] without `src/catalog.rs`, which the caller adds with [`add_catalog`] when
+/// `catalog` is set (so that the validators backend can write it meanwhile).
+pub fn generate_without_catalog(ir: &Ir, catalog: bool) -> Result<OutputTree> {
     let types = types::Types::new(ir)?;
     let ops = ops::Ops {
         types: &types,
@@ -114,13 +131,6 @@ pub fn generate(ir: &Ir, options: &Options) -> Result<OutputTree> {
             &format!("src/{name}"),
             format!("{}{source}", render::header(ir)),
         )?;
-    }
-    if let Some(catalog_module) = &options.catalog_module {
-        let mut source = catalog_module.clone();
-        if !source.starts_with("// @generated") {
-            source.insert_str(0, &render::header(ir));
-        }
-        tree.add("src/catalog.rs", source)?;
     }
     Ok(tree)
 }
