@@ -12,7 +12,7 @@ use quote::quote;
 use super::render::{docs, docs_of, ident};
 use super::types::{Scope, Types};
 use crate::error::{Error, Result};
-use crate::ir::names::Namespace;
+use crate::ir::names::{type_name, Namespace};
 use crate::ir::{
     Content, ContentKind, Method, Operation, Param, ParamLocation, ParamRole, Shape,
     StringFormat, Tag, TypeKind, TypeRef,
@@ -142,8 +142,9 @@ impl<'a> Ops<'a> {
                 method_names.claim(&operation.group_method);
             }
             for operation in &operations {
-                let builder =
-                    ident(&names.claim(&operation.rust_name.to_upper_camel_case()))?;
+                // A type name like any other: operationId `self` must not give `Self`, nor
+                // `option` a builder that shadows `Option`.
+                let builder = ident(&names.claim(&type_name(&operation.rust_name)))?;
                 let (method, item) = self.operation(operation, &group, &builder)?;
                 methods.extend(method);
                 items.extend(item);
