@@ -14,7 +14,7 @@ use super::types::{Scope, Types};
 use crate::error::{Error, Result};
 use crate::ir::names::{type_name, Namespace};
 use crate::ir::{
-    Content, ContentKind, Method, Operation, Param, ParamLocation, ParamRole, Shape,
+    Content, ContentKind, Ir, Method, Operation, Param, ParamLocation, ParamRole, Shape,
     StringFormat, Tag, TypeKind, TypeRef,
 };
 
@@ -78,7 +78,7 @@ struct Plan<'o> {
     response: Option<&'o Content>,
 }
 
-fn plan(operation: &Operation) -> Plan<'_> {
+fn plan<'o>(ir: &Ir, operation: &'o Operation) -> Plan<'o> {
     let preference = |kind: ContentKind| match kind {
         ContentKind::Json => 0,
         ContentKind::Multipart => 1,
@@ -91,6 +91,12 @@ fn plan(operation: &Operation) -> Plan<'_> {
         b.contents
             .iter()
             .filter(|c| c.kind != ContentKind::EventStream)
+            // Parts are built from an object's members; the IR makes sure another content is
+            // offered when a multipart one has none.
+            .filter(|c| {
+                c.kind != ContentKind::Multipart
+                    || crate::ir::multipart_struct(&ir.types, c).is_some()
+            })
             .min_by_key(|c| preference(c.kind))
     });
     let body_required = operation.request_body.as_ref().is_some_and(|b| b.required);
@@ -240,7 +246,7 @@ impl<'a> Ops<'a> {
         group: &Ident,
         builder: &Ident,
     ) -> Result<(TokenStream, TokenStream)> {
-        let plan = plan(operation);
+        let plan = plan(self.types.ir, operation);
         let method_name = ident(&operation.group_method)?;
         // Argument names: the IR's parameter names, kept off the locals the generated
         // methods use (`call`, `path`, ...), with a suffix where they would collide.
@@ -599,7 +605,7 @@ impl<'a> Ops<'a> {
             if path.len() != 1 || others || !is_string(&path[0].shape) {
                 continue;
             }
-            let plan = plan(operation);
+            let plan = plan(self.types.ir, operation);
             let Some(name) = plan
                 .response
                 .filter(|c| c.kind == ContentKind::Json)
