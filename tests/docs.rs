@@ -2,9 +2,11 @@
 
 mod common;
 
+use common::{cells, page_request, table_rows, without_code};
+
 use rivya_codegen::backends::docs::{self, example_request};
 use rivya_codegen::write;
-use serde_json::{json, Value};
+use serde_json::json;
 
 #[test]
 fn docs_snapshots() {
@@ -29,17 +31,6 @@ fn committed_docs_are_current() {
         drift.is_empty(),
         "generated/docs is stale (run `cargo run -- docs`): {drift:?}"
     );
-}
-
-/// The JSON of a page's last curl command, as the shell would pass it.
-fn page_request(page: &str) -> Value {
-    let start = page.rfind("--data-binary '").expect("a request example") + 15;
-    let end = start
-        + page[start..]
-            .find("'\n```")
-            .expect("the end of the example");
-    let json = page[start..end].replace(r"'\''", "'");
-    serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"))
 }
 
 #[test]
@@ -80,62 +71,6 @@ fn every_example_request_passes_validation() {
 
 const HOSTILE: &str =
     "a | b\nnew line `tick` <script>alert(1)</script> </td> */ [x](javascript:alert(1)) ```\n# h";
-
-fn table_rows(text: &str) -> Vec<&str> {
-    text.lines().filter(|l| l.starts_with('|')).collect()
-}
-
-/// Cells of a Markdown table row, splitting on pipes that are not escaped.
-fn cells(row: &str) -> usize {
-    let mut count = 0;
-    let mut escaped = false;
-    for c in row.chars() {
-        match c {
-            '\\' if !escaped => escaped = true,
-            '|' if !escaped => count += 1,
-            _ => escaped = false,
-        }
-    }
-    count - 1
-}
-
-/// The text with fenced blocks and code spans removed.
-fn without_code(text: &str) -> String {
-    let mut out = String::new();
-    let mut in_fence = false;
-    for line in text.lines() {
-        if line.starts_with("```") {
-            in_fence = !in_fence;
-            continue;
-        }
-        if in_fence {
-            continue;
-        }
-        let chars: Vec<char> = line.chars().collect();
-        let mut i = 0;
-        while i < chars.len() {
-            if chars[i] == '`' && (i == 0 || chars[i - 1] != '\\') {
-                let run = chars[i..].iter().take_while(|c| **c == '`').count();
-                let fence: String = "`".repeat(run);
-                let rest: String = chars[i + run..].iter().collect();
-                match rest.find(&fence) {
-                    Some(end) => {
-                        i += run + rest[..end].chars().count() + run;
-                        continue;
-                    }
-                    None => {
-                        i += run;
-                        continue;
-                    }
-                }
-            }
-            out.push(chars[i]);
-            i += 1;
-        }
-        out.push('\n');
-    }
-    out
-}
 
 #[test]
 fn hostile_catalog_text_stays_inert() {

@@ -1,10 +1,12 @@
 //! What the fuzz targets share: the pipeline as the CLI runs it, the guarantees checked on every
-//! outcome, and (in `structured`) a generator of edited OpenAPI documents.
+//! outcome, (in `structured`) a generator of edited OpenAPI documents, and (in `generate`) the
+//! guarantees of the generated files.
 //!
 //! The guarantees are those of `tests/bad_input.rs`: bad input is an `Error::Input` whose
 //! message is one line naming the file; never a panic, a stack overflow or unbounded memory
 //! (libFuzzer reports those itself, with `-rss_limit_mb` and `-timeout`).
 
+pub mod generate;
 pub mod structured;
 
 use rivya_codegen::load::{self, Document};
@@ -39,6 +41,18 @@ pub fn full_pipeline(bytes: &[u8]) {
         Ok(ir) => {
             serde_json::to_string_pretty(&ir).expect("the IR always serializes");
         }
+        Err(error) => check_error(&error),
+    }
+}
+
+/// `generate` without writing: load, normalize, build the IR, run every generator backend in
+/// memory (`cli::output`) and check the files (see [`generate`]).
+pub fn generate_pipeline(bytes: &[u8]) {
+    let Some(spec) = load_and_normalize(bytes) else {
+        return;
+    };
+    match ir::build(&spec, None) {
+        Ok(ir) => generate::generate_and_check(&ir),
         Err(error) => check_error(&error),
     }
 }

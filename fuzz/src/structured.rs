@@ -1,12 +1,18 @@
 //! Structure-aware inputs: a valid OpenAPI document edited a few times, so that the fuzzer
-//! spends its time in `normalize` and `ir` rather than in the JSON parser.
+//! spends its time in `normalize`, `ir` and the generators rather than in the JSON parser.
 //!
 //! The bytes libFuzzer mutates are read through `arbitrary` as a list of edits (remove a node,
 //! replace it, insert a key, copy or swap subtrees, turn a node into a `$ref` to another node,
-//! wrap it in `allOf`/`oneOf`/`items`/…) applied to a seed: `tests/data/every-construct.yaml`
-//! 31 times in 32, otherwise the Rivya contract itself (`fixtures/openapi.json`, which also
-//! carries the model catalog). The result is serialized to JSON text and then goes through
-//! the real pipeline, parser included, so everything it finds is reachable from a file.
+//! wrap it in `allOf`/`oneOf`/`items`/…) applied to a seed. [`Mutated`] (`ir_structured`)
+//! starts from `tests/data/every-construct.yaml` 31 times in 32, otherwise from the Rivya
+//! contract itself (`fixtures/openapi.json`, which also carries the model catalog).
+//! [`MutatedForGenerate`] (`generate_structured`) also starts from the specs written for the
+//! SDK backend: `tests/data/sdk-every-construct.yaml` and `tests/data/hostile.yaml` (hostile
+//! names everywhere, and a model catalog). The result is serialized to JSON text and then goes
+//! through the real pipeline, parser included, so everything it finds is reachable from a file.
+//!
+//! Keys and strings the edits insert are drawn from [`WORDS`], which includes hostile text
+//! carrying [`crate::generate::CANARY`]: the generator targets check that it never becomes code.
 //!
 //! `cargo fuzz fmt ir_structured ARTIFACT` prints that JSON text (the `Debug` form), ready to
 //! be saved as a regression test input.
@@ -22,8 +28,10 @@ const MAX_EDITS: usize = 24;
 /// Nodes a document may grow to (copies can double it); keeps executions fast.
 const MAX_NODES: usize = 40_000;
 
-/// Words that mean something to an OpenAPI reader: keys, types, formats, versions, media types.
-const WORDS: &[&str] = &[
+/// Words that mean something to an OpenAPI reader (keys, types, formats, versions, media
+/// types) or to what the generators write (Rust keywords, comment and string delimiters,
+/// HTML, paths, control characters, TOML), some carrying the canary identifier.
+pub const WORDS: &[&str] = &[
     "$ref",
     "type",
     "properties",
@@ -175,15 +183,42 @@ const WORDS: &[&str] = &[
     "-1",
     "café",
     "日本",
+    "crate",
+    "super",
+    "async",
+    "fn",
+    "r#try",
+    "Ok",
+    "Injected_Canary",
+    "*/ Injected_Canary /*",
+    "/* Injected_Canary",
+    "\"]\nfn Injected_Canary() {}\n#[doc = \"",
+    "\"#; fn Injected_Canary() {} r#\"",
+    "\"###",
+    "\n}\npub fn Injected_Canary() {}\n",
+    "\\\"); Injected_Canary(\"",
+    "</td><script>Injected_Canary</script>",
+    "| a | b |\n|---|",
+    "```\nInjected_Canary\n```",
+    "`",
+    "../../Injected_Canary",
+    "..\\Injected_Canary",
+    "\u{0}\u{1b}[31m\u{7f}\r\t",
+    "\u{2028}\u{2029}\u{85}",
+    "\u{202e}\u{2066}\u{200f}",
+    "\n[dependencies]\nInjected_Canary = \"1\"\n",
 ];
 
-/// The documents edits start from, as JSON values (parsed once, with the project's own loader).
+/// The documents edits start from, as JSON values (parsed once, with the project's own loader):
+/// every-construct, the contract, sdk-every-construct, hostile.
 fn seeds() -> &'static [Value] {
     static SEEDS: OnceLock<Vec<Value>> = OnceLock::new();
     SEEDS.get_or_init(|| {
         [
             include_str!("../../tests/data/every-construct.yaml"),
             include_str!("../../fixtures/openapi.json"),
+            include_str!("../../tests/data/sdk-every-construct.yaml"),
+            include_str!("../../tests/data/hostile.yaml"),
         ]
         .iter()
         .map(|text| {
@@ -194,12 +229,23 @@ fn seeds() -> &'static [Value] {
     })
 }
 
-/// An edited document, as the JSON text the pipeline reads.
+/// An edited document for `ir_structured`, as the JSON text the pipeline reads.
 pub struct Mutated {
     pub text: String,
 }
 
+/// An edited document for `generate_structured`, as the JSON text the pipeline reads.
+pub struct MutatedForGenerate {
+    pub text: String,
+}
+
 impl fmt::Debug for Mutated {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl fmt::Debug for MutatedForGenerate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.text)
     }
@@ -215,24 +261,46 @@ impl<'a> Arbitrary<'a> for Mutated {
         } else {
             &seeds[0]
         };
-        let mut editor = Editor {
-            nodes: count_nodes(seed),
-            document: seed.clone(),
-        };
-        for _ in 0..MAX_EDITS {
-            if u.is_empty() {
-                break;
-            }
-            editor.edit(u)?;
-        }
-        let text = if u.ratio(1, 4).unwrap_or(false) {
-            serde_json::to_string_pretty(&editor.document)
-        } else {
-            serde_json::to_string(&editor.document)
-        }
-        .expect("a JSON value always serializes");
-        Ok(Mutated { text })
+        Ok(Mutated { text: mutate(u, seed)? })
     }
+}
+
+impl<'a> Arbitrary<'a> for MutatedForGenerate {
+    fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
+        let seeds = seeds();
+        // The contract 1 time in 32 again; the three small specs share the rest.
+        let seed = if u.ratio(1, 32)? {
+            &seeds[1]
+        } else {
+            match u.int_in_range(0..=2)? {
+                0 => &seeds[0],
+                1 => &seeds[2],
+                _ => &seeds[3],
+            }
+        };
+        Ok(MutatedForGenerate { text: mutate(u, seed)? })
+    }
+}
+
+/// Up to [`MAX_EDITS`] edits of `seed`, serialized as JSON (pretty 1 time in 4).
+fn mutate(u: &mut Unstructured, seed: &Value) -> Result<String> {
+    let mut editor = Editor {
+        nodes: count_nodes(seed),
+        document: seed.clone(),
+    };
+    for _ in 0..MAX_EDITS {
+        if u.is_empty() {
+            break;
+        }
+        editor.edit(u)?;
+    }
+    let text = if u.ratio(1, 4).unwrap_or(false) {
+        serde_json::to_string_pretty(&editor.document)
+    } else {
+        serde_json::to_string(&editor.document)
+    }
+    .expect("a JSON value always serializes");
+    Ok(text)
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -39,6 +39,7 @@ pub fn build(spec: &Spec, models: Option<&Document>) -> Result<Ir> {
     let mut warnings = spec.warnings.clone();
     warnings.append(&mut schemas.warnings);
 
+    check_requests(&spec.origin, &operations, &types)?;
     if let Some(def) = graph::self_alias(&types) {
         return Err(crate::Error::at_pointer(
             &spec.origin,
@@ -110,6 +111,79 @@ pub fn build(spec: &Spec, models: Option<&Document>) -> Result<Ir> {
         catalog,
         warnings,
     })
+}
+
+/// What every client of the contract needs to send a request, checked here so that the SDK
+/// backend never meets an operation it cannot call: every `{name}` of a path template is a
+/// declared path parameter (OpenAPI requires it), and a body that is only multipart has an
+/// object schema to build the parts from.
+fn check_requests(
+    origin: &str,
+    operations: &[Operation],
+    types: &std::collections::BTreeMap<String, TypeDef>,
+) -> Result<()> {
+    for operation in operations {
+        // Read as the SDK formats the path: `{` to the next `}`; a lone `{` is text.
+        let mut rest = operation.path.as_str();
+        while let Some(start) = rest.find('{') {
+            let Some(end) = rest[start..].find('}') else {
+                break;
+            };
+            let name = &rest[start + 1..start + end];
+            if !operation
+                .params
+                .iter()
+                .any(|p| p.location == ParamLocation::Path && p.name == name)
+            {
+                let path = crate::error::pointer_join("/paths", &operation.path);
+                return Err(crate::Error::at_pointer(
+                    origin,
+                    &path,
+                    format!(
+                        "the path names {{{name}}} but {} declares no path parameter {name:?}",
+                        operation.method.as_str()
+                    ),
+                ));
+            }
+            rest = &rest[start + end + 1..];
+        }
+        let Some(body) = &operation.request_body else {
+            continue;
+        };
+        let sendable = |content: &&Content| match content.kind {
+            ContentKind::EventStream => false,
+            ContentKind::Multipart => multipart_struct(types, content).is_some(),
+            _ => true,
+        };
+        if body.contents.iter().any(|c| sendable(&c)) {
+            continue;
+        }
+        if let Some(content) = body
+            .contents
+            .iter()
+            .find(|c| c.kind == ContentKind::Multipart)
+        {
+            let at = crate::error::pointer_join(
+                &crate::error::pointer_join(&body.pointer, "content"),
+                &content.media_type,
+            );
+            return Err(crate::Error::at_pointer(
+                origin,
+                &crate::error::pointer_join(&at, "schema"),
+                "a multipart request body needs an object schema (its properties are the parts)",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The struct a multipart body is built from: its schema, when that is a named object.
+pub fn multipart_struct<'t>(
+    types: &'t std::collections::BTreeMap<String, TypeDef>,
+    content: &Content,
+) -> Option<&'t TypeDef> {
+    let def = types.get(content.shape.as_ref()?.named()?)?;
+    matches!(def.kind, TypeKind::Struct { .. }).then_some(def)
 }
 
 fn assign_type_names(types: &mut std::collections::BTreeMap<String, TypeDef>) {

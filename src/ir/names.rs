@@ -175,12 +175,15 @@ impl Namespace {
         if self.taken.insert(ident.to_owned()) {
             return ident.to_owned();
         }
-        let separator =
-            if ident.contains('_') || ident.chars().all(|c| !c.is_uppercase()) {
-                "_"
-            } else {
-                ""
-            };
+        // `self_` (a keyword kept off) takes `self_2`: a second underscore would make
+        // `self__2`, which rustc's non_snake_case lint rejects.
+        let separator = if ident.ends_with('_') {
+            ""
+        } else if ident.contains('_') || ident.chars().all(|c| !c.is_uppercase()) {
+            "_"
+        } else {
+            ""
+        };
         let start = self.next_suffix.get(ident).copied().unwrap_or(2);
         let (n, name) = (start..)
             .map(|n| (n, format!("{ident}{separator}{n}")))
@@ -229,5 +232,11 @@ mod tests {
         let mut idents: Vec<_> = types.values().cloned().collect();
         idents.sort();
         assert_eq!(idents, ["FooBar", "FooBar2", "FooBar3"]);
+
+        // A keyword kept off with `_` takes no second underscore (non_snake_case).
+        let fields = Namespace::new().assign_all(["self", "Self", "SELF"], field_name);
+        let mut idents: Vec<_> = fields.values().cloned().collect();
+        idents.sort();
+        assert_eq!(idents, ["self_", "self_2", "self_3"]);
     }
 }

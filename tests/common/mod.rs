@@ -131,3 +131,72 @@ pub fn http_response(status: &str, body: &[u8]) -> Vec<u8> {
 pub fn read(path: &Path) -> Vec<u8> {
     std::fs::read(path).unwrap()
 }
+
+// Markdown, as the docs tests read it.
+
+/// The JSON of a page's last curl command, as the shell would pass it.
+pub fn page_request(page: &str) -> serde_json::Value {
+    let start = page.rfind("--data-binary '").expect("a request example") + 15;
+    let end = start
+        + page[start..]
+            .find("'\n```")
+            .expect("the end of the example");
+    let json = page[start..end].replace(r"'\''", "'");
+    serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"))
+}
+
+pub fn table_rows(text: &str) -> Vec<&str> {
+    text.lines().filter(|l| l.starts_with('|')).collect()
+}
+
+/// Cells of a Markdown table row, splitting on pipes that are not escaped.
+pub fn cells(row: &str) -> usize {
+    let mut count = 0;
+    let mut escaped = false;
+    for c in row.chars() {
+        match c {
+            '\\' if !escaped => escaped = true,
+            '|' if !escaped => count += 1,
+            _ => escaped = false,
+        }
+    }
+    count - 1
+}
+
+/// The text with fenced blocks and code spans removed.
+pub fn without_code(text: &str) -> String {
+    let mut out = String::new();
+    let mut in_fence = false;
+    for line in text.lines() {
+        if line.starts_with("```") {
+            in_fence = !in_fence;
+            continue;
+        }
+        if in_fence {
+            continue;
+        }
+        let chars: Vec<char> = line.chars().collect();
+        let mut i = 0;
+        while i < chars.len() {
+            if chars[i] == '`' && (i == 0 || chars[i - 1] != '\\') {
+                let run = chars[i..].iter().take_while(|c| **c == '`').count();
+                let fence: String = "`".repeat(run);
+                let rest: String = chars[i + run..].iter().collect();
+                match rest.find(&fence) {
+                    Some(end) => {
+                        i += run + rest[..end].chars().count() + run;
+                        continue;
+                    }
+                    None => {
+                        i += run;
+                        continue;
+                    }
+                }
+            }
+            out.push(chars[i]);
+            i += 1;
+        }
+        out.push('\n');
+    }
+    out
+}

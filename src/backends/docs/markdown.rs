@@ -1,7 +1,10 @@
 //! Escaping of untrusted catalog text for Markdown (docs pages and rustdoc comments).
 //!
 //! Descriptions, labels and even option values come from the catalog, which the server
-//! publishes: they must never break a table, open a code block, become a link or inject HTML.
+//! publishes: they must never break a table, open a code block, become a link or inject HTML,
+//! nor carry control or bidi characters (see [`is_control_or_bidi`]).
+
+use crate::backends::is_control_or_bidi;
 
 /// Text for a table cell or an inline run: one line, with every character that Markdown or
 /// HTML would interpret escaped, so it renders exactly as written.
@@ -19,7 +22,7 @@ fn escape(raw: &str, line_start: bool) -> String {
     let mut out = String::with_capacity(raw.len());
     let mut pending_space = false;
     for (i, &c) in chars.iter().enumerate() {
-        if c.is_whitespace() || c.is_control() {
+        if c.is_whitespace() || is_control_or_bidi(c) {
             // Newlines would end a table row (or open an indented code block in rustdoc).
             pending_space = !out.is_empty();
             continue;
@@ -63,12 +66,12 @@ fn escape(raw: &str, line_start: bool) -> String {
 }
 
 /// A value as an inline code span that survives any content: a fence longer than any backtick
-/// run inside, newlines flattened, and `|` escaped so that a table cell is not split (GitHub
+/// run inside, newlines (any control or bidi character) flattened to spaces, and `|` escaped so that a table cell is not split (GitHub
 /// removes the backslash inside code spans in tables).
 pub fn code(raw: &str) -> String {
     let flat: String = raw
         .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
+        .map(|c| if is_control_or_bidi(c) { ' ' } else { c })
         .collect();
     let flat = flat.replace('|', "\\|");
     let longest_run = flat.split(|c| c != '`').map(str::len).max().unwrap_or(0);

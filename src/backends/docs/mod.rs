@@ -14,6 +14,7 @@ use minijinja::Environment;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
+use crate::backends::is_control_or_bidi;
 use crate::backends::validators::runtime::{MediaShape, ParamLocation};
 use crate::backends::validators::{rules, schema};
 use crate::error::{Error, Result};
@@ -72,9 +73,51 @@ fn template_error(error: minijinja::Error) -> Error {
     Error::Usage(format!("docs template error: {error:#}"))
 }
 
-/// Single-quotes text for a POSIX shell.
+/// Quotes text for a shell, as it is shown in a fenced code block: single quotes, or, when the
+/// text holds a control or bidi character other than a line break (which would be written raw
+/// into the page) or a line that would close the code block, bash's `$'...'` with line breaks
+/// and those characters escaped.
 pub fn sh_quote(raw: &str) -> String {
-    format!("'{}'", raw.replace('\'', r"'\''"))
+    let closes_fence = raw.lines().skip(1).any(|line| {
+        let line = line.trim_start();
+        line.starts_with("```") || line.starts_with("~~~")
+    });
+    if !closes_fence && !raw.contains(|c| c != '\n' && is_control_or_bidi(c)) {
+        return format!("'{}'", raw.replace('\'', r"'\''"));
+    }
+    let mut out = String::from("$'");
+    for c in raw.chars() {
+        match c {
+            '\\' => out.push_str(r"\\"),
+            '\'' => out.push_str(r"\'"),
+            '\n' => out.push_str(r"\n"),
+            '\t' => out.push_str(r"\t"),
+            c if is_control_or_bidi(c) && c.is_ascii() => {
+                out.push_str(&format!(r"\x{:02x}", u32::from(c)))
+            }
+            c if is_control_or_bidi(c) => {
+                out.push_str(&format!(r"\u{:04x}", u32::from(c)))
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
+}
+
+/// JSON text with every control or bidi character written as a `\u` escape (serde_json escapes
+/// only U+0000 to U+001F; DEL, C1 controls and bidi controls stay raw). They can only stand in
+/// strings, where the escape means the same character. Line breaks between members are kept.
+fn inert_json(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c != '\n' && is_control_or_bidi(c) {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The docs tree (paths relative to the docs folder): `index.md`, `models/<id>.md`,
@@ -105,9 +148,10 @@ pub fn generate(ir: &Ir) -> Result<OutputTree> {
             .and_then(|t| t.render(context(json!({"api": &ir.api, "model": &page}))))
             .map_err(template_error)?;
         tree.add(&format!("models/{stem}.md"), text)?;
-        let mut schema_text =
-            serde_json::to_string_pretty(&schema::params_schema(model))
-                .expect("a JSON value always serializes");
+        let mut schema_text = inert_json(
+            &serde_json::to_string_pretty(&schema::params_schema(model))
+                .expect("a JSON value always serializes"),
+        );
         schema_text.push('\n');
         tree.add(&format!("schemas/{stem}.params.json"), schema_text)?;
         summaries.push(page.summary);
@@ -286,8 +330,9 @@ impl ModelPage {
             }
         }
         let body = example_request(model);
-        let mut json_text =
-            serde_json::to_string_pretty(&body).expect("JSON always serializes");
+        let mut json_text = inert_json(
+            &serde_json::to_string_pretty(&body).expect("JSON always serializes"),
+        );
         json_text.push('\n');
         let route = if endpoint.starts_with('/') {
             endpoint.clone()

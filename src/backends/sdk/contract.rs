@@ -367,6 +367,24 @@ impl Contract<'_> {
                 arms.extend(quote!(#id => Route::Generation,));
             }
         }
+        // A contract whose catalog no operation serves has no arm: a match with only `_` is
+        // clippy::match_single_binding.
+        let route = if arms.is_empty() {
+            quote! {
+                fn route(_operation: &str) -> Route {
+                    Route::Other
+                }
+            }
+        } else {
+            quote! {
+                fn route(operation: &str) -> Route {
+                    match operation {
+                        #arms
+                        _ => Route::Other,
+                    }
+                }
+            }
+        };
         quote! {
             /// Which kind of model an operation takes.
             #[derive(PartialEq)]
@@ -376,12 +394,7 @@ impl Contract<'_> {
                 Other,
             }
 
-            fn route(operation: &str) -> Route {
-                match operation {
-                    #arms
-                    _ => Route::Other,
-                }
-            }
+            #route
 
             /// The checks made before a call is sent: the model catalog's.
             pub(crate) fn before_send(call: &crate::call::Call) -> crate::Result<()> {

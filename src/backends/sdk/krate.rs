@@ -7,6 +7,7 @@ use quote::quote;
 use super::ops::Summary;
 use super::render::{comment, doc_lines, ident, one_line};
 use super::types::{Scope, Types};
+use crate::backends::docs::markdown;
 use crate::error::Result;
 use crate::ir::{
     ContentKind, Field, Ir, Method, Operation, ParamRole, Shape, TypeKind, TypeRef,
@@ -452,9 +453,10 @@ fn delta_printer(types: &Types, operation: &Operation) -> Result<TokenStream> {
     })
 }
 
-/// `README.md`.
+/// `README.md`. Contract text in it is Markdown-escaped as in the docs backend: a title
+/// holding `-->` or `<script>` stays text, in the header comment too.
 pub fn readme(ir: &Ir, summary: &Summary, example: &str) -> String {
-    let title = one_line(&ir.api.title);
+    let title = markdown::inline(&ir.api.title);
     let mut operations = String::new();
     for operation in &ir.operations {
         let Some(accessor) = summary.accessors.get(&operation.tag) else {
@@ -463,14 +465,12 @@ pub fn readme(ir: &Ir, summary: &Summary, example: &str) -> String {
         let summary_text = operation
             .summary
             .as_deref()
-            .map(one_line)
-            .unwrap_or_default()
-            .replace('|', "\\|");
+            .map(markdown::inline)
+            .unwrap_or_default();
         operations.push_str(&format!(
-            "| `client.{accessor}().{}(..)` | `{} {}` | {summary_text} |\n",
+            "| `client.{accessor}().{}(..)` | {} | {summary_text} |\n",
             operation.group_method,
-            operation.method.as_str(),
-            operation.path.replace('|', "\\|"),
+            markdown::code(&format!("{} {}", operation.method.as_str(), operation.path)),
         ));
     }
     for (tag, wait) in &summary.waits {
@@ -553,6 +553,6 @@ or `.max_retries(..)` on it, then `.await` it (or call `.send()`).
   secret members replaced by `***`.
 - **Dates** are `chrono::DateTime<chrono::Utc>`.
 "#,
-        version = one_line(&ir.api.version),
+        version = markdown::inline(&ir.api.version),
     )
 }

@@ -12,9 +12,9 @@ use quote::quote;
 use super::render::{self, docs, docs_of, ident};
 use super::types::{Scope, Types};
 use crate::error::{Error, Result};
-use crate::ir::names::Namespace;
+use crate::ir::names::{type_name, Namespace};
 use crate::ir::{
-    Content, ContentKind, Method, Operation, Param, ParamLocation, ParamRole, Shape,
+    Content, ContentKind, Ir, Method, Operation, Param, ParamLocation, ParamRole, Shape,
     StringFormat, Tag, TypeKind, TypeRef,
 };
 
@@ -80,7 +80,7 @@ struct Plan<'o> {
     response: Option<&'o Content>,
 }
 
-fn plan(operation: &Operation) -> Plan<'_> {
+fn plan<'o>(ir: &Ir, operation: &'o Operation) -> Plan<'o> {
     let preference = |kind: ContentKind| match kind {
         ContentKind::Json => 0,
         ContentKind::Multipart => 1,
@@ -93,6 +93,12 @@ fn plan(operation: &Operation) -> Plan<'_> {
         b.contents
             .iter()
             .filter(|c| c.kind != ContentKind::EventStream)
+            // Parts are built from an object's members; the IR makes sure another content is
+            // offered when a multipart one has none.
+            .filter(|c| {
+                c.kind != ContentKind::Multipart
+                    || crate::ir::multipart_struct(&ir.types, c).is_some()
+            })
             .min_by_key(|c| preference(c.kind))
     });
     let body_required = operation.request_body.as_ref().is_some_and(|b| b.required);
@@ -171,8 +177,9 @@ impl<'a> Ops<'a> {
                 method_names.claim(&operation.group_method);
             }
             for operation in &operations {
-                let builder =
-                    ident(&names.claim(&operation.rust_name.to_upper_camel_case()))?;
+                // A type name like any other: operationId `self` must not give `Self`, nor
+                // `option` a builder that shadows `Option`.
+                let builder = ident(&names.claim(&type_name(&operation.rust_name)))?;
                 let (method, item) = self.operation(operation, &group, &builder)?;
                 methods.extend(method);
                 group_items.extend(item);
@@ -275,7 +282,7 @@ impl<'a> Ops<'a> {
         group: &Ident,
         builder: &Ident,
     ) -> Result<(TokenStream, TokenStream)> {
-        let plan = plan(operation);
+        let plan = plan(self.types.ir, operation);
         let method_name = ident(&operation.group_method)?;
         // Argument names: the IR's parameter names, kept off the locals the generated
         // methods use (`call`, `path`, ...), with a suffix where they would collide.
@@ -633,7 +640,7 @@ impl<'a> Ops<'a> {
             if path.len() != 1 || others || !is_string(&path[0].shape) {
                 continue;
             }
-            let plan = plan(operation);
+            let plan = plan(self.types.ir, operation);
             let Some(name) = plan
                 .response
                 .filter(|c| c.kind == ContentKind::Json)

@@ -1,8 +1,9 @@
 //! TokenStream → formatted Rust source, with the generated-file header.
 
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Delimiter, Group, Ident, Span, TokenStream, TokenTree};
 use quote::quote;
 
+use crate::backends::is_control_or_bidi;
 use crate::error::{Error, Result};
 use crate::ir::Ir;
 
@@ -17,10 +18,10 @@ pub fn header(ir: &Ir) -> String {
 }
 
 /// Spec text put into a line comment: control characters (a newline would end the comment
-/// and let the rest of the text become code) are replaced by spaces.
+/// and let the rest of the text become code) and bidi controls are replaced by spaces.
 pub fn one_line(text: &str) -> String {
     text.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
+        .map(|c| if is_control_or_bidi(c) { ' ' } else { c })
         .collect::<String>()
         .trim()
         .to_owned()
@@ -29,6 +30,63 @@ pub fn one_line(text: &str) -> String {
 /// Formats a file of items with prettyplease and puts the header above it.
 pub fn file(ir: &Ir, name: &str, tokens: TokenStream) -> Result<String> {
     Ok(format!("{}{}", header(ir), source(name, tokens)?))
+}
+
+/// Every `#[doc = "..."]` of the file with the characters [`docs`] drops dropped here too,
+/// for the docs built by formatting spec text into a sentence (`` `{value}` ``) rather than
+/// through [`docs`]: prettyplease prints a doc attribute as a comment, where a bidi control is
+/// a compile error and any other control character would be written raw into the file.
+fn inert_docs(tokens: TokenStream) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|token| match token {
+            TokenTree::Group(group) => {
+                let mut stream = inert_docs(group.stream());
+                if group.delimiter() == Delimiter::Bracket {
+                    stream = inert_doc_attribute(stream);
+                }
+                let mut inert = Group::new(group.delimiter(), stream);
+                inert.set_span(group.span());
+                TokenTree::Group(inert)
+            }
+            other => other,
+        })
+        .collect()
+}
+
+/// `doc = "..."` (the inside of `#[...]`) with an inert string; anything else unchanged.
+fn inert_doc_attribute(stream: TokenStream) -> TokenStream {
+    let tokens: Vec<TokenTree> = stream.clone().into_iter().collect();
+    let [TokenTree::Ident(name), TokenTree::Punct(eq), TokenTree::Literal(literal)] =
+        tokens.as_slice()
+    else {
+        return stream;
+    };
+    if name != "doc" || eq.as_char() != '=' {
+        return stream;
+    }
+    // A control or bidi character is always escaped in a string literal's text: without a
+    // backslash there is nothing to drop (the common case, and much cheaper to see).
+    if !literal.to_string().contains('\\') {
+        return stream;
+    }
+    let Ok(text) =
+        syn::parse2::<syn::LitStr>(TokenTree::Literal(literal.clone()).into())
+    else {
+        return stream;
+    };
+    let text = text.value();
+    if !text.contains(|c| c != '\n' && is_control_or_bidi(c)) {
+        return stream;
+    }
+    let inert: String = text
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .replace('\t', "    ")
+        .chars()
+        .filter(|&c| c == '\n' || !is_control_or_bidi(c))
+        .collect();
+    quote!(#name #eq #inert)
 }
 
 /// A line comment in generated code: quote drops comments, so `comment!("...");` statements
@@ -55,7 +113,7 @@ pub fn chunked_file(
 
 /// Formatted Rust source of `tokens` (a file's worth of items), without the header.
 pub fn source(name: &str, tokens: TokenStream) -> Result<String> {
-    let parsed: syn::File = syn::parse2(tokens).map_err(|e| {
+    let parsed: syn::File = syn::parse2(inert_docs(tokens)).map_err(|e| {
         Error::Usage(format!(
             "internal error: generated {name} does not parse as Rust: {e}"
         ))
@@ -110,7 +168,8 @@ pub fn ident(name: &str) -> Result<Ident> {
 /// Rustdoc attributes for untrusted spec text, one `#[doc = "..."]` per line. The text goes
 /// in as a string literal (quote escapes it), so nothing in it can become code.
 ///
-/// Control characters are dropped (a bare CR is an error in a doc comment), tabs become spaces
+/// Control characters and bidi controls are dropped (a bare CR is an error in a doc comment, a
+/// bidi control is denied by rustc), tabs become spaces
 /// (clippy::tabs_in_doc_comments), and a bare code fence becomes a `text` fence so rustdoc
 /// never treats spec prose as Rust.
 pub fn docs(text: &str) -> TokenStream {
@@ -135,7 +194,7 @@ pub fn doc_lines(text: &str) -> Vec<String> {
             let line: String = line
                 .replace('\t', "    ")
                 .chars()
-                .filter(|c| !c.is_control())
+                .filter(|&c| !is_control_or_bidi(c))
                 .collect();
             line.trim_end().to_owned()
         })
@@ -188,6 +247,20 @@ pub fn docs_of(parts: &[Option<&str>]) -> TokenStream {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_dropped_character_is_escaped_in_a_string_literal() {
+        // `inert_doc_attribute` skips literals without a backslash: this is what makes that
+        // safe.
+        let dropped = (0..=0x10FFFFu32)
+            .filter_map(char::from_u32)
+            .filter(|&c| crate::backends::is_control_or_bidi(c) && c != '\n');
+        for c in dropped {
+            let text = format!("a{c}b");
+            let literal = proc_macro2::Literal::string(&text).to_string();
+            assert!(literal.contains('\\'), "{:?} is not escaped: {literal}", c);
+        }
+    }
 
     #[test]
     fn hostile_docs_stay_docs() {
