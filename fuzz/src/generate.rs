@@ -171,9 +171,22 @@ fn check_toml(path: &str, text: &str) {
         let tables: Vec<&str> = value.keys().map(String::as_str).collect();
         assert_eq!(
             tables,
-            ["dependencies", "dev-dependencies", "lib", "package"],
+            [
+                "dependencies",
+                "dev-dependencies",
+                "features",
+                "lib",
+                "package"
+            ],
             "{path}: tables"
         );
+        let features: Vec<&str> = value["features"]
+            .as_table()
+            .expect("[features] is a table")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(features, ["full-serde"], "{path}: features");
         let package = value["package"].as_table().expect("[package] is a table");
         assert_eq!(package["name"].as_str(), Some("rivya-sdk"), "{path}");
         let keys: Vec<&str> = package.keys().map(String::as_str).collect();
