@@ -61,8 +61,8 @@ impl<T: Serialize> Serialize for Nullable<T> {
 }
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
-    /// A present member decodes as `Null` or `Value`; an absent one takes the default
-    /// (`Absent`) through `#[serde(default)]`.
+    /// A present member decodes as `Null` or `Value`; whether it is absent is up to the
+    /// struct holding it (generated structs read it with `codec::Members::nullable`).
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         Ok(Option::<T>::deserialize(deserializer)?.into())
     }
