@@ -86,7 +86,7 @@ fn fixture_covers_the_contract() {
     let options: Vec<(&str, &str)> = aspect
         .options
         .iter()
-        .map(|o| (o.value.as_str(), o.rust_name.as_str()))
+        .map(|o| (o.value.as_str().unwrap(), o.rust_name.as_str()))
         .collect();
     assert!(
         options.contains(&("16:9", "V16_9")) && options.contains(&("1:1", "V1_1")),

@@ -3,6 +3,13 @@
 //! The catalog is checked against the spec's own `PublicApiModel` schema first (so a catalog
 //! that the contract itself would reject is refused, naming the model and field), then read
 //! into the typed form the validators and docs backends use.
+//!
+//! The catalog is the server's data and changes without a new contract: options and defaults
+//! are kept as the JSON values they are (strings, numbers, booleans, mixed), members this code
+//! does not know are kept in `unknown_members` for the diff and otherwise ignored, and only
+//! what the contract's schema requires is required here.
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -31,6 +38,7 @@ pub struct Model {
     #[serde(default)]
     pub name: String,
     /// image, video, audio or chat; kept open because the catalog may grow new kinds.
+    #[serde(default)]
     pub kind: String,
     #[serde(default)]
     pub provider: Option<String>,
@@ -58,7 +66,14 @@ pub struct Model {
     pub sunset_at: Option<String>,
     #[serde(default)]
     pub params: Vec<ModelParam>,
+    /// Members the server sends that this code does not know yet (`tags`, ...): kept so the
+    /// diff can report them, ignored by the other backends.
+    #[serde(flatten)]
+    pub unknown_members: BTreeMap<String, Value>,
 }
+
+/// Members of a catalog entry that are read but carry nothing a backend needs.
+const IGNORED_MODEL_MEMBERS: &[&str] = &["object"];
 
 fn yes() -> bool {
     true
@@ -152,19 +167,31 @@ pub struct ModelParam {
     pub advanced: bool,
     #[serde(default)]
     pub deprecated: bool,
+    /// Members of the parameter this code does not know yet, as for [`Model`].
+    #[serde(flatten)]
+    pub unknown_members: BTreeMap<String, Value>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct ParamOption {
-    pub value: String,
-    /// UpperCamelCase, unique within the param ("16:9" → `V16_9`).
+    /// The option exactly as the catalog spells it: a string, number, boolean or any other JSON
+    /// value the contract's schema allows.
+    pub value: Value,
+    /// UpperCamelCase, unique within the param ("16:9" → `V16_9`, `4` seconds → `S4`).
     pub rust_name: String,
+}
+
+impl ParamOption {
+    /// The option as JSON text (`"16:9"`, `4`, `true`): how docs and diffs show it.
+    pub fn json(&self) -> String {
+        self.value.to_string()
+    }
 }
 
 fn options_from_values<'de, D: serde::Deserializer<'de>>(
     d: D,
 ) -> Result<Vec<ParamOption>, D::Error> {
-    let values: Option<Vec<String>> = Option::deserialize(d)?;
+    let values: Option<Vec<Value>> = Option::deserialize(d)?;
     Ok(values
         .unwrap_or_default()
         .into_iter()
@@ -272,6 +299,10 @@ pub fn build(
                 format!("{label} appears twice in the catalog (first at index {first})"),
             ));
         }
+        let mut model = model;
+        for member in IGNORED_MODEL_MEMBERS {
+            model.unknown_members.remove(*member);
+        }
         models.push(model);
     }
     assign_names(&mut models);
@@ -292,14 +323,71 @@ fn assign_param_names(params: &mut [ModelParam]) {
         Namespace::new().assign_all(params.iter().map(|p| p.name.as_str()), field_name);
     for param in params.iter_mut() {
         param.rust_name = names[&param.name].clone();
-        let options = Namespace::new()
-            .assign_all(param.options.iter().map(|o| o.value.as_str()), variant_name);
-        for option in param.options.iter_mut() {
-            option.rust_name = options[&option.value].clone();
-        }
+        assign_option_names(param);
         if let Some(items) = param.items.as_deref_mut() {
             assign_param_names(std::slice::from_mut(items));
         }
         assign_param_names(&mut param.properties);
+    }
+}
+
+/// String options are named first, exactly as they always were, so adding a numeric option to a
+/// param never renames its string variants; the other options then take free names in catalog
+/// order.
+fn assign_option_names(param: &mut ModelParam) {
+    let mut namespace = Namespace::new();
+    let strings = namespace.assign_all(
+        param.options.iter().filter_map(|o| o.value.as_str()),
+        variant_name,
+    );
+    let seconds = is_duration(&param.name);
+    for option in param.options.iter_mut() {
+        option.rust_name = match &option.value {
+            Value::String(text) => strings[text].clone(),
+            other => namespace.claim(&non_string_variant_name(other, seconds)),
+        };
+    }
+}
+
+/// A duration's options read best as seconds (`S4`); other numbers as values (`V23_976`).
+fn is_duration(param_name: &str) -> bool {
+    let name = param_name.to_ascii_lowercase();
+    name.contains("duration") || name.contains("seconds")
+}
+
+fn non_string_variant_name(value: &Value, seconds: bool) -> String {
+    match value {
+        Value::Bool(true) => "True".to_owned(),
+        Value::Bool(false) => "False".to_owned(),
+        Value::Null => "Null".to_owned(),
+        Value::Number(n) => {
+            let name = variant_name(&n.to_string());
+            match name.strip_prefix('V') {
+                Some(digits) if seconds => format!("S{digits}"),
+                _ => name,
+            }
+        }
+        Value::Array(_) | Value::Object(_) => "Value".to_owned(),
+        Value::String(text) => variant_name(text),
+    }
+}
+
+/// JSON equality with numbers compared by value, as the validators compare options: `4` equals
+/// `4.0`, `"4"` equals neither.
+pub fn json_equal(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => match (x.as_i64(), y.as_i64()) {
+            (Some(x), Some(y)) => x == y,
+            _ => x.as_f64() == y.as_f64(),
+        },
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| json_equal(x, y))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(key, x)| y.get(key).is_some_and(|y| json_equal(x, y)))
+        }
+        _ => a == b,
     }
 }

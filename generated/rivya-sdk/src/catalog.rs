@@ -26,12 +26,13 @@ pub fn model(id: &str) -> Option<&'static ModelInfo> {
         "lumen-video-1-i2v" => 3,
         "motion-transfer-1" => 4,
         "lumen-video-2-preview" => 5,
-        "voice-tts-2" => 6,
-        "voice-tts-1" => 7,
-        "soundscape-1" => 8,
-        "foley-sync-1" => 9,
-        "gpt-5-2-chat" => 10,
-        "vision-chat-mini" => 11,
+        "veo-3-1" => 6,
+        "voice-tts-2" => 7,
+        "voice-tts-1" => 8,
+        "soundscape-1" => 9,
+        "foley-sync-1" => 10,
+        "gpt-5-2-chat" => 11,
+        "vision-chat-mini" => 12,
         _ => return None,
     };
     Some(&MODELS[index])
@@ -76,7 +77,7 @@ pub fn validate_request(
 }
 
 #[allow(clippy::approx_constant)]
-static MODELS: [ModelInfo; 12] = [
+static MODELS: [ModelInfo; 13] = [
     ModelInfo {
         id: "z-image",
         name: "Z-Image",
@@ -105,7 +106,15 @@ static MODELS: [ModelInfo; 12] = [
                 location: ParamLocation::Params,
                 required: false,
                 deprecated: false,
-                kind: ParamKind::Enum(&["1:1", "4:3", "3:4", "16:9", "9:16"]),
+                kind: ParamKind::Enum(
+                    &[
+                        OptionValue::String("1:1"),
+                        OptionValue::String("4:3"),
+                        OptionValue::String("3:4"),
+                        OptionValue::String("16:9"),
+                        OptionValue::String("9:16"),
+                    ],
+                ),
             },
             ParamRule {
                 name: "num_images",
@@ -219,7 +228,14 @@ static MODELS: [ModelInfo; 12] = [
                 required: false,
                 deprecated: false,
                 kind: ParamKind::Enum(
-                    &["match_input", "1:1", "4:3", "3:4", "16:9", "9:16"],
+                    &[
+                        OptionValue::String("match_input"),
+                        OptionValue::String("1:1"),
+                        OptionValue::String("4:3"),
+                        OptionValue::String("3:4"),
+                        OptionValue::String("16:9"),
+                        OptionValue::String("9:16"),
+                    ],
                 ),
             },
             ParamRule {
@@ -274,14 +290,22 @@ static MODELS: [ModelInfo; 12] = [
                 location: ParamLocation::Params,
                 required: false,
                 deprecated: false,
-                kind: ParamKind::Enum(&["720p", "1080p"]),
+                kind: ParamKind::Enum(
+                    &[OptionValue::String("720p"), OptionValue::String("1080p")],
+                ),
             },
             ParamRule {
                 name: "aspect_ratio",
                 location: ParamLocation::Params,
                 required: false,
                 deprecated: false,
-                kind: ParamKind::Enum(&["16:9", "9:16", "1:1"]),
+                kind: ParamKind::Enum(
+                    &[
+                        OptionValue::String("16:9"),
+                        OptionValue::String("9:16"),
+                        OptionValue::String("1:1"),
+                    ],
+                ),
             },
             ParamRule {
                 name: "negative_prompt",
@@ -306,7 +330,13 @@ static MODELS: [ModelInfo; 12] = [
                             required: false,
                             deprecated: false,
                             kind: ParamKind::Enum(
-                                &["static", "pan-left", "pan-right", "zoom-in", "zoom-out"],
+                                &[
+                                    OptionValue::String("static"),
+                                    OptionValue::String("pan-left"),
+                                    OptionValue::String("pan-right"),
+                                    OptionValue::String("zoom-in"),
+                                    OptionValue::String("zoom-out"),
+                                ],
                             ),
                         },
                         ParamRule {
@@ -470,7 +500,9 @@ static MODELS: [ModelInfo; 12] = [
                 location: ParamLocation::Params,
                 required: false,
                 deprecated: false,
-                kind: ParamKind::Enum(&["720p", "1080p"]),
+                kind: ParamKind::Enum(
+                    &[OptionValue::String("720p"), OptionValue::String("1080p")],
+                ),
             },
         ],
     },
@@ -576,6 +608,73 @@ static MODELS: [ModelInfo; 12] = [
         ],
     },
     ModelInfo {
+        id: "veo-3-1",
+        name: "Veo 3.1",
+        kind: "video",
+        provider: Some("google"),
+        endpoint: Some("/api/v1/generations"),
+        input_modes: &["text-to-video"],
+        status: Some("available"),
+        api_available: true,
+        requires_files: false,
+        supports_streaming: false,
+        prompt: PromptRule {
+            required: true,
+            max_length: Some(4000),
+        },
+        credits: Some(CreditInfo {
+            unit: Some("per_second"),
+            amount: Some(20.0),
+            notes: Some("Charged for the selected duration."),
+        }),
+        readiness_notes: None,
+        sunset_at: None,
+        params: &[
+            ParamRule {
+                name: "duration",
+                location: ParamLocation::Params,
+                required: false,
+                deprecated: false,
+                kind: ParamKind::Enum(
+                    &[
+                        OptionValue::Integer(4),
+                        OptionValue::Integer(6),
+                        OptionValue::Integer(8),
+                    ],
+                ),
+            },
+            ParamRule {
+                name: "generate_audio",
+                location: ParamLocation::Params,
+                required: false,
+                deprecated: false,
+                kind: ParamKind::Enum(
+                    &[OptionValue::Boolean(true), OptionValue::Boolean(false)],
+                ),
+            },
+            ParamRule {
+                name: "frame_rate",
+                location: ParamLocation::Params,
+                required: false,
+                deprecated: false,
+                kind: ParamKind::Enum(
+                    &[
+                        OptionValue::Number(23.976),
+                        OptionValue::Integer(24),
+                        OptionValue::Integer(30),
+                    ],
+                ),
+            },
+            ParamRule {
+                name: "enhance_prompt",
+                location: ParamLocation::Params,
+                required: false,
+                deprecated: false,
+                kind: ParamKind::Boolean,
+            },
+        ],
+    },
+    ModelInfo {
         id: "voice-tts-2",
         name: "Voice TTS 2",
         kind: "audio",
@@ -603,7 +702,15 @@ static MODELS: [ModelInfo; 12] = [
                 location: ParamLocation::Params,
                 required: true,
                 deprecated: false,
-                kind: ParamKind::Enum(&["aria", "ember", "juniper", "orion", "sage"]),
+                kind: ParamKind::Enum(
+                    &[
+                        OptionValue::String("aria"),
+                        OptionValue::String("ember"),
+                        OptionValue::String("juniper"),
+                        OptionValue::String("orion"),
+                        OptionValue::String("sage"),
+                    ],
+                ),
             },
             ParamRule {
                 name: "speed",
@@ -621,7 +728,13 @@ static MODELS: [ModelInfo; 12] = [
                 location: ParamLocation::Params,
                 required: false,
                 deprecated: false,
-                kind: ParamKind::Enum(&["mp3", "wav", "ogg"]),
+                kind: ParamKind::Enum(
+                    &[
+                        OptionValue::String("mp3"),
+                        OptionValue::String("wav"),
+                        OptionValue::String("ogg"),
+                    ],
+                ),
             },
             ParamRule {
                 name: "language",
@@ -665,14 +778,18 @@ static MODELS: [ModelInfo; 12] = [
                 location: ParamLocation::Params,
                 required: true,
                 deprecated: false,
-                kind: ParamKind::Enum(&["aria", "orion"]),
+                kind: ParamKind::Enum(
+                    &[OptionValue::String("aria"), OptionValue::String("orion")],
+                ),
             },
             ParamRule {
                 name: "output_format",
                 location: ParamLocation::Params,
                 required: false,
                 deprecated: false,
-                kind: ParamKind::Enum(&["mp3", "wav"]),
+                kind: ParamKind::Enum(
+                    &[OptionValue::String("mp3"), OptionValue::String("wav")],
+                ),
             },
         ],
     },
@@ -722,7 +839,9 @@ static MODELS: [ModelInfo; 12] = [
                 location: ParamLocation::Params,
                 required: false,
                 deprecated: false,
-                kind: ParamKind::Enum(&["mp3", "wav"]),
+                kind: ParamKind::Enum(
+                    &[OptionValue::String("mp3"), OptionValue::String("wav")],
+                ),
             },
         ],
     },
@@ -839,7 +958,13 @@ static MODELS: [ModelInfo; 12] = [
                 location: ParamLocation::Controls,
                 required: false,
                 deprecated: false,
-                kind: ParamKind::Enum(&["low", "medium", "high"]),
+                kind: ParamKind::Enum(
+                    &[
+                        OptionValue::String("low"),
+                        OptionValue::String("medium"),
+                        OptionValue::String("high"),
+                    ],
+                ),
             },
         ],
     },
@@ -938,7 +1063,7 @@ static MODELS: [ModelInfo; 12] = [
 pub struct ZImageParams {
     /// Aspect ratio: Output aspect ratio.
     ///
-    /// Allowed: one of `1:1`, `4:3`, `3:4`, `16:9`, `9:16`.
+    /// Allowed: one of `"1:1"`, `"4:3"`, `"3:4"`, `"16:9"`, `"9:16"`.
     ///
     /// Default: `"1:1"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1036,20 +1161,20 @@ impl ZImageParams {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[derive(Serialize, Deserialize)]
 pub enum ZImageAspectRatio {
-    /// `1:1`
+    /// `"1:1"`
     #[serde(rename = "1:1")]
     #[default]
     V1_1,
-    /// `4:3`
+    /// `"4:3"`
     #[serde(rename = "4:3")]
     V4_3,
-    /// `3:4`
+    /// `"3:4"`
     #[serde(rename = "3:4")]
     V3_4,
-    /// `16:9`
+    /// `"16:9"`
     #[serde(rename = "16:9")]
     V16_9,
-    /// `9:16`
+    /// `"9:16"`
     #[serde(rename = "9:16")]
     V9_16,
 }
@@ -1083,7 +1208,7 @@ pub struct NanoBanana2Params {
     pub reference_media_items: Vec<ReferenceMediaItem>,
     /// Aspect ratio: Output aspect ratio; match_input keeps the first reference's ratio.
     ///
-    /// Allowed: one of `match_input`, `1:1`, `4:3`, `3:4`, `16:9`, `9:16`.
+    /// Allowed: one of `"match_input"`, `"1:1"`, `"4:3"`, `"3:4"`, `"16:9"`, `"9:16"`.
     ///
     /// Default: `"match_input"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1145,23 +1270,23 @@ impl NanoBanana2Params {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[derive(Serialize, Deserialize)]
 pub enum NanoBanana2AspectRatio {
-    /// `match_input`
+    /// `"match_input"`
     #[serde(rename = "match_input")]
     #[default]
     MatchInput,
-    /// `1:1`
+    /// `"1:1"`
     #[serde(rename = "1:1")]
     V1_1,
-    /// `4:3`
+    /// `"4:3"`
     #[serde(rename = "4:3")]
     V4_3,
-    /// `3:4`
+    /// `"3:4"`
     #[serde(rename = "3:4")]
     V3_4,
-    /// `16:9`
+    /// `"16:9"`
     #[serde(rename = "16:9")]
     V16_9,
-    /// `9:16`
+    /// `"9:16"`
     #[serde(rename = "9:16")]
     V9_16,
 }
@@ -1198,14 +1323,14 @@ pub struct LumenVideo1Params {
     pub duration_seconds: Option<i64>,
     /// Resolution: Output resolution.
     ///
-    /// Allowed: one of `720p`, `1080p`.
+    /// Allowed: one of `"720p"`, `"1080p"`.
     ///
     /// Default: `"720p"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<LumenVideo1Resolution>,
     /// Aspect ratio: Output aspect ratio.
     ///
-    /// Allowed: one of `16:9`, `9:16`, `1:1`.
+    /// Allowed: one of `"16:9"`, `"9:16"`, `"1:1"`.
     ///
     /// Default: `"16:9"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1302,11 +1427,11 @@ impl LumenVideo1Params {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[derive(Serialize, Deserialize)]
 pub enum LumenVideo1Resolution {
-    /// `720p`
+    /// `"720p"`
     #[serde(rename = "720p")]
     #[default]
     V720p,
-    /// `1080p`
+    /// `"1080p"`
     #[serde(rename = "1080p")]
     V1080p,
 }
@@ -1327,14 +1452,14 @@ impl LumenVideo1Resolution {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[derive(Serialize, Deserialize)]
 pub enum LumenVideo1AspectRatio {
-    /// `16:9`
+    /// `"16:9"`
     #[serde(rename = "16:9")]
     #[default]
     V16_9,
-    /// `9:16`
+    /// `"9:16"`
     #[serde(rename = "9:16")]
     V9_16,
-    /// `1:1`
+    /// `"1:1"`
     #[serde(rename = "1:1")]
     V1_1,
 }
@@ -1359,7 +1484,7 @@ impl LumenVideo1AspectRatio {
 pub struct LumenVideo1Camera {
     /// Motion: Camera movement.
     ///
-    /// Allowed: one of `static`, `pan-left`, `pan-right`, `zoom-in`, `zoom-out`.
+    /// Allowed: one of `"static"`, `"pan-left"`, `"pan-right"`, `"zoom-in"`, `"zoom-out"`.
     ///
     /// Default: `"static"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1409,20 +1534,20 @@ impl LumenVideo1Camera {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[derive(Serialize, Deserialize)]
 pub enum LumenVideo1CameraMotion {
-    /// `static`
+    /// `"static"`
     #[serde(rename = "static")]
     #[default]
     Static,
-    /// `pan-left`
+    /// `"pan-left"`
     #[serde(rename = "pan-left")]
     PanLeft,
-    /// `pan-right`
+    /// `"pan-right"`
     #[serde(rename = "pan-right")]
     PanRight,
-    /// `zoom-in`
+    /// `"zoom-in"`
     #[serde(rename = "zoom-in")]
     ZoomIn,
-    /// `zoom-out`
+    /// `"zoom-out"`
     #[serde(rename = "zoom-out")]
     ZoomOut,
 }
@@ -1529,7 +1654,7 @@ pub struct LumenVideo1I2vParams {
     pub duration_seconds: Option<i64>,
     /// Resolution: Output resolution.
     ///
-    /// Allowed: one of `720p`, `1080p`.
+    /// Allowed: one of `"720p"`, `"1080p"`.
     ///
     /// Default: `"720p"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1584,11 +1709,11 @@ impl LumenVideo1I2vParams {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[derive(Serialize, Deserialize)]
 pub enum LumenVideo1I2vResolution {
-    /// `720p`
+    /// `"720p"`
     #[serde(rename = "720p")]
     #[default]
     V720p,
-    /// `1080p`
+    /// `"1080p"`
     #[serde(rename = "1080p")]
     V1080p,
 }
@@ -1703,6 +1828,287 @@ impl LumenVideo2PreviewParams {
     }
 }
 
+/// Parameters of Veo 3.1 (`veo-3-1`), sent as the `params` of `POST /api/v1/generations`.
+///
+/// Cinematic text-to-video clips with native audio, in fixed lengths.
+///
+/// Build it with `new` and the chained setters; `validate` runs the catalog's rules.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Veo3_1Params {
+    /// Duration: Clip length in seconds; only these lengths are offered.
+    ///
+    /// Allowed: one of `4`, `6`, `8`.
+    ///
+    /// Default: `8`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<Veo3_1Duration>,
+    /// Audio: Whether the clip gets a generated soundtrack.
+    ///
+    /// Allowed: one of `true`, `false`.
+    ///
+    /// Default: `true`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generate_audio: Option<Veo3_1GenerateAudio>,
+    /// Frame rate: Frames per second of the output.
+    ///
+    /// Allowed: one of `23.976`, `24`, `30`.
+    ///
+    /// Default: `24`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frame_rate: Option<Veo3_1FrameRate>,
+    /// Enhance prompt: Let the model rewrite the prompt for detail.
+    ///
+    /// Default: `false`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enhance_prompt: Option<bool>,
+}
+
+impl Veo3_1Params {
+    /// The public ID of the model these parameters are for.
+    pub const MODEL_ID: &'static str = "veo-3-1";
+
+    /// Checks the parameters against the catalog's rules for the model; pointers are relative to `params`.
+    pub fn validate(&self) -> Result<(), Vec<ParamViolation>> {
+        validate_params(Self::MODEL_ID, &self.to_value())
+    }
+
+    /// The parameters as the JSON object to send as the request's `params`.
+    pub fn to_value(&self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or_default()
+    }
+
+    /// Nothing set: every parameter takes the server's default.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `duration`.
+    pub fn duration(mut self, value: Veo3_1Duration) -> Self {
+        self.duration = Some(value);
+        self
+    }
+
+    /// Sets `generate_audio`.
+    pub fn generate_audio(mut self, value: Veo3_1GenerateAudio) -> Self {
+        self.generate_audio = Some(value);
+        self
+    }
+
+    /// Sets `frame_rate`.
+    pub fn frame_rate(mut self, value: Veo3_1FrameRate) -> Self {
+        self.frame_rate = Some(value);
+        self
+    }
+
+    /// Sets `enhance_prompt`.
+    pub fn enhance_prompt(mut self, value: bool) -> Self {
+        self.enhance_prompt = Some(value);
+        self
+    }
+}
+
+/// The options of `duration`.
+///
+/// Clip length in seconds; only these lengths are offered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Veo3_1Duration {
+    /// `4`
+    S4,
+    /// `6`
+    S6,
+    /// `8`
+    #[default]
+    S8,
+}
+
+impl Veo3_1Duration {
+    /// Every option with the JSON value it is sent as, in catalog order.
+    #[allow(clippy::approx_constant)]
+    pub const OPTIONS: [(Self, OptionValue); 3] = [
+        (Veo3_1Duration::S4, OptionValue::Integer(4)),
+        (Veo3_1Duration::S6, OptionValue::Integer(6)),
+        (Veo3_1Duration::S8, OptionValue::Integer(8)),
+    ];
+
+    /// The value as sent on the wire.
+    pub fn option(self) -> OptionValue {
+        match self {
+            Veo3_1Duration::S4 => OptionValue::Integer(4),
+            Veo3_1Duration::S6 => OptionValue::Integer(6),
+            Veo3_1Duration::S8 => OptionValue::Integer(8),
+        }
+    }
+
+    /// The value as a JSON value.
+    pub fn to_value(self) -> Value {
+        self.option().to_value()
+    }
+}
+
+impl Serialize for Veo3_1Duration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.option() {
+            OptionValue::String(text) => serializer.serialize_str(text),
+            OptionValue::Integer(i) => serializer.serialize_i64(i),
+            OptionValue::Number(x) => serializer.serialize_f64(x),
+            OptionValue::Boolean(b) => serializer.serialize_bool(b),
+            OptionValue::Json(_) => self.to_value().serialize(serializer),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Veo3_1Duration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = Value::deserialize(deserializer)?;
+        Self::OPTIONS
+            .iter()
+            .find(|(_, option)| option.matches(&value))
+            .map(|(variant, _)| *variant)
+            .ok_or_else(|| {
+                serde::de::Error::custom(format!(
+                    "{} is not an option of `duration`",
+                    value
+                ))
+            })
+    }
+}
+
+/// The options of `generate_audio`.
+///
+/// Whether the clip gets a generated soundtrack.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Veo3_1GenerateAudio {
+    /// `true`
+    #[default]
+    True,
+    /// `false`
+    False,
+}
+
+impl Veo3_1GenerateAudio {
+    /// Every option with the JSON value it is sent as, in catalog order.
+    #[allow(clippy::approx_constant)]
+    pub const OPTIONS: [(Self, OptionValue); 2] = [
+        (Veo3_1GenerateAudio::True, OptionValue::Boolean(true)),
+        (Veo3_1GenerateAudio::False, OptionValue::Boolean(false)),
+    ];
+
+    /// The value as sent on the wire.
+    pub fn option(self) -> OptionValue {
+        match self {
+            Veo3_1GenerateAudio::True => OptionValue::Boolean(true),
+            Veo3_1GenerateAudio::False => OptionValue::Boolean(false),
+        }
+    }
+
+    /// The value as a JSON value.
+    pub fn to_value(self) -> Value {
+        self.option().to_value()
+    }
+}
+
+impl Serialize for Veo3_1GenerateAudio {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.option() {
+            OptionValue::String(text) => serializer.serialize_str(text),
+            OptionValue::Integer(i) => serializer.serialize_i64(i),
+            OptionValue::Number(x) => serializer.serialize_f64(x),
+            OptionValue::Boolean(b) => serializer.serialize_bool(b),
+            OptionValue::Json(_) => self.to_value().serialize(serializer),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Veo3_1GenerateAudio {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = Value::deserialize(deserializer)?;
+        Self::OPTIONS
+            .iter()
+            .find(|(_, option)| option.matches(&value))
+            .map(|(variant, _)| *variant)
+            .ok_or_else(|| {
+                serde::de::Error::custom(format!(
+                    "{} is not an option of `generate_audio`",
+                    value
+                ))
+            })
+    }
+}
+
+/// The options of `frame_rate`.
+///
+/// Frames per second of the output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Veo3_1FrameRate {
+    /// `23.976`
+    V23_976,
+    /// `24`
+    #[default]
+    V24,
+    /// `30`
+    V30,
+}
+
+impl Veo3_1FrameRate {
+    /// Every option with the JSON value it is sent as, in catalog order.
+    #[allow(clippy::approx_constant)]
+    pub const OPTIONS: [(Self, OptionValue); 3] = [
+        (Veo3_1FrameRate::V23_976, OptionValue::Number(23.976)),
+        (Veo3_1FrameRate::V24, OptionValue::Integer(24)),
+        (Veo3_1FrameRate::V30, OptionValue::Integer(30)),
+    ];
+
+    /// The value as sent on the wire.
+    pub fn option(self) -> OptionValue {
+        match self {
+            Veo3_1FrameRate::V23_976 => OptionValue::Number(23.976),
+            Veo3_1FrameRate::V24 => OptionValue::Integer(24),
+            Veo3_1FrameRate::V30 => OptionValue::Integer(30),
+        }
+    }
+
+    /// The value as a JSON value.
+    pub fn to_value(self) -> Value {
+        self.option().to_value()
+    }
+}
+
+impl Serialize for Veo3_1FrameRate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.option() {
+            OptionValue::String(text) => serializer.serialize_str(text),
+            OptionValue::Integer(i) => serializer.serialize_i64(i),
+            OptionValue::Number(x) => serializer.serialize_f64(x),
+            OptionValue::Boolean(b) => serializer.serialize_bool(b),
+            OptionValue::Json(_) => self.to_value().serialize(serializer),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Veo3_1FrameRate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = Value::deserialize(deserializer)?;
+        Self::OPTIONS
+            .iter()
+            .find(|(_, option)| option.matches(&value))
+            .map(|(variant, _)| *variant)
+            .ok_or_else(|| {
+                serde::de::Error::custom(format!(
+                    "{} is not an option of `frame_rate`",
+                    value
+                ))
+            })
+    }
+}
+
 /// Parameters of Voice TTS 2 (`voice-tts-2`), sent as the `params` of `POST /api/v1/generations`.
 ///
 /// Text-to-speech with a set of studio voices. The prompt is the text to speak.
@@ -1714,7 +2120,7 @@ impl LumenVideo2PreviewParams {
 pub struct VoiceTts2Params {
     /// Voice: Voice to speak with.
     ///
-    /// Allowed: one of `aria`, `ember`, `juniper`, `orion`, `sage`.
+    /// Allowed: one of `"aria"`, `"ember"`, `"juniper"`, `"orion"`, `"sage"`.
     #[serde()]
     pub voice: VoiceTts2Voice,
     /// Speed: Speaking rate multiplier.
@@ -1726,7 +2132,7 @@ pub struct VoiceTts2Params {
     pub speed: Option<f64>,
     /// Output format: Audio container of the output.
     ///
-    /// Allowed: one of `mp3`, `wav`, `ogg`.
+    /// Allowed: one of `"mp3"`, `"wav"`, `"ogg"`.
     ///
     /// Default: `"mp3"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1793,19 +2199,19 @@ impl VoiceTts2Params {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[derive(Serialize, Deserialize)]
 pub enum VoiceTts2Voice {
-    /// `aria`
+    /// `"aria"`
     #[serde(rename = "aria")]
     Aria,
-    /// `ember`
+    /// `"ember"`
     #[serde(rename = "ember")]
     Ember,
-    /// `juniper`
+    /// `"juniper"`
     #[serde(rename = "juniper")]
     Juniper,
-    /// `orion`
+    /// `"orion"`
     #[serde(rename = "orion")]
     Orion,
-    /// `sage`
+    /// `"sage"`
     #[serde(rename = "sage")]
     Sage,
 }
@@ -1829,14 +2235,14 @@ impl VoiceTts2Voice {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[derive(Serialize, Deserialize)]
 pub enum VoiceTts2OutputFormat {
-    /// `mp3`
+    /// `"mp3"`
     #[serde(rename = "mp3")]
     #[default]
     Mp3,
-    /// `wav`
+    /// `"wav"`
     #[serde(rename = "wav")]
     Wav,
-    /// `ogg`
+    /// `"ogg"`
     #[serde(rename = "ogg")]
     Ogg,
 }
@@ -1863,12 +2269,12 @@ impl VoiceTts2OutputFormat {
 pub struct VoiceTts1Params {
     /// Voice: Voice to speak with.
     ///
-    /// Allowed: one of `aria`, `orion`.
+    /// Allowed: one of `"aria"`, `"orion"`.
     #[serde()]
     pub voice: VoiceTts1Voice,
     /// Output format: Audio container of the output.
     ///
-    /// Allowed: one of `mp3`, `wav`.
+    /// Allowed: one of `"mp3"`, `"wav"`.
     ///
     /// Default: `"mp3"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1913,10 +2319,10 @@ impl VoiceTts1Params {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[derive(Serialize, Deserialize)]
 pub enum VoiceTts1Voice {
-    /// `aria`
+    /// `"aria"`
     #[serde(rename = "aria")]
     Aria,
-    /// `orion`
+    /// `"orion"`
     #[serde(rename = "orion")]
     Orion,
 }
@@ -1937,11 +2343,11 @@ impl VoiceTts1Voice {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[derive(Serialize, Deserialize)]
 pub enum VoiceTts1OutputFormat {
-    /// `mp3`
+    /// `"mp3"`
     #[serde(rename = "mp3")]
     #[default]
     Mp3,
-    /// `wav`
+    /// `"wav"`
     #[serde(rename = "wav")]
     Wav,
 }
@@ -1979,7 +2385,7 @@ pub struct Soundscape1Params {
     pub loop_: Option<bool>,
     /// Output format: Audio container of the output.
     ///
-    /// Allowed: one of `mp3`, `wav`.
+    /// Allowed: one of `"mp3"`, `"wav"`.
     ///
     /// Default: `"wav"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2030,10 +2436,10 @@ impl Soundscape1Params {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[derive(Serialize, Deserialize)]
 pub enum Soundscape1OutputFormat {
-    /// `mp3`
+    /// `"mp3"`
     #[serde(rename = "mp3")]
     Mp3,
-    /// `wav`
+    /// `"wav"`
     #[serde(rename = "wav")]
     #[default]
     Wav,
@@ -2130,7 +2536,7 @@ pub struct Gpt5_2ChatControls {
     pub max_output_tokens: Option<i64>,
     /// Reasoning effort: How much reasoning the model spends before answering.
     ///
-    /// Allowed: one of `low`, `medium`, `high`.
+    /// Allowed: one of `"low"`, `"medium"`, `"high"`.
     ///
     /// Default: `"medium"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2181,14 +2587,14 @@ impl Gpt5_2ChatControls {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[derive(Serialize, Deserialize)]
 pub enum Gpt5_2ChatReasoningEffort {
-    /// `low`
+    /// `"low"`
     #[serde(rename = "low")]
     Low,
-    /// `medium`
+    /// `"medium"`
     #[serde(rename = "medium")]
     #[default]
     Medium,
-    /// `high`
+    /// `"high"`
     #[serde(rename = "high")]
     High,
 }
@@ -2430,8 +2836,8 @@ pub enum ParamKind {
     Number(NumberRule),
     /// `true` or `false`.
     Boolean,
-    /// One of a closed set of strings.
-    Enum(&'static [&'static str]),
+    /// One of a closed set of JSON values.
+    Enum(&'static [OptionValue]),
     /// A JSON array.
     Array {
         /// Minimum number of elements.
@@ -2445,6 +2851,62 @@ pub enum ParamKind {
     Object(&'static [ParamRule]),
     /// A reference to an uploaded file.
     Media(MediaRule),
+}
+
+/// One allowed value of an enum parameter, as the JSON value it is on the wire.
+///
+/// A value matches an option of the same JSON type only: numbers compare numerically (`4`
+/// matches `4.0`), a string never matches a number or a boolean (`"4"` does not match `4`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum OptionValue {
+    /// A JSON string.
+    String(&'static str),
+    /// A JSON number without a fractional part.
+    Integer(i64),
+    /// Any other JSON number.
+    Number(f64),
+    /// `true` or `false`.
+    Boolean(bool),
+    /// `null`, or an array or object, as its JSON text.
+    Json(&'static str),
+}
+
+impl OptionValue {
+    /// True when `value` is this option.
+    pub fn matches(&self, value: &Value) -> bool {
+        match (self, value) {
+            (OptionValue::String(option), Value::String(text)) => option == text,
+            (OptionValue::Integer(option), Value::Number(n)) => match n.as_i64() {
+                Some(i) => i == *option,
+                None => n.as_f64() == Some(*option as f64),
+            },
+            (OptionValue::Number(option), Value::Number(n)) => {
+                n.as_f64() == Some(*option)
+            }
+            (OptionValue::Boolean(option), Value::Bool(b)) => option == b,
+            (OptionValue::Json(text), value) => {
+                serde_json::from_str::<Value>(text).is_ok_and(|option| option == *value)
+            }
+            _ => false,
+        }
+    }
+
+    /// The option as a JSON value.
+    pub fn to_value(&self) -> Value {
+        match *self {
+            OptionValue::String(text) => Value::String(text.to_owned()),
+            OptionValue::Integer(i) => Value::from(i),
+            OptionValue::Number(x) => Value::from(x),
+            OptionValue::Boolean(b) => Value::Bool(b),
+            OptionValue::Json(text) => serde_json::from_str(text).unwrap_or(Value::Null),
+        }
+    }
+}
+
+impl fmt::Display for OptionValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&quote_value(&self.to_value()))
+    }
 }
 
 /// Bounds of an integer or number parameter.
@@ -2955,6 +3417,44 @@ fn list(options: &[&str]) -> String {
     out
 }
 
+/// `Some("a string option")` when no option has the JSON type of `value`, so that a value of
+/// the wrong type is reported as such rather than as one more value outside the list.
+fn option_type_mismatch(options: &[OptionValue], value: &Value) -> Option<String> {
+    let mut types: Vec<&str> = Vec::new();
+    for option in options {
+        let ty = match option {
+            OptionValue::String(_) => "string",
+            OptionValue::Integer(_) | OptionValue::Number(_) => "number",
+            OptionValue::Boolean(_) => "boolean",
+            OptionValue::Json(_) => return None,
+        };
+        if !types.contains(&ty) {
+            types.push(ty);
+        }
+    }
+    let found = match value {
+        Value::String(_) => "string",
+        Value::Number(_) => "number",
+        Value::Bool(_) => "boolean",
+        _ => "",
+    };
+    if types.is_empty() || types.contains(&found) {
+        return None;
+    }
+    Some(format!("a {} option", types.join(" or ")))
+}
+
+fn option_list(options: &[OptionValue]) -> String {
+    let mut out = String::new();
+    for (i, option) in options.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(&option.to_string());
+    }
+    out
+}
+
 /// Checks the object at one location: its members that are parameters there, no other
 /// member, and every required parameter of that location.
 fn check_location(
@@ -3069,22 +3569,21 @@ fn check_value(
                 out.push(wrong_type(Some(path), "a boolean", value));
             }
         }
-        ParamKind::Enum(options) => match value {
-            Value::String(text) => {
-                if !options.contains(&text.as_str()) {
-                    out.push(violation(
-                        Some(path),
-                        ViolationRule::NotAnOption,
-                        format!(
-                            "{} is not an allowed value; expected one of {}",
-                            quoted(text),
-                            list(options)
-                        ),
-                    ));
-                }
+        ParamKind::Enum(options) => {
+            if let Some(expected) = option_type_mismatch(options, value) {
+                out.push(wrong_type(Some(path), &expected, value));
+            } else if !options.iter().any(|option| option.matches(value)) {
+                out.push(violation(
+                    Some(path),
+                    ViolationRule::NotAnOption,
+                    format!(
+                        "{} is not an allowed value; expected one of {}",
+                        quote_value(value),
+                        option_list(options)
+                    ),
+                ));
             }
-            other => out.push(wrong_type(Some(path), "a string option", other)),
-        },
+        }
         ParamKind::Array {
             min_items,
             max_items,

@@ -1246,10 +1246,10 @@ pub struct ModelParam {
     pub description: Option<String>,
     /// Whether the parameter must be sent.
     pub required: bool,
-    /// Value used when the parameter is omitted; its JSON type follows `type`.
+    /// Value used when the parameter is omitted; its JSON type follows `type` (for an `enum` parameter, one of the options).
     pub default: Option<serde_json::Value>,
-    /// Allowed values of an `enum` parameter.
-    pub enum_: Option<Vec<String>>,
+    /// Allowed values of an `enum` parameter, as the JSON values sent on the wire: strings, numbers or booleans (a video model's durations are numbers).
+    pub enum_: Option<Vec<ModelParamEnumItem>>,
     /// Inclusive minimum of an integer or number parameter.
     pub minimum: Option<f64>,
     /// Inclusive maximum of an integer or number parameter.
@@ -1331,6 +1331,45 @@ impl<'de> serde::Deserialize<'de> for ModelParam {
             advanced: members.optional("advanced")?,
             deprecated: members.optional("deprecated")?,
         })
+    }
+}
+/// An allowed value.
+#[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum ModelParamEnumItem {
+    /// The `String` form.
+    String(String),
+    /// The `Number` form.
+    Number(f64),
+    /// The `Boolean` form.
+    Boolean(bool),
+    /// A value that matches none of the forms above, as received.
+    Unknown(serde_json::Value),
+}
+#[cfg(feature = "full-serde")]
+impl serde::Serialize for ModelParamEnumItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::String(value) => value.serialize(s),
+            Self::Number(value) => value.serialize(s),
+            Self::Boolean(value) => value.serialize(s),
+            Self::Unknown(value) => value.serialize(s),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for ModelParamEnumItem {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = codec::json(d)?;
+        if let Some(form) = codec::try_form(&value) {
+            return Ok(Self::String(form));
+        }
+        if let Some(form) = codec::try_form(&value) {
+            return Ok(Self::Number(form));
+        }
+        if let Some(form) = codec::try_form(&value) {
+            return Ok(Self::Boolean(form));
+        }
+        Ok(Self::Unknown(value))
     }
 }
 /// Where a parameter's value goes: `params` (the generation request's params object), `controls` (the chat request's controls object) or `body` (a top-level request field).

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::{article, q, Changes};
+use crate::ir::catalog::json_equal;
 use crate::ir::{Catalog, MediaRule, Model, ModelParam, ParamTarget};
 
 pub fn compare(old: Option<&Catalog>, new: Option<&Catalog>, out: &mut Changes) {
@@ -280,7 +281,29 @@ fn model(out: &mut Changes, o: &Model, n: &Model) {
             format!("the {} of {name} changed", docs.join(" and ")),
         );
     }
+    unknown_members(out, &here, &o.unknown_members, &n.unknown_members);
     params(out, &n.id, None, &o.params, &n.params);
+}
+
+/// Members the generator does not know are reported when they appear, so that a reviewer sees
+/// the server's catalog grow; nothing reads them, so nothing can break.
+fn unknown_members(
+    out: &mut Changes,
+    here: &str,
+    old: &BTreeMap<String, serde_json::Value>,
+    new: &BTreeMap<String, serde_json::Value>,
+) {
+    for (member, value) in new.iter().filter(|(member, _)| !old.contains_key(*member)) {
+        let mut shown = value.to_string();
+        if shown.chars().count() > 60 {
+            shown = shown.chars().take(57).collect::<String>() + "...";
+        }
+        out.emit(
+            "model-member-added",
+            here,
+            format!("the catalog now carries {} = {shown}", q(member)),
+        );
+    }
 }
 
 fn target(t: ParamTarget) -> &'static str {
@@ -413,20 +436,24 @@ fn param(
             .collect::<Vec<_>>()
     };
     let (ov, nv) = (values(o), values(n));
-    for value in ov.iter().filter(|v| !nv.contains(v)) {
+    let among = |set: &[serde_json::Value], v: &serde_json::Value| {
+        set.iter().any(|w| json_equal(v, w))
+    };
+    for value in ov.iter().filter(|v| !among(&nv, v)) {
         out.emit(
             "model-param-option-removed",
             &here,
-            format!("{name} no longer accepts {}", q(value)),
+            format!("{name} no longer accepts {}", q(&value.to_string())),
         );
     }
-    for value in nv.iter().filter(|v| !ov.contains(v)) {
+    for value in nv.iter().filter(|v| !among(&ov, v)) {
         out.emit(
             "model-param-option-added",
             &here,
-            format!("{name} now accepts {}", q(value)),
+            format!("{name} now accepts {}", q(&value.to_string())),
         );
     }
+    unknown_members(out, &here, &o.unknown_members, &n.unknown_members);
 
     let mut limits = Limits::default();
     let f = |n: Option<u64>| n.map(|n| n as f64);
@@ -456,7 +483,11 @@ fn param(
 
     media(out, &here, o.media.as_ref(), n.media.as_ref());
 
-    if o.default != n.default {
+    let same_default = match (&o.default, &n.default) {
+        (Some(a), Some(b)) => json_equal(a, b),
+        (a, b) => a == b,
+    };
+    if !same_default {
         let show = |v: &Option<serde_json::Value>| {
             v.as_ref()
                 .map(|v| v.to_string())

@@ -178,6 +178,7 @@ pub static RULES: &[Rule] = &[
     rule("model-param-moved", B, Brk, "A model parameter moved between `params`, `controls` and the body.", "Clients keep sending it where it was."),
     rule("model-param-option-removed", B, Brk, "An allowed value of an enum model parameter was removed.", "Requests using it fail validation, and the SDK variant disappears."),
     rule("model-param-option-added", I, Added, "An allowed value was added to an enum model parameter.", "Every request that was valid stays valid."),
+    rule("model-member-added", I, Added, "A catalog model or parameter carries a member this generator does not know (`tags`, `max_concurrency`, ...).", "Nothing reads it yet; it is kept in the IR and ignored by the generated code."),
     rule("model-param-limit-narrowed", B, Brk, "A model parameter's minimum, maximum, step, length or item count narrowed.", "Values sent today may fail validation."),
     rule("model-param-limit-widened", I, Changed, "A model parameter's minimum, maximum, step, length or item count widened.", "Every value sent today is still valid."),
     rule("model-param-media-narrowed", B, Brk, "A media parameter accepts fewer kinds, MIME types, sizes or durations, or now requires a duration token.", "Uploads that work today are refused; a new duration-token requirement needs an extra Files API step."),

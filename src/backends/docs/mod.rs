@@ -484,7 +484,7 @@ pub fn constraints(param: &ModelParam) -> String {
             let options: Vec<String> = param
                 .options
                 .iter()
-                .map(|o| markdown::code(&o.value))
+                .map(|o| markdown::code(&o.json()))
                 .collect();
             parts.push(format!("one of {}", options.join(", ")));
         }
@@ -661,7 +661,7 @@ pub fn example_value(param: &ModelParam, location: ParamLocation) -> Value {
         ParamType::Enum => param
             .options
             .first()
-            .map(|o| Value::String(o.value.clone()))
+            .map(|o| o.value.clone())
             .unwrap_or(Value::Null),
         ParamType::Array => {
             let count = param.min_items.unwrap_or(0).max(1);

@@ -7,8 +7,8 @@ use quote::{format_ident, quote};
 
 use super::rules;
 use super::runtime::{
-    CreditInfo, MediaRule, MediaShape, ModelInfo, NumberRule, ParamKind, ParamLocation,
-    ParamRule, PromptRule,
+    CreditInfo, MediaRule, MediaShape, ModelInfo, NumberRule, OptionValue, ParamKind,
+    ParamLocation, ParamRule, PromptRule,
 };
 use crate::backends::docs::markdown;
 use crate::ir::names::Namespace;
@@ -23,6 +23,7 @@ const RUNTIME_TYPES: &[&str] = &[
     "ParamRule",
     "ParamKind",
     "NumberRule",
+    "OptionValue",
     "MediaRule",
     "MediaShape",
     "MediaKind",
@@ -262,17 +263,48 @@ fn opt_str(value: Option<&str>) -> TokenStream {
     }
 }
 
-fn f64_lit(value: f64) -> Literal {
-    Literal::f64_unsuffixed(value)
+/// A literal token cannot carry a sign: a negative number is a negation of its magnitude.
+fn f64_tokens(value: f64) -> TokenStream {
+    let magnitude = Literal::f64_unsuffixed(value.abs());
+    if value.is_sign_negative() && value != 0.0 {
+        quote!(-#magnitude)
+    } else {
+        quote!(#magnitude)
+    }
+}
+
+fn i64_tokens(value: i64) -> TokenStream {
+    let magnitude = Literal::u64_unsuffixed(value.unsigned_abs());
+    if value < 0 {
+        quote!(-#magnitude)
+    } else {
+        quote!(#magnitude)
+    }
 }
 
 fn opt_f64(value: Option<f64>) -> TokenStream {
     match value {
         Some(v) => {
-            let v = f64_lit(v);
+            let v = f64_tokens(v);
             quote!(Some(#v))
         }
         None => quote!(None),
+    }
+}
+
+fn option_tokens(option: &OptionValue) -> TokenStream {
+    match *option {
+        OptionValue::String(text) => quote!(OptionValue::String(#text)),
+        OptionValue::Integer(i) => {
+            let i = i64_tokens(i);
+            quote!(OptionValue::Integer(#i))
+        }
+        OptionValue::Number(x) => {
+            let x = f64_tokens(x);
+            quote!(OptionValue::Number(#x))
+        }
+        OptionValue::Boolean(b) => quote!(OptionValue::Boolean(#b)),
+        OptionValue::Json(text) => quote!(OptionValue::Json(#text)),
     }
 }
 
@@ -404,8 +436,8 @@ fn rule_tokens(rule: &ParamRule) -> TokenStream {
         }
         ParamKind::Boolean => quote!(ParamKind::Boolean),
         ParamKind::Enum(options) => {
-            let options = strs(options);
-            quote!(ParamKind::Enum(#options))
+            let options = options.iter().map(option_tokens);
+            quote!(ParamKind::Enum(&[#(#options),*]))
         }
         ParamKind::Array {
             min_items,
@@ -852,44 +884,138 @@ fn enumeration(name: &Ident, param: &ModelParam) -> TokenStream {
         docs.push(markdown::text(description));
     }
     let docs = doc_lines(&docs);
-    let default = param.default.as_ref().and_then(|d| d.as_str());
-    let has_default =
-        default.is_some_and(|d| param.options.iter().any(|o| o.value == d));
-    let derive_default = has_default.then(|| quote!(, Default));
-    let variants = param.options.iter().map(|option| {
-        let variant = format_ident!("{}", option.rust_name);
-        let value = &option.value;
-        let doc = format!(" {}", markdown::code(value));
-        let default_attr = (Some(value.as_str()) == default).then(|| quote!(#[default]));
-        quote! {
-            #[doc = #doc]
-            #[serde(rename = #value)]
-            #default_attr
-            #variant,
+    let options: Vec<(Ident, OptionValue, String)> = param
+        .options
+        .iter()
+        .map(|option| {
+            (
+                format_ident!("{}", option.rust_name),
+                rules::option_value(&option.value),
+                option.json(),
+            )
+        })
+        .collect();
+    // The first option equal to the default, by the runtime's comparison (`8` is `8.0`).
+    let default = param
+        .default
+        .as_ref()
+        .and_then(|d| options.iter().position(|(_, option, _)| option.matches(d)));
+    let derive_default = default.is_some().then(|| quote!(, Default));
+    let all_strings = options
+        .iter()
+        .all(|(_, option, _)| matches!(option, OptionValue::String(_)));
+    let variants = options
+        .iter()
+        .enumerate()
+        .map(|(i, (variant, option, json))| {
+            let doc = format!(" {}", markdown::code(json));
+            let default_attr = (Some(i) == default).then(|| quote!(#[default]));
+            let rename = match option {
+                OptionValue::String(text) if all_strings => {
+                    quote!(#[serde(rename = #text)])
+                }
+                _ => quote!(),
+            };
+            quote! {
+                #[doc = #doc]
+                #rename
+                #default_attr
+                #variant,
+            }
+        });
+    let matching = |arms: Vec<TokenStream>| {
+        if arms.is_empty() {
+            quote!(match self {})
+        } else {
+            quote!(match self { #(#arms)* })
         }
-    });
-    let arms = param.options.iter().map(|option| {
-        let variant = format_ident!("{}", option.rust_name);
-        let value = &option.value;
-        quote!(#name::#variant => #value,)
-    });
-    let body = if param.options.is_empty() {
-        quote!(match self {})
-    } else {
-        quote!(match self { #(#arms)* })
     };
+    if all_strings {
+        let arms = options
+            .iter()
+            .map(|(variant, option, _)| {
+                let OptionValue::String(text) = option else {
+                    unreachable!("all options are strings")
+                };
+                quote!(#name::#variant => #text,)
+            })
+            .collect();
+        let body = matching(arms);
+        return quote! {
+            #docs
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash #derive_default)]
+            #[derive(Serialize, Deserialize)]
+            pub enum #name {
+                #(#variants)*
+            }
+
+            impl #name {
+                /// The value as sent on the wire.
+                pub fn as_str(self) -> &'static str {
+                    #body
+                }
+            }
+        };
+    }
+    // Options that are not all strings go on the wire as the JSON values they are (`4`, not
+    // `"4"`), which serde's derive cannot express: each variant maps to its runtime option.
+    let count = Literal::usize_unsuffixed(options.len());
+    let table = options.iter().map(|(variant, option, _)| {
+        let option = option_tokens(option);
+        quote!((#name::#variant, #option))
+    });
+    let option_arms = options
+        .iter()
+        .map(|(variant, option, _)| {
+            let option = option_tokens(option);
+            quote!(#name::#variant => #option,)
+        })
+        .collect();
+    let option_body = matching(option_arms);
+    let unknown = format!("{{}} is not an option of `{}`", param.name);
     quote! {
         #docs
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash #derive_default)]
-        #[derive(Serialize, Deserialize)]
         pub enum #name {
             #(#variants)*
         }
 
         impl #name {
+            /// Every option with the JSON value it is sent as, in catalog order.
+            #[allow(clippy::approx_constant)]
+            pub const OPTIONS: [(Self, OptionValue); #count] = [#(#table),*];
+
             /// The value as sent on the wire.
-            pub fn as_str(self) -> &'static str {
-                #body
+            pub fn option(self) -> OptionValue {
+                #option_body
+            }
+
+            /// The value as a JSON value.
+            pub fn to_value(self) -> Value {
+                self.option().to_value()
+            }
+        }
+
+        impl Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self.option() {
+                    OptionValue::String(text) => serializer.serialize_str(text),
+                    OptionValue::Integer(i) => serializer.serialize_i64(i),
+                    OptionValue::Number(x) => serializer.serialize_f64(x),
+                    OptionValue::Boolean(b) => serializer.serialize_bool(b),
+                    OptionValue::Json(_) => self.to_value().serialize(serializer),
+                }
+            }
+        }
+
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = Value::deserialize(deserializer)?;
+                Self::OPTIONS
+                    .iter()
+                    .find(|(_, option)| option.matches(&value))
+                    .map(|(variant, _)| *variant)
+                    .ok_or_else(|| serde::de::Error::custom(format!(#unknown, value)))
             }
         }
     }

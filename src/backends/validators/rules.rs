@@ -11,8 +11,8 @@
 use crate::ir::{Catalog, Model, ModelParam, ParamTarget, ParamType};
 
 use super::runtime::{
-    CreditInfo, MediaRule, MediaShape, ModelInfo, NumberRule, ParamKind, ParamLocation,
-    ParamRule, ParamViolation, PromptRule,
+    CreditInfo, MediaRule, MediaShape, ModelInfo, NumberRule, OptionValue, ParamKind,
+    ParamLocation, ParamRule, ParamViolation, PromptRule,
 };
 
 fn leak_str(text: &str) -> &'static str {
@@ -86,6 +86,22 @@ pub fn model_info(model: &Model) -> ModelInfo {
     }
 }
 
+/// An option as the runtime compares it: integers that fit an `i64` exactly, other numbers as
+/// `f64`, and values that are neither strings, numbers nor booleans by their JSON text.
+pub fn option_value(value: &serde_json::Value) -> OptionValue {
+    use serde_json::Value;
+    match value {
+        Value::String(text) => OptionValue::String(leak_str(text)),
+        Value::Bool(b) => OptionValue::Boolean(*b),
+        Value::Number(n) => match (n.as_i64(), n.as_f64()) {
+            (Some(i), _) => OptionValue::Integer(i),
+            (None, Some(x)) => OptionValue::Number(x),
+            (None, None) => OptionValue::Json(leak_str(&n.to_string())),
+        },
+        other => OptionValue::Json(leak_str(&other.to_string())),
+    }
+}
+
 /// One parameter; members and elements take the location of their top-level parameter.
 pub fn param_rule(param: &ModelParam, location: ParamLocation) -> ParamRule {
     let numbers = NumberRule {
@@ -102,7 +118,12 @@ pub fn param_rule(param: &ModelParam, location: ParamLocation) -> ParamRule {
         ParamType::Number => ParamKind::Number(numbers),
         ParamType::Boolean => ParamKind::Boolean,
         ParamType::Enum => {
-            ParamKind::Enum(leak_strs(param.options.iter().map(|o| &o.value)))
+            let options: Vec<OptionValue> = param
+                .options
+                .iter()
+                .map(|o| option_value(&o.value))
+                .collect();
+            ParamKind::Enum(Box::leak(options.into_boxed_slice()))
         }
         ParamType::Array => ParamKind::Array {
             min_items: param.min_items,

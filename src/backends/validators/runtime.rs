@@ -122,8 +122,8 @@ pub enum ParamKind {
     Number(NumberRule),
     /// `true` or `false`.
     Boolean,
-    /// One of a closed set of strings.
-    Enum(&'static [&'static str]),
+    /// One of a closed set of JSON values.
+    Enum(&'static [OptionValue]),
     /// A JSON array.
     Array {
         /// Minimum number of elements.
@@ -137,6 +137,62 @@ pub enum ParamKind {
     Object(&'static [ParamRule]),
     /// A reference to an uploaded file.
     Media(MediaRule),
+}
+
+/// One allowed value of an enum parameter, as the JSON value it is on the wire.
+///
+/// A value matches an option of the same JSON type only: numbers compare numerically (`4`
+/// matches `4.0`), a string never matches a number or a boolean (`"4"` does not match `4`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum OptionValue {
+    /// A JSON string.
+    String(&'static str),
+    /// A JSON number without a fractional part.
+    Integer(i64),
+    /// Any other JSON number.
+    Number(f64),
+    /// `true` or `false`.
+    Boolean(bool),
+    /// `null`, or an array or object, as its JSON text.
+    Json(&'static str),
+}
+
+impl OptionValue {
+    /// True when `value` is this option.
+    pub fn matches(&self, value: &Value) -> bool {
+        match (self, value) {
+            (OptionValue::String(option), Value::String(text)) => option == text,
+            (OptionValue::Integer(option), Value::Number(n)) => match n.as_i64() {
+                Some(i) => i == *option,
+                None => n.as_f64() == Some(*option as f64),
+            },
+            (OptionValue::Number(option), Value::Number(n)) => {
+                n.as_f64() == Some(*option)
+            }
+            (OptionValue::Boolean(option), Value::Bool(b)) => option == b,
+            (OptionValue::Json(text), value) => {
+                serde_json::from_str::<Value>(text).is_ok_and(|option| option == *value)
+            }
+            _ => false,
+        }
+    }
+
+    /// The option as a JSON value.
+    pub fn to_value(&self) -> Value {
+        match *self {
+            OptionValue::String(text) => Value::String(text.to_owned()),
+            OptionValue::Integer(i) => Value::from(i),
+            OptionValue::Number(x) => Value::from(x),
+            OptionValue::Boolean(b) => Value::Bool(b),
+            OptionValue::Json(text) => serde_json::from_str(text).unwrap_or(Value::Null),
+        }
+    }
+}
+
+impl fmt::Display for OptionValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&quote_value(&self.to_value()))
+    }
 }
 
 /// Bounds of an integer or number parameter.
@@ -647,6 +703,44 @@ fn list(options: &[&str]) -> String {
     out
 }
 
+/// `Some("a string option")` when no option has the JSON type of `value`, so that a value of
+/// the wrong type is reported as such rather than as one more value outside the list.
+fn option_type_mismatch(options: &[OptionValue], value: &Value) -> Option<String> {
+    let mut types: Vec<&str> = Vec::new();
+    for option in options {
+        let ty = match option {
+            OptionValue::String(_) => "string",
+            OptionValue::Integer(_) | OptionValue::Number(_) => "number",
+            OptionValue::Boolean(_) => "boolean",
+            OptionValue::Json(_) => return None,
+        };
+        if !types.contains(&ty) {
+            types.push(ty);
+        }
+    }
+    let found = match value {
+        Value::String(_) => "string",
+        Value::Number(_) => "number",
+        Value::Bool(_) => "boolean",
+        _ => "",
+    };
+    if types.is_empty() || types.contains(&found) {
+        return None;
+    }
+    Some(format!("a {} option", types.join(" or ")))
+}
+
+fn option_list(options: &[OptionValue]) -> String {
+    let mut out = String::new();
+    for (i, option) in options.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(&option.to_string());
+    }
+    out
+}
+
 /// Checks the object at one location: its members that are parameters there, no other
 /// member, and every required parameter of that location.
 fn check_location(
@@ -761,22 +855,21 @@ fn check_value(
                 out.push(wrong_type(Some(path), "a boolean", value));
             }
         }
-        ParamKind::Enum(options) => match value {
-            Value::String(text) => {
-                if !options.contains(&text.as_str()) {
-                    out.push(violation(
-                        Some(path),
-                        ViolationRule::NotAnOption,
-                        format!(
-                            "{} is not an allowed value; expected one of {}",
-                            quoted(text),
-                            list(options)
-                        ),
-                    ));
-                }
+        ParamKind::Enum(options) => {
+            if let Some(expected) = option_type_mismatch(options, value) {
+                out.push(wrong_type(Some(path), &expected, value));
+            } else if !options.iter().any(|option| option.matches(value)) {
+                out.push(violation(
+                    Some(path),
+                    ViolationRule::NotAnOption,
+                    format!(
+                        "{} is not an allowed value; expected one of {}",
+                        quote_value(value),
+                        option_list(options)
+                    ),
+                ));
             }
-            other => out.push(wrong_type(Some(path), "a string option", other)),
-        },
+        }
         ParamKind::Array {
             min_items,
             max_items,

@@ -110,8 +110,8 @@ pub fn param_schema(param: &ModelParam, location: ParamLocation) -> Value {
             schema.insert("type".into(), json!("boolean"));
         }
         ParamType::Enum => {
-            schema.insert("type".into(), json!("string"));
-            let options = param.options.iter().map(|o| Value::String(o.value.clone()));
+            // `enum` alone: the options carry their own JSON types, which may be mixed.
+            let options = param.options.iter().map(|o| o.value.clone());
             schema.insert("enum".into(), Value::Array(options.collect()));
         }
         ParamType::Array => {
