@@ -985,6 +985,35 @@ case("model-param-changes", "Options, limits, requiredness, defaults, types and 
      new=model_param_changes)
 
 
+def with_veo(d):
+    d["x-rivya-models"].append({
+        "id": "veo-3-1", "kind": "video", "name": "Veo 3.1", "endpoint": "/api/v1/generations",
+        "params": [
+            {"name": "duration", "type": "enum", "required": False, "default": 8, "enum": [4, 6, 8]},
+            {"name": "generate_audio", "type": "enum", "required": False, "enum": [True, False]},
+        ],
+    })
+    return d
+
+
+def catalog_json_options(d):
+    d = with_veo(d)
+    veo = model(d, "veo-3-1")
+    veo["tags"] = ["cinematic"]
+    duration = param(d, "veo-3-1", "duration")
+    duration["enum"] = [4, 8.0, 10]
+    duration["default"] = 8.0
+    audio = param(d, "veo-3-1", "generate_audio")
+    audio["enum"] = [True]
+    audio["max_concurrency"] = 2
+    return d
+
+
+case("catalog-json-options-and-unknown-members", "Numeric and boolean options removed and added (8 and 8.0 are "
+     "the same option), and members the generator does not know added to a model and a param.",
+     old=with_veo, new=catalog_json_options)
+
+
 def model_media(d):
     items = param(d, "lumen-video", "referenceMediaItems")["items"]
     items["media"]["accepted_kinds"] = ["image"]

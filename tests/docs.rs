@@ -17,7 +17,7 @@ fn docs_snapshots() {
             insta::assert_snapshot!(name, String::from_utf8_lossy(contents));
         }
     }
-    assert_eq!(tree.len(), 2 + 2 * 12);
+    assert_eq!(tree.len(), 2 + 2 * 13);
 }
 
 /// `generated/docs` is what `rivya-codegen docs` writes for the fixture.

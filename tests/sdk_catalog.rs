@@ -124,7 +124,7 @@ fn generated_tables_equal_the_cli_tables() {
 
 #[test]
 fn lookup_and_metadata() {
-    assert_eq!(catalog::models().len(), 12);
+    assert_eq!(catalog::models().len(), 13);
     let z = catalog::model("z-image").unwrap();
     assert_eq!(z.kind, "image");
     assert!(!z.is_chat());

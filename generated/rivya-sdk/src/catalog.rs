@@ -1964,16 +1964,13 @@ impl<'de> Deserialize<'de> for Veo3_1Duration {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;
-        Self::OPTIONS
-            .iter()
-            .find(|(_, option)| option.matches(&value))
-            .map(|(variant, _)| *variant)
-            .ok_or_else(|| {
-                serde::de::Error::custom(format!(
-                    "{} is not an option of `duration`",
-                    value
-                ))
-            })
+        for (variant, option) in Self::OPTIONS {
+            if option.matches(&value) {
+                return Ok(variant);
+            }
+        }
+        let message = format!("{value} is not one of the options");
+        Err(serde::de::Error::custom(message))
     }
 }
 
@@ -2028,16 +2025,13 @@ impl<'de> Deserialize<'de> for Veo3_1GenerateAudio {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;
-        Self::OPTIONS
-            .iter()
-            .find(|(_, option)| option.matches(&value))
-            .map(|(variant, _)| *variant)
-            .ok_or_else(|| {
-                serde::de::Error::custom(format!(
-                    "{} is not an option of `generate_audio`",
-                    value
-                ))
-            })
+        for (variant, option) in Self::OPTIONS {
+            if option.matches(&value) {
+                return Ok(variant);
+            }
+        }
+        let message = format!("{value} is not one of the options");
+        Err(serde::de::Error::custom(message))
     }
 }
 
@@ -2096,16 +2090,13 @@ impl<'de> Deserialize<'de> for Veo3_1FrameRate {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;
-        Self::OPTIONS
-            .iter()
-            .find(|(_, option)| option.matches(&value))
-            .map(|(variant, _)| *variant)
-            .ok_or_else(|| {
-                serde::de::Error::custom(format!(
-                    "{} is not an option of `frame_rate`",
-                    value
-                ))
-            })
+        for (variant, option) in Self::OPTIONS {
+            if option.matches(&value) {
+                return Ok(variant);
+            }
+        }
+        let message = format!("{value} is not one of the options");
+        Err(serde::de::Error::custom(message))
     }
 }
 

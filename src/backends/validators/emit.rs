@@ -972,7 +972,6 @@ fn enumeration(name: &Ident, param: &ModelParam) -> TokenStream {
         })
         .collect();
     let option_body = matching(option_arms);
-    let unknown = format!("{{}} is not an option of `{}`", param.name);
     quote! {
         #docs
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash #derive_default)]
@@ -1011,11 +1010,13 @@ fn enumeration(name: &Ident, param: &ModelParam) -> TokenStream {
         impl<'de> Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = Value::deserialize(deserializer)?;
-                Self::OPTIONS
-                    .iter()
-                    .find(|(_, option)| option.matches(&value))
-                    .map(|(variant, _)| *variant)
-                    .ok_or_else(|| serde::de::Error::custom(format!(#unknown, value)))
+                for (variant, option) in Self::OPTIONS {
+                    if option.matches(&value) {
+                        return Ok(variant);
+                    }
+                }
+                let message = format!("{value} is not one of the options");
+                Err(serde::de::Error::custom(message))
             }
         }
     }
