@@ -369,3 +369,39 @@ fn media_shapes_match_the_contract() {
         assert_eq!(got, expected, "{schema}");
     }
 }
+
+#[test]
+fn non_string_options_are_sent_as_the_json_they_are() {
+    use rivya_sdk::catalog::{
+        Veo3_1Duration, Veo3_1FrameRate, Veo3_1GenerateAudio, Veo3_1Params,
+    };
+    assert_eq!(serde_json::to_value(Veo3_1Duration::S4).unwrap(), json!(4));
+    assert_eq!(
+        serde_json::to_value(Veo3_1GenerateAudio::True).unwrap(),
+        json!(true)
+    );
+    assert_eq!(
+        serde_json::to_value(Veo3_1FrameRate::V23_976).unwrap(),
+        json!(23.976)
+    );
+    // Numbers compare by value; a string is never a number.
+    let eight: Veo3_1Duration = serde_json::from_value(json!(8.0)).unwrap();
+    assert_eq!(eight, Veo3_1Duration::S8);
+    assert_eq!(
+        Veo3_1Duration::default(),
+        Veo3_1Duration::S8,
+        "the catalog's default"
+    );
+    assert!(serde_json::from_value::<Veo3_1Duration>(json!("4")).is_err());
+    assert!(serde_json::from_value::<Veo3_1Duration>(json!(5)).is_err());
+    let params = Veo3_1Params::new().duration(Veo3_1Duration::S6);
+    assert_eq!(params.validate(), Ok(()));
+    let round_trip: Veo3_1Params = serde_json::from_value(params.to_value()).unwrap();
+    assert_eq!(round_trip, params);
+    let wrong =
+        catalog::validate_params("veo-3-1", &json!({"duration": "4"})).unwrap_err();
+    assert_eq!(wrong[0].rule, ViolationRule::WrongType, "{wrong:?}");
+    let outside =
+        catalog::validate_params("veo-3-1", &json!({"duration": 5})).unwrap_err();
+    assert_eq!(outside[0].rule, ViolationRule::NotAnOption, "{outside:?}");
+}

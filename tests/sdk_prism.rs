@@ -162,6 +162,25 @@ async fn every_operation_passes_prism_validation() {
             .await
             .map(|g| g.id),
     );
+    // Options that are numbers and booleans travel as JSON numbers and booleans, which the
+    // contract's catalog allows and Prism checks the request body against.
+    let video = rivya_sdk::catalog::Veo3_1Params::new()
+        .duration(rivya_sdk::catalog::Veo3_1Duration::S4)
+        .generate_audio(rivya_sdk::catalog::Veo3_1GenerateAudio::False)
+        .frame_rate(rivya_sdk::catalog::Veo3_1FrameRate::V23_976);
+    assert_eq!(
+        video.to_value(),
+        serde_json::json!({"duration": 4, "generate_audio": false, "frame_rate": 23.976})
+    );
+    let request = CreateGenerationRequest::new("veo-3-1")
+        .prompt("A slow dolly shot along a rainy neon street")
+        .params(serde_json::from_value(video.to_value()).unwrap());
+    let created = client
+        .generations()
+        .create(&request)
+        .idempotency_key("veo-001")
+        .await;
+    check("createGeneration", created.map(|g| g.id));
     check(
         "getCredits",
         client
