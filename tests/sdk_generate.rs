@@ -5,15 +5,15 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use rivya_codegen::backends::sdk;
-use rivya_codegen::cli::{output, InputArgs};
+use rivya_codegen::pipeline::{output, Input};
 use rivya_codegen::write::{self, OutputTree};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn input(spec: &str) -> InputArgs {
-    InputArgs::for_spec(root().join(spec).display().to_string())
+fn input(spec: &str) -> Input {
+    Input::for_spec(root().join(spec).display().to_string())
 }
 
 fn tree(spec: &str) -> OutputTree {

@@ -5,6 +5,7 @@
 //! does not (HTTP plumbing, retries, the SSE adapter, uploads, webhook verification) is kept
 //! as real Rust files under `templates/sdk/` and copied in.
 
+pub mod catalog;
 pub mod contract;
 mod dedupe;
 pub mod krate;
@@ -53,7 +54,7 @@ pub const RUSTFMT_TOML: &str = include_str!("../../../templates/sdk/rustfmt.toml
 /// What the SDK is generated with besides the IR.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// The formatted source of `src/catalog.rs` (from the validators backend), when the SDK
+    /// The formatted source of `src/catalog.rs` ([`catalog::catalog_module`]), when the SDK
     /// should carry the model catalog and check requests against it before sending.
     pub catalog_module: Option<String>,
 }
@@ -76,7 +77,7 @@ pub fn add_catalog(tree: &mut OutputTree, ir: &Ir, mut source: String) -> Result
 }
 
 /// [`generate`] without `src/catalog.rs`, which the caller adds with [`add_catalog`] when
-/// `catalog` is set (so that the validators backend can write it meanwhile).
+/// `catalog` is set (so that it can be printed meanwhile).
 pub fn generate_without_catalog(ir: &Ir, catalog: bool) -> Result<OutputTree> {
     let types = types::Types::new(ir)?;
     let ops = ops::Ops {
@@ -138,10 +139,10 @@ pub fn generate_without_catalog(ir: &Ir, catalog: bool) -> Result<OutputTree> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::InputArgs;
+    use crate::pipeline::Input;
 
     fn fixture_ir() -> Ir {
-        InputArgs::for_spec(concat!(
+        Input::for_spec(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/fixtures/openapi.json"
         ))
