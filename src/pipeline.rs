@@ -51,24 +51,14 @@ pub fn load_ir(spec: &str, models: Option<&str>, limits: &Limits) -> Result<ir::
 
 /// Everything `generate` writes, relative to `--out`.
 pub fn output(ir: &ir::Ir) -> Result<OutputTree> {
-    // The catalog module and the docs are written on a second thread while the SDK is (the
-    // SDK itself formats types.rs on another).
-    let (sdk, (catalog, docs)) = std::thread::scope(|scope| {
-        let side =
-            scope.spawn(|| (sdk::catalog::catalog_module(ir), docs::generate(ir)));
-        let sdk = sdk::generate_without_catalog(ir, ir.catalog.is_some());
-        (
-            sdk,
-            side.join()
-                .expect("the catalog and docs thread does not panic"),
-        )
+    // The docs are written on a second thread while the SDK is generated.
+    let (sdk, docs) = std::thread::scope(|scope| {
+        let docs = scope.spawn(|| docs::generate(ir));
+        let sdk = sdk::generate(ir);
+        (sdk, docs.join().expect("the docs thread does not panic"))
     });
-    let mut sdk = sdk?;
-    if let Some(catalog) = catalog {
-        sdk::add_catalog(&mut sdk, ir, catalog)?;
-    }
     let mut tree = OutputTree::new();
-    tree.nest("rivya-sdk", sdk)?;
+    tree.nest("rivya-sdk", sdk?)?;
     tree.nest("docs", docs?)?;
     Ok(tree)
 }
