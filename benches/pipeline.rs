@@ -12,9 +12,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, SamplingMode};
-use rivya_codegen::backends::{docs, sdk, validators};
+use rivya_codegen::backends::{docs, sdk};
 use rivya_codegen::load::{self, Limits, Source};
-use rivya_codegen::{cli, ir, normalize, write};
+use rivya_codegen::{ir, normalize, pipeline, write};
 
 /// The allocator the `rivya-codegen` binary uses (src/main.rs), so these timings add up to its
 /// own; the system allocator is much slower on the large specs.
@@ -61,10 +61,7 @@ fn stages(c: &mut Criterion, name: &str, path: &Path, budget: &Budget) {
     let document = load::load(&source, &limits).expect("the spec loads");
     let spec = normalize::normalize(document.clone()).expect("the spec normalizes");
     let ir = ir::build(&spec, None).expect("the IR builds");
-    let options = sdk::Options {
-        catalog_module: validators::catalog_module(&ir),
-    };
-    let tree = cli::output(&ir).expect("the output generates");
+    let tree = pipeline::output(&ir).expect("the output generates");
 
     let mut group = c.benchmark_group(name);
     group
@@ -94,16 +91,16 @@ fn stages(c: &mut Criterion, name: &str, path: &Path, budget: &Budget) {
         b.iter(|| ir::build(black_box(&spec), None).unwrap())
     });
     group.measurement_time(budget.sdk_measurement);
-    group.bench_function("backend: sdk", |b| {
-        b.iter(|| sdk::generate(black_box(&ir), &options).unwrap())
+    group.bench_function("backend: sdk (catalog.rs included)", |b| {
+        b.iter(|| sdk::generate(black_box(&ir)).unwrap())
     });
     group.measurement_time(budget.measurement);
     group.bench_function("backend: docs", |b| {
         b.iter(|| docs::generate(black_box(&ir)).unwrap())
     });
     // Only the fixture has a model catalog; on other specs this is the cost of finding none.
-    group.bench_function("backend: validators", |b| {
-        b.iter(|| validators::catalog_module(black_box(&ir)))
+    group.bench_function("backend: sdk, catalog.rs alone", |b| {
+        b.iter(|| sdk::catalog::catalog_module(black_box(&ir)))
     });
     // Into a new folder each time, as a first `generate` does; removing it is not timed, but
     // takes criterion's time all the same, hence flat sampling.

@@ -6,14 +6,16 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::backends::validators::{self, rules};
-use crate::backends::{docs, sdk};
+use crate::backends::docs;
 use crate::error::{Error, Location, Result};
-use crate::load::{self, Limits, Source};
+use crate::ir;
+use crate::load::{self, Limits};
+use crate::pipeline::{self, Input};
+use crate::validators::rules;
 use crate::write::{self, OutputTree};
-use crate::{ir, normalize};
 
-pub const DEFAULT_SPEC: &str = "fixtures/openapi.json";
+// Callers written before the pipeline had a module of its own still find it here.
+pub use crate::pipeline::{load_ir, output, DEFAULT_SPEC};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -115,9 +117,18 @@ impl InputArgs {
         }
     }
 
+    /// The pipeline's input these arguments describe.
+    pub fn input(&self) -> Input {
+        Input {
+            spec: self.spec.clone(),
+            models: self.models.clone(),
+            limits: self.limits.limits(),
+        }
+    }
+
     /// Runs `load → normalize → ir` on these inputs.
     pub fn build_ir(&self) -> Result<ir::Ir> {
-        load_ir(&self.spec, self.models.as_deref(), &self.limits.limits())
+        self.input().build_ir()
     }
 }
 
@@ -193,23 +204,11 @@ pub enum FailOn {
     Never,
 }
 
-/// Runs `load → normalize → ir` on one contract (and, if given, a separate model catalog).
-/// Every command that reads a contract goes through here.
-pub fn load_ir(spec: &str, models: Option<&str>, limits: &Limits) -> Result<ir::Ir> {
-    let spec = normalize::normalize(load::load(&Source::parse(spec), limits)?)?;
-    let models = match models {
-        Some(models) => Some(load::load(&Source::parse(models), limits)?),
-        None => None,
-    };
-    ir::build(&spec, models.as_ref())
-}
-
 /// Runs a command and returns its exit code.
 pub fn run(cli: Cli) -> Result<i32> {
     match cli.command {
         Command::Ir(input) => {
-            let ir =
-                load_ir(&input.spec, input.models.as_deref(), &input.limits.limits())?;
+            let ir = input.build_ir()?;
             let mut json =
                 serde_json::to_string_pretty(&ir).expect("the IR always serializes");
             json.push('\n');
@@ -329,8 +328,8 @@ fn run_diff(args: DiffArgs) -> Result<i32> {
     let limits = args.limits.limits();
     // The two documents are independent; on a large contract loading is most of the work.
     let (old, new) = std::thread::scope(|scope| {
-        let old = scope.spawn(|| load_ir(old_source, None, &limits));
-        let new = load_ir(new_source, None, &limits);
+        let old = scope.spawn(|| pipeline::load_ir(old_source, None, &limits));
+        let new = pipeline::load_ir(new_source, None, &limits);
         (old.join().expect("loading does not panic"), new)
     });
     let (old, new) = (old?, new?);
@@ -361,29 +360,6 @@ fn run_diff(args: DiffArgs) -> Result<i32> {
     Ok(i32::from(failed))
 }
 
-/// Everything `generate` writes, relative to `--out`.
-pub fn output(ir: &ir::Ir) -> Result<OutputTree> {
-    // The catalog module and the docs are written on a second thread while the SDK is (the
-    // SDK itself formats types.rs on another).
-    let (sdk, (catalog, docs)) = std::thread::scope(|scope| {
-        let side = scope.spawn(|| (validators::catalog_module(ir), docs::generate(ir)));
-        let sdk = sdk::generate_without_catalog(ir, ir.catalog.is_some());
-        (
-            sdk,
-            side.join()
-                .expect("the catalog and docs thread does not panic"),
-        )
-    });
-    let mut sdk = sdk?;
-    if let Some(catalog) = catalog {
-        sdk::add_catalog(&mut sdk, ir, catalog)?;
-    }
-    let mut tree = OutputTree::new();
-    tree.nest("rivya-sdk", sdk)?;
-    tree.nest("docs", docs?)?;
-    Ok(tree)
-}
-
 fn generate(args: &GenerateArgs) -> Result<i32> {
     let ir = args.input.build_ir()?;
     // What could not be typed faithfully was degraded to any JSON value: say where.
@@ -396,7 +372,7 @@ fn generate(args: &GenerateArgs) -> Result<i32> {
             ir.warnings.len() - 20
         );
     }
-    let tree = output(&ir)?;
+    let tree = pipeline::output(&ir)?;
     if args.check {
         let drift = write::check(&tree, &args.out)?;
         if drift.is_empty() {

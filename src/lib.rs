@@ -9,6 +9,8 @@ pub mod error;
 pub mod ir;
 pub mod load;
 pub mod normalize;
+pub mod pipeline;
+pub mod validators;
 pub mod write;
 
 pub use error::{Error, Result};

@@ -12,7 +12,7 @@ use std::cell::Cell;
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
-use rivya_codegen::backends::validators::rules;
+use rivya_codegen::validators::rules;
 use rivya_codegen::backends::{diff, docs};
 use rivya_codegen::cli::DEFAULT_SPEC;
 use rivya_codegen::ir;

@@ -14,8 +14,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
-use rivya_codegen::backends::validators::{rules, schema};
 use rivya_codegen::ir::{Model, ModelParam, ParamTarget, ParamType};
+use rivya_codegen::validators::{rules, schema};
 use serde_json::{json, Map, Value};
 
 const CASES_PER_MODEL: u32 = 10_000;

@@ -22,14 +22,14 @@ use common::{
 use proc_macro2::{TokenStream, TokenTree};
 use rivya_codegen::backends::docs::{example_request, file_stems};
 use rivya_codegen::backends::is_control_or_bidi;
-use rivya_codegen::cli::{output, InputArgs};
 use rivya_codegen::ir::{Ir, TypeKind};
+use rivya_codegen::pipeline::{output, Input};
 use rivya_codegen::write::OutputTree;
 
 const SPEC: &str = "tests/data/hostile.yaml";
 
 fn ir() -> Ir {
-    InputArgs::for_spec(root().join(SPEC).display().to_string())
+    Input::for_spec(root().join(SPEC).display().to_string())
         .build_ir()
         .unwrap()
 }

@@ -6,7 +6,8 @@ mod common;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use rivya_codegen::backends::validators::{catalog_module, RUNTIME_SOURCE};
+use rivya_codegen::backends::sdk::catalog::catalog_module;
+use rivya_codegen::validators::RUNTIME_SOURCE;
 use rivya_sdk::catalog::{
     self, LumenVideo1Camera, LumenVideo1CameraKeyframe,
     LumenVideo1CameraKeyframeCameraHint, LumenVideo1CameraMotion, LumenVideo1Params,
@@ -24,7 +25,7 @@ fn catalog_rs_is_what_the_generator_writes() {
         module.ends_with(RUNTIME_SOURCE),
         "the runtime is copied verbatim"
     );
-    let tree = rivya_codegen::cli::output(common::fixture_ir()).unwrap();
+    let tree = rivya_codegen::pipeline::output(common::fixture_ir()).unwrap();
     let generated = tree
         .get("rivya-sdk/src/catalog.rs")
         .expect("generate writes catalog.rs");

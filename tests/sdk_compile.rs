@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use rivya_codegen::cli::{output, InputArgs};
+use rivya_codegen::pipeline::{output, Input};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -48,7 +48,7 @@ fn cargo(crate_dir: &std::path::Path, command: &str, extra: &[&str]) {
 }
 
 fn compiles_warning_free(spec: &str) {
-    let ir = InputArgs::for_spec(root().join(spec).display().to_string())
+    let ir = Input::for_spec(root().join(spec).display().to_string())
         .build_ir()
         .unwrap();
     let dir = tempfile::tempdir().unwrap();

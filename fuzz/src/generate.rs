@@ -1,4 +1,4 @@
-//! What the generator targets check: every backend `generate` runs (`cli::output`: the SDK
+//! What the generator targets check: every backend `generate` runs (`pipeline::output`: the SDK
 //! crate with the catalog's validators, and the docs), on any document that builds an IR.
 //!
 //! Contract text (names, descriptions, titles, enum values, catalog ids) is untrusted. Whatever
@@ -25,7 +25,7 @@ use std::sync::Mutex;
 
 use proc_macro2::{TokenStream, TokenTree};
 use quote::ToTokens;
-use rivya_codegen::cli;
+use rivya_codegen::pipeline;
 use rivya_codegen::ir::Ir;
 use rivya_codegen::write::OutputTree;
 
@@ -41,7 +41,7 @@ pub fn is_bidi_control(c: char) -> bool {
 
 /// Runs every generator on the IR and checks what it produced.
 pub fn generate_and_check(ir: &Ir) {
-    match cli::output(ir) {
+    match pipeline::output(ir) {
         Ok(tree) => check_tree(&tree),
         Err(error) => super::check_error(&error),
     }

@@ -46,7 +46,7 @@ pub fn full_pipeline(bytes: &[u8]) {
 }
 
 /// `generate` without writing: load, normalize, build the IR, run every generator backend in
-/// memory (`cli::output`) and check the files (see [`generate`]).
+/// memory (`pipeline::output`) and check the files (see [`generate`]).
 pub fn generate_pipeline(bytes: &[u8]) {
     let Some(spec) = load_and_normalize(bytes) else {
         return;

@@ -7,11 +7,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
-use rivya_codegen::backends::validators::{rules, runtime::ModelInfo};
-use rivya_codegen::cli::DEFAULT_SPEC;
 use rivya_codegen::ir::{self, Ir};
 use rivya_codegen::load::{self, Limits, Source};
 use rivya_codegen::normalize::{self, Spec};
+use rivya_codegen::pipeline::DEFAULT_SPEC;
+use rivya_codegen::validators::{rules, runtime::ModelInfo};
 
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

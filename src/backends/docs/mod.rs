@@ -3,10 +3,8 @@
 //!
 //! Pages are minijinja templates (`templates/docs/`, compiled into the binary). Catalog text is
 //! untrusted: templates pass every catalog string through the `md_cell` / `md_text` / `md_code`
-//! filters ([`markdown`]); the few values built here as Markdown (`*_md` fields) are built
+//! filters ([`text`](crate::backends::text)); the few values built here as Markdown (`*_md` fields) are built
 //! from those same escapes.
-
-pub mod markdown;
 
 use std::collections::BTreeSet;
 
@@ -14,13 +12,16 @@ use minijinja::Environment;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
-use crate::backends::is_control_or_bidi;
-use crate::backends::validators::runtime::{MediaShape, ParamLocation};
-use crate::backends::validators::{rules, schema};
+use crate::backends::text::{
+    is_control_or_bidi, markdown_code, markdown_inline, markdown_text, shell_quote,
+};
 use crate::error::{Error, Result};
 use crate::ir::{
     Ir, Model, ModelParam, Operation, ParamTarget, ParamType, Shape, TypeRef,
 };
+use crate::validators::describe::constraints;
+use crate::validators::runtime::{MediaShape, ParamLocation};
+use crate::validators::{rules, schema};
 use crate::write::OutputTree;
 
 const TEMPLATES: &[(&str, &str)] = &[
@@ -54,11 +55,11 @@ fn environment() -> Result<Environment<'static>> {
     env.set_syntax(syntax);
     env.set_undefined_behavior(minijinja::UndefinedBehavior::SemiStrict);
     // Inside a table cell or after other text on a line: no line-start syntax applies.
-    env.add_filter("md_cell", |raw: String| markdown::inline(&raw));
-    env.add_filter("md_inline", |raw: String| markdown::inline(&raw));
-    env.add_filter("md_text", |raw: String| markdown::text(&raw));
-    env.add_filter("md_code", |raw: String| markdown::code(&raw));
-    env.add_filter("sh_quote", |raw: String| sh_quote(&raw));
+    env.add_filter("md_cell", |raw: String| markdown_inline(&raw));
+    env.add_filter("md_inline", |raw: String| markdown_inline(&raw));
+    env.add_filter("md_text", |raw: String| markdown_text(&raw));
+    env.add_filter("md_code", |raw: String| markdown_code(&raw));
+    env.add_filter("sh_quote", |raw: String| shell_quote(&raw));
     for (name, source) in TEMPLATES {
         env.add_template(name, source).map_err(template_error)?;
     }
@@ -71,38 +72,6 @@ fn context(value: Value) -> minijinja::Value {
 
 fn template_error(error: minijinja::Error) -> Error {
     Error::Usage(format!("docs template error: {error:#}"))
-}
-
-/// Quotes text for a shell, as it is shown in a fenced code block: single quotes, or, when the
-/// text holds a control or bidi character other than a line break (which would be written raw
-/// into the page) or a line that would close the code block, bash's `$'...'` with line breaks
-/// and those characters escaped.
-pub fn sh_quote(raw: &str) -> String {
-    let closes_fence = raw.lines().skip(1).any(|line| {
-        let line = line.trim_start();
-        line.starts_with("```") || line.starts_with("~~~")
-    });
-    if !closes_fence && !raw.contains(|c| c != '\n' && is_control_or_bidi(c)) {
-        return format!("'{}'", raw.replace('\'', r"'\''"));
-    }
-    let mut out = String::from("$'");
-    for c in raw.chars() {
-        match c {
-            '\\' => out.push_str(r"\\"),
-            '\'' => out.push_str(r"\'"),
-            '\n' => out.push_str(r"\n"),
-            '\t' => out.push_str(r"\t"),
-            c if is_control_or_bidi(c) && c.is_ascii() => {
-                out.push_str(&format!(r"\x{:02x}", u32::from(c)))
-            }
-            c if is_control_or_bidi(c) => {
-                out.push_str(&format!(r"\u{:04x}", u32::from(c)))
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('\'');
-    out
 }
 
 /// JSON text with every control or bidi character written as a `\u` escape (serde_json escapes
@@ -273,13 +242,13 @@ fn credits_md(model: &Model) -> String {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(&markdown::text(&unit.replace('_', " ")));
+        out.push_str(&markdown_text(&unit.replace('_', " ")));
     }
     if let Some(notes) = &credits.notes {
         if !out.is_empty() {
             out.push_str(" — ");
         }
-        out.push_str(&markdown::text(notes));
+        out.push_str(&markdown_text(notes));
     }
     out
 }
@@ -341,27 +310,27 @@ impl ModelPage {
         };
         let request_example = format!(
             "curl -sS -X POST {url} \\\n  -H {auth} \\\n  -H 'Content-Type: application/json' \\\n  -H {key} \\\n  --data-binary {body}",
-            url = sh_quote(&format!("{base_url}{route}")),
-            auth = sh_quote(&format!("Authorization: Bearer {PLACEHOLDER_KEY}")),
-            key = sh_quote(&format!(
+            url = shell_quote(&format!("{base_url}{route}")),
+            auth = shell_quote(&format!("Authorization: Bearer {PLACEHOLDER_KEY}")),
+            key = shell_quote(&format!(
                 "Idempotency-Key: {}-example-0001",
                 stem
             )),
-            body = sh_quote(json_text.trim_end()),
+            body = shell_quote(json_text.trim_end()),
         );
         let upload_example = needs_upload(model).map(|kind| {
             format!(
                 "curl -sS -X POST {url} \\\n  -H {auth} \\\n  -H {key} \\\n  -F 'file=@input.{ext}' \\\n  -F {kind} \\\n  -F {model}",
-                url = sh_quote(&format!("{base_url}/api/v1/files")),
-                auth = sh_quote(&format!("Authorization: Bearer {PLACEHOLDER_KEY}")),
-                key = sh_quote(&format!("Idempotency-Key: {stem}-upload-0001")),
+                url = shell_quote(&format!("{base_url}/api/v1/files")),
+                auth = shell_quote(&format!("Authorization: Bearer {PLACEHOLDER_KEY}")),
+                key = shell_quote(&format!("Idempotency-Key: {stem}-upload-0001")),
                 ext = match kind.as_str() {
                     "video" => "mp4",
                     "audio" => "mp3",
                     _ => "png",
                 },
-                kind = sh_quote(&format!("kind={kind}")),
-                model = sh_quote(&format!("model={}", model.id)),
+                kind = shell_quote(&format!("kind={kind}")),
+                model = shell_quote(&format!("model={}", model.id)),
             )
         });
         ModelPage {
@@ -463,106 +432,6 @@ fn param_rows(
         for member in &items.properties {
             param_rows(member, &format!("{path}[].{}", member.name), location, rows);
         }
-    }
-}
-
-fn number(value: f64) -> String {
-    value.to_string()
-}
-
-/// The allowed values or range of a parameter, as Markdown built only from escaped parts.
-pub fn constraints(param: &ModelParam) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let range = |min: Option<String>, max: Option<String>, unit: &str| match (min, max) {
-        (Some(min), Some(max)) => Some(format!("{min} to {max}{unit}")),
-        (Some(min), None) => Some(format!("at least {min}{unit}")),
-        (None, Some(max)) => Some(format!("at most {max}{unit}")),
-        (None, None) => None,
-    };
-    match param.ty {
-        ParamType::Enum => {
-            let options: Vec<String> = param
-                .options
-                .iter()
-                .map(|o| markdown::code(&o.json()))
-                .collect();
-            parts.push(format!("one of {}", options.join(", ")));
-        }
-        ParamType::Integer | ParamType::Number => {
-            parts.extend(range(
-                param.minimum.map(number),
-                param.maximum.map(number),
-                "",
-            ));
-            if let Some(step) = param.step {
-                let from = param.minimum.map(number).unwrap_or_else(|| "0".into());
-                parts.push(format!("in steps of {} from {from}", number(step)));
-            }
-        }
-        ParamType::String => {
-            parts.extend(range(
-                param.min_length.map(|n| n.to_string()),
-                param.max_length.map(|n| n.to_string()),
-                " characters",
-            ));
-        }
-        ParamType::Array => {
-            parts.extend(range(
-                param.min_items.map(|n| n.to_string()),
-                param.max_items.map(|n| n.to_string()),
-                " items",
-            ));
-            if let Some(items) = &param.items {
-                let inner = constraints(items);
-                if !inner.is_empty() {
-                    parts.push(format!("each: {inner}"));
-                }
-            }
-        }
-        ParamType::Media => {
-            if let Some(media) = &param.media {
-                if !media.accepted_kinds.is_empty() {
-                    let kinds: Vec<String> = media
-                        .accepted_kinds
-                        .iter()
-                        .map(|k| markdown::code(k))
-                        .collect();
-                    parts.push(format!("kind {}", kinds.join(" or ")));
-                }
-                if !media.accepted_mime_types.is_empty() {
-                    let types: Vec<String> = media
-                        .accepted_mime_types
-                        .iter()
-                        .map(|k| markdown::code(k))
-                        .collect();
-                    parts.push(format!("MIME type {}", types.join(", ")));
-                }
-                if let Some(bytes) = media.max_file_size_bytes {
-                    parts.push(format!("files up to {}", size(bytes)));
-                }
-                if let Some(duration) = range(
-                    media.min_duration_seconds.map(number),
-                    media.max_duration_seconds.map(number),
-                    " s",
-                ) {
-                    parts.push(format!("duration {duration}"));
-                }
-                if media.requires_duration_token {
-                    parts.push("`durationToken` required".into());
-                }
-            }
-        }
-        ParamType::Boolean | ParamType::Object => {}
-    }
-    parts.join("; ")
-}
-
-fn size(bytes: u64) -> String {
-    const MIB: u64 = 1024 * 1024;
-    if bytes >= MIB && bytes % MIB == 0 {
-        format!("{} MiB", bytes / MIB)
-    } else {
-        format!("{bytes} bytes")
     }
 }
 

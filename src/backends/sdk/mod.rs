@@ -5,6 +5,7 @@
 //! does not (HTTP plumbing, retries, the SSE adapter, uploads, webhook verification) is kept
 //! as real Rust files under `templates/sdk/` and copied in.
 
+pub mod catalog;
 pub mod contract;
 mod dedupe;
 pub mod krate;
@@ -50,34 +51,31 @@ pub const TEMPLATES: &[(&str, &str)] = &[
 /// agree on the generated code (checked by a test), so `cargo fmt --check` passes unchanged.
 pub const RUSTFMT_TOML: &str = include_str!("../../../templates/sdk/rustfmt.toml");
 
-/// What the SDK is generated with besides the IR.
-#[derive(Debug, Clone, Default)]
-pub struct Options {
-    /// The formatted source of `src/catalog.rs` (from the validators backend), when the SDK
-    /// should carry the model catalog and check requests against it before sending.
-    pub catalog_module: Option<String>,
-}
-
-/// Generates the crate; paths in the tree are relative to the crate's folder.
-pub fn generate(ir: &Ir, options: &Options) -> Result<OutputTree> {
-    let mut tree = generate_without_catalog(ir, options.catalog_module.is_some())?;
-    if let Some(catalog_module) = &options.catalog_module {
-        add_catalog(&mut tree, ir, catalog_module.clone())?;
+/// Generates the whole crate, `src/catalog.rs` included when the IR has a model catalog;
+/// paths in the tree are relative to the crate's folder.
+pub fn generate(ir: &Ir) -> Result<OutputTree> {
+    // The catalog module is printed on a second thread while the rest of the crate is (which
+    // formats types.rs on a third).
+    let (tree, catalog) = std::thread::scope(|scope| {
+        let catalog = scope.spawn(|| catalog::catalog_module(ir));
+        let tree = crate_without_catalog(ir, ir.catalog.is_some());
+        (
+            tree,
+            catalog
+                .join()
+                .expect("the catalog module thread does not panic"),
+        )
+    });
+    let mut tree = tree?;
+    if let Some(source) = catalog {
+        tree.add("src/catalog.rs", format!("{}{source}", render::header(ir)))?;
     }
     Ok(tree)
 }
 
-/// Adds `src/catalog.rs` to a crate generated with `catalog` set.
-pub fn add_catalog(tree: &mut OutputTree, ir: &Ir, mut source: String) -> Result<()> {
-    if !source.starts_with("// @generated") {
-        source.insert_str(0, &render::header(ir));
-    }
-    tree.add("src/catalog.rs", source)
-}
-
-/// [`generate`] without `src/catalog.rs`, which the caller adds with [`add_catalog`] when
-/// `catalog` is set (so that the validators backend can write it meanwhile).
-pub fn generate_without_catalog(ir: &Ir, catalog: bool) -> Result<OutputTree> {
+/// Every file but `src/catalog.rs`; `catalog` says whether the crate will carry it (lib.rs
+/// declares the module and the operations check requests against it).
+fn crate_without_catalog(ir: &Ir, catalog: bool) -> Result<OutputTree> {
     let types = types::Types::new(ir)?;
     let ops = ops::Ops {
         types: &types,
@@ -138,10 +136,10 @@ pub fn generate_without_catalog(ir: &Ir, catalog: bool) -> Result<OutputTree> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::InputArgs;
+    use crate::pipeline::Input;
 
     fn fixture_ir() -> Ir {
-        InputArgs::for_spec(concat!(
+        Input::for_spec(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/fixtures/openapi.json"
         ))
@@ -156,7 +154,7 @@ mod tests {
         let mut ir = fixture_ir();
         ir.api.title = "Evil \"API\"\n[package]\nname = \"x\" */ \\".into();
         ir.api.version = "1\r\nfn main() {}".into();
-        let tree = generate(&ir, &Options::default()).unwrap();
+        let tree = generate(&ir).unwrap();
         let cargo = std::str::from_utf8(tree.get("Cargo.toml").unwrap()).unwrap();
         let tables = cargo.lines().filter(|l| l.starts_with("[package]")).count();
         assert_eq!(tables, 1, "{cargo}");
@@ -177,7 +175,7 @@ mod tests {
 
     #[test]
     fn every_file_is_inside_the_crate_folder() {
-        let tree = generate(&fixture_ir(), &Options::default()).unwrap();
+        let tree = generate(&fixture_ir()).unwrap();
         let paths: Vec<&str> = tree.files().map(|(path, _)| path).collect();
         assert!(
             paths.contains(&"src/lib.rs") && paths.contains(&"examples/quickstart.rs")
