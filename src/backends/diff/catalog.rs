@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{article, q, Changes};
+use super::{article, q, Changes, RuleId};
 use crate::ir::catalog::json_equal;
 use crate::ir::{Catalog, MediaRule, Model, ModelParam, ParamTarget};
 
@@ -14,7 +14,7 @@ pub fn compare(old: Option<&Catalog>, new: Option<&Catalog>, out: &mut Changes) 
         match news.get(id) {
             Some(n) => model(out, o, n),
             None => out.emit(
-                "model-removed",
+                RuleId::ModelRemoved,
                 at(id, ""),
                 format!("the model {} was removed", q(id)),
             ),
@@ -22,7 +22,7 @@ pub fn compare(old: Option<&Catalog>, new: Option<&Catalog>, out: &mut Changes) 
     }
     for id in news.keys().filter(|id| !olds.contains_key(*id)) {
         out.emit(
-            "model-added",
+            RuleId::ModelAdded,
             at(id, ""),
             format!("the model {} was added", q(id)),
         );
@@ -120,7 +120,7 @@ impl Limits {
         }
     }
 
-    fn emit(self, out: &mut Changes, at: &str, ids: (&'static str, &'static str)) {
+    fn emit(self, out: &mut Changes, at: &str, ids: (RuleId, RuleId)) {
         if !self.narrow.is_empty() {
             out.emit(ids.0, at, self.narrow.join("; "));
         }
@@ -139,7 +139,7 @@ fn model(out: &mut Changes, o: &Model, n: &Model) {
     let name = q(&n.id);
     if o.kind != n.kind || o.endpoint != n.endpoint {
         out.emit(
-            "model-endpoint-changed",
+            RuleId::ModelEndpointChanged,
             &here,
             format!(
                 "{name} changed from a {} model at {} to a {} model at {}",
@@ -153,13 +153,13 @@ fn model(out: &mut Changes, o: &Model, n: &Model) {
     if o.api_available != n.api_available {
         if n.api_available {
             out.emit(
-                "model-api-available",
+                RuleId::ModelApiAvailable,
                 &here,
                 format!("{name} is now available through the API"),
             );
         } else {
             out.emit(
-                "model-api-unavailable",
+                RuleId::ModelApiUnavailable,
                 &here,
                 format!("{name} is no longer available through the API"),
             );
@@ -169,9 +169,9 @@ fn model(out: &mut Changes, o: &Model, n: &Model) {
     if o.status != n.status {
         let show = |s: &Option<String>| s.as_deref().unwrap_or("unset").to_owned();
         let id = if deprecated(n) {
-            "model-deprecated"
+            RuleId::ModelDeprecated
         } else {
-            "model-status-changed"
+            RuleId::ModelStatusChanged
         };
         out.emit(
             id,
@@ -186,12 +186,12 @@ fn model(out: &mut Changes, o: &Model, n: &Model) {
     if o.sunset_at != n.sunset_at {
         match &n.sunset_at {
             Some(date) => out.emit(
-                "model-deprecated",
+                RuleId::ModelDeprecated,
                 &here,
                 format!("{name} sunsets at {date}"),
             ),
             None => out.emit(
-                "model-status-changed",
+                RuleId::ModelStatusChanged,
                 &here,
                 format!("{name} no longer has a sunset date"),
             ),
@@ -227,7 +227,10 @@ fn model(out: &mut Changes, o: &Model, n: &Model) {
     capability.emit(
         out,
         &here,
-        ("model-capability-narrowed", "model-capability-widened"),
+        (
+            RuleId::ModelCapabilityNarrowed,
+            RuleId::ModelCapabilityWidened,
+        ),
     );
 
     if o.credits != n.credits {
@@ -246,7 +249,7 @@ fn model(out: &mut Changes, o: &Model, n: &Model) {
                 .unwrap_or_else(|| "unspecified".into())
         };
         out.emit(
-            "model-credits-changed",
+            RuleId::ModelCreditsChanged,
             &here,
             format!(
                 "{name} credits changed from {} to {}",
@@ -276,7 +279,7 @@ fn model(out: &mut Changes, o: &Model, n: &Model) {
     }
     if !docs.is_empty() {
         out.emit(
-            "docs-changed",
+            RuleId::DocsChanged,
             &here,
             format!("the {} of {name} changed", docs.join(" and ")),
         );
@@ -299,7 +302,7 @@ fn unknown_members(
             shown = shown.chars().take(57).collect::<String>() + "...";
         }
         out.emit(
-            "model-member-added",
+            RuleId::ModelMemberAdded,
             here,
             format!("the catalog now carries {} = {shown}", q(member)),
         );
@@ -356,7 +359,7 @@ fn params(
         if let Some(i) = added.iter().position(|n| signature(n) == sig) {
             let n = added.remove(i);
             out.emit(
-                "model-param-renamed",
+                RuleId::ModelParamRenamed,
                 at(model, &path_of(parent, n)),
                 format!(
                     "the parameter {} was renamed to {}",
@@ -367,16 +370,16 @@ fn params(
             continue;
         }
         out.emit(
-            "model-param-removed",
+            RuleId::ModelParamRemoved,
             at(model, &path_of(parent, o)),
             format!("the parameter {} was removed", q(&path_of(parent, o))),
         );
     }
     for n in added {
         let (id, how) = if n.required {
-            ("model-required-param-added", "required")
+            (RuleId::ModelRequiredParamAdded, "required")
         } else {
-            ("model-param-added", "optional")
+            (RuleId::ModelParamAdded, "optional")
         };
         out.emit(
             id,
@@ -403,7 +406,7 @@ fn param(
     let name = q(path);
     if top && o.target != n.target {
         out.emit(
-            "model-param-moved",
+            RuleId::ModelParamMoved,
             &here,
             format!(
                 "{} moved from `{}` to `{}`",
@@ -415,7 +418,7 @@ fn param(
     }
     if o.ty != n.ty {
         out.emit(
-            "model-param-type-changed",
+            RuleId::ModelParamTypeChanged,
             &here,
             format!("{name} changed type from {:?} to {:?}", o.ty, n.ty).to_lowercase(),
         );
@@ -423,9 +426,9 @@ fn param(
     }
     if o.required != n.required {
         let (id, now) = if n.required {
-            ("model-param-became-required", "required")
+            (RuleId::ModelParamBecameRequired, "required")
         } else {
-            ("model-param-became-optional", "optional")
+            (RuleId::ModelParamBecameOptional, "optional")
         };
         out.emit(id, &here, format!("{name} is now {now}"));
     }
@@ -441,14 +444,14 @@ fn param(
     };
     for value in ov.iter().filter(|v| !among(&nv, v)) {
         out.emit(
-            "model-param-option-removed",
+            RuleId::ModelParamOptionRemoved,
             &here,
             format!("{name} no longer accepts {}", q(&value.to_string())),
         );
     }
     for value in nv.iter().filter(|v| !among(&ov, v)) {
         out.emit(
-            "model-param-option-added",
+            RuleId::ModelParamOptionAdded,
             &here,
             format!("{name} now accepts {}", q(&value.to_string())),
         );
@@ -478,7 +481,10 @@ fn param(
     limits.emit(
         out,
         &here,
-        ("model-param-limit-narrowed", "model-param-limit-widened"),
+        (
+            RuleId::ModelParamLimitNarrowed,
+            RuleId::ModelParamLimitWidened,
+        ),
     );
 
     media(out, &here, o.media.as_ref(), n.media.as_ref());
@@ -494,7 +500,7 @@ fn param(
                 .unwrap_or_else(|| "none".into())
         };
         out.emit(
-            "model-param-default-changed",
+            RuleId::ModelParamDefaultChanged,
             &here,
             format!(
                 "{name} default changed from {} to {}",
@@ -509,11 +515,11 @@ fn param(
         } else {
             "is no longer deprecated"
         };
-        out.emit("deprecation-changed", &here, format!("{name} {now}"));
+        out.emit(RuleId::DeprecationChanged, &here, format!("{name} {now}"));
     }
     if o.label != n.label || o.description != n.description || o.advanced != n.advanced {
         out.emit(
-            "docs-changed",
+            RuleId::DocsChanged,
             &here,
             format!("the label, description or advanced flag of {name} changed"),
         );
@@ -523,7 +529,7 @@ fn param(
         (Some(a), Some(b)) => param(out, model, &format!("{path}.items"), false, a, b),
         (None, None) => {}
         _ => out.emit(
-            "model-param-type-changed",
+            RuleId::ModelParamTypeChanged,
             &here,
             format!("the item description of {name} changed"),
         ),
@@ -569,6 +575,9 @@ fn media(out: &mut Changes, here: &str, o: Option<&MediaRule>, n: Option<&MediaR
     limits.emit(
         out,
         here,
-        ("model-param-media-narrowed", "model-param-media-widened"),
+        (
+            RuleId::ModelParamMediaNarrowed,
+            RuleId::ModelParamMediaWidened,
+        ),
     );
 }

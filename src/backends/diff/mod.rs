@@ -14,6 +14,7 @@ mod schema;
 use serde::Serialize;
 
 use crate::ir::Ir;
+pub use rules::RuleId;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -56,7 +57,7 @@ impl Semver {
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Change {
-    pub id: &'static str,
+    pub id: RuleId,
     pub level: Level,
     /// `METHOD /path #/json/pointer`, `webhook NAME #/pointer`, or `model ID params.NAME`.
     pub location: String,
@@ -65,7 +66,7 @@ pub struct Change {
 
 impl Change {
     pub fn rule(&self) -> &'static rules::Rule {
-        rules::get(self.id)
+        self.id.rule()
     }
 }
 
@@ -110,11 +111,11 @@ pub(crate) struct Changes {
 impl Changes {
     pub fn emit(
         &mut self,
-        id: &'static str,
+        id: RuleId,
         location: impl Into<String>,
         message: impl Into<String>,
     ) {
-        let rule = rules::get(id);
+        let rule = id.rule();
         self.changes.push(Change {
             id: rule.id,
             level: rule.level,
@@ -142,13 +143,13 @@ impl Changes {
 /// A change inside a shared component (a parameter or response used by many operations) is
 /// one edit: it is reported at the first operation that uses it, with the number of others.
 fn shared_once(changes: Vec<Change>) -> Vec<Change> {
-    fn shared_key(change: &Change) -> Option<(&'static str, String, String)> {
+    fn shared_key(change: &Change) -> Option<(RuleId, String, String)> {
         let (_, pointer) = change.location.split_once(" #")?;
         pointer
             .starts_with("/components/")
             .then(|| (change.id, pointer.to_owned(), change.message.clone()))
     }
-    let mut others: std::collections::HashMap<(&'static str, String, String), usize> =
+    let mut others: std::collections::HashMap<(RuleId, String, String), usize> =
         std::collections::HashMap::new();
     for key in changes.iter().filter_map(shared_key) {
         *others.entry(key).or_insert(0) += 1;

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use super::schema::{docs, location, Direction, Walker};
-use super::{article, q, Changes};
+use super::{article, q, Changes, RuleId};
 use crate::error::pointer_join;
 use crate::ir::{
     Content, ContentKind, Docs, Header, Ir, Method, Operation, Param, ParamLocation,
@@ -23,7 +23,7 @@ pub fn compare(old: &Ir, new: &Ir, out: &mut Changes) {
         match news.get(route) {
             Some(n) => operation(&mut walker, out, o, n, false),
             None => out.emit(
-                "operation-removed",
+                RuleId::OperationRemoved,
                 location(&label(o), &o.pointer),
                 format!("{} was removed", label(o)),
             ),
@@ -32,7 +32,7 @@ pub fn compare(old: &Ir, new: &Ir, out: &mut Changes) {
     for (route, n) in &news {
         if !olds.contains_key(route) {
             out.emit(
-                "operation-added",
+                RuleId::OperationAdded,
                 location(&label(n), &n.pointer),
                 format!("{} was added", label(n)),
             );
@@ -44,7 +44,7 @@ pub fn compare(old: &Ir, new: &Ir, out: &mut Changes) {
         match news.get(key) {
             Some(n) => operation(&mut walker, out, o, n, true),
             None => out.emit(
-                "webhook-removed",
+                RuleId::WebhookRemoved,
                 location(&hook_label(o), &o.pointer),
                 format!("the webhook event {} was removed", q(&o.path)),
             ),
@@ -53,7 +53,7 @@ pub fn compare(old: &Ir, new: &Ir, out: &mut Changes) {
     for (key, n) in &news {
         if !olds.contains_key(key) {
             out.emit(
-                "webhook-added",
+                RuleId::WebhookAdded,
                 location(&hook_label(n), &n.pointer),
                 format!("the webhook event {} was added", q(&n.path)),
             );
@@ -110,7 +110,7 @@ fn servers(old: &Ir, new: &Ir, out: &mut Changes) {
     for url in &old.api.servers {
         if !new.api.servers.contains(url) {
             out.emit(
-                "server-removed",
+                RuleId::ServerRemoved,
                 "#/servers",
                 format!("the server {} was removed", q(url)),
             );
@@ -119,7 +119,7 @@ fn servers(old: &Ir, new: &Ir, out: &mut Changes) {
     for url in &new.api.servers {
         if !old.api.servers.contains(url) {
             out.emit(
-                "server-added",
+                RuleId::ServerAdded,
                 "#/servers",
                 format!("the server {} was added", q(url)),
             );
@@ -133,12 +133,12 @@ fn security_schemes(old: &Ir, new: &Ir, out: &mut Changes) {
         let at = format!("#{at}");
         match new.security_schemes.iter().find(|n| n.name == o.name) {
             None => out.emit(
-                "security-scheme-changed",
+                RuleId::SecuritySchemeChanged,
                 at,
                 format!("the security scheme {} was removed", q(&o.name)),
             ),
             Some(n) if n.kind != o.kind => out.emit(
-                "security-scheme-changed",
+                RuleId::SecuritySchemeChanged,
                 at,
                 format!(
                     "the security scheme {} changed from {} to {}",
@@ -177,7 +177,7 @@ fn operation<'a>(
     if !webhook {
         if o.id != n.id {
             out.emit(
-                "operation-id-changed",
+                RuleId::OperationIdChanged,
                 &at,
                 format!(
                     "the operationId changed from {} to {} (SDK method {} becomes {})",
@@ -190,7 +190,7 @@ fn operation<'a>(
         }
         if o.tag != n.tag {
             out.emit(
-                "operation-tag-changed",
+                RuleId::OperationTagChanged,
                 &at,
                 format!("the first tag changed from {} to {}", q(&o.tag), q(&n.tag)),
             );
@@ -202,11 +202,11 @@ fn operation<'a>(
         } else {
             "is no longer deprecated"
         };
-        out.emit("deprecation-changed", &at, format!("{site} {now}"));
+        out.emit(RuleId::DeprecationChanged, &at, format!("{site} {now}"));
     }
     if o.summary != n.summary || o.description != n.description {
         out.emit(
-            "docs-changed",
+            RuleId::DocsChanged,
             &at,
             format!("the summary or description of {site} changed"),
         );
@@ -264,9 +264,9 @@ fn params<'a>(
         let key = param_key(o, op);
         let Some(np) = n.params.iter().find(|np| param_key(n, np) == key) else {
             let id = if op.role == Some(ParamRole::IdempotencyKey) {
-                "idempotency-key-removed"
+                RuleId::IdempotencyKeyRemoved
             } else {
-                "request-parameter-removed"
+                RuleId::RequestParameterRemoved
             };
             out.emit(
                 id,
@@ -278,7 +278,7 @@ fn params<'a>(
         let at = location(site, &np.pointer);
         if op.name != np.name {
             out.emit(
-                "path-parameter-renamed",
+                RuleId::PathParameterRenamed,
                 &at,
                 format!(
                     "the path parameter {} is now called {}",
@@ -289,15 +289,15 @@ fn params<'a>(
         }
         if op.required != np.required {
             let (id, now) = if np.required {
-                ("request-parameter-became-required", "required")
+                (RuleId::RequestParameterBecameRequired, "required")
             } else {
-                ("request-parameter-became-optional", "optional")
+                (RuleId::RequestParameterBecameOptional, "optional")
             };
             out.emit(id, &at, format!("the {} is now {now}", describe(np)));
         }
         if op.style != np.style || op.explode != np.explode {
             out.emit(
-                "request-parameter-serialization-changed",
+                RuleId::RequestParameterSerializationChanged,
                 &at,
                 format!(
                     "the {} is serialized differently (style {} explode {} → style {} explode {})",
@@ -326,9 +326,9 @@ fn params<'a>(
             continue;
         }
         let (id, how) = if np.required {
-            ("request-required-parameter-added", "required")
+            (RuleId::RequestRequiredParameterAdded, "required")
         } else {
-            ("request-optional-parameter-added", "optional")
+            (RuleId::RequestOptionalParameterAdded, "optional")
         };
         out.emit(
             id,
@@ -394,9 +394,9 @@ fn header_sets<'a>(
     for oh in old {
         let Some(nh) = new.iter().find(|h| h.name.eq_ignore_ascii_case(oh.name)) else {
             let id = if oh.required {
-                "response-required-header-removed"
+                RuleId::ResponseRequiredHeaderRemoved
             } else {
-                "response-optional-header-removed"
+                RuleId::ResponseOptionalHeaderRemoved
             };
             out.emit(
                 id,
@@ -408,7 +408,7 @@ fn header_sets<'a>(
         let at = location(site, &nh.pointer);
         if oh.required && !nh.required {
             out.emit(
-                "response-header-became-optional",
+                RuleId::ResponseHeaderBecameOptional,
                 &at,
                 format!("the header {} may now be missing", q(oh.name)),
             );
@@ -432,7 +432,7 @@ fn header_sets<'a>(
     for nh in new {
         if !old.iter().any(|h| h.name.eq_ignore_ascii_case(nh.name)) {
             out.emit(
-                "response-header-added",
+                RuleId::ResponseHeaderAdded,
                 location(site, &nh.pointer),
                 format!("the header {} was added", q(nh.name)),
             );
@@ -452,17 +452,17 @@ fn request_body<'a>(
     match (&o.request_body, &n.request_body) {
         (None, None) => {}
         (Some(_), None) => out.emit(
-            "request-body-removed",
+            RuleId::RequestBodyRemoved,
             location(site, &format!("{}/requestBody", o.pointer)),
             "the request body was removed",
         ),
         (None, Some(b)) if b.required => out.emit(
-            "request-body-became-required",
+            RuleId::RequestBodyBecameRequired,
             &at,
             "a required request body was added",
         ),
         (None, Some(_)) => out.emit(
-            "request-body-added",
+            RuleId::RequestBodyAdded,
             &at,
             "an optional request body was added",
         ),
@@ -470,12 +470,12 @@ fn request_body<'a>(
             if a.required != b.required {
                 let (id, message) = if b.required {
                     (
-                        "request-body-became-required",
+                        RuleId::RequestBodyBecameRequired,
                         "the request body is now required",
                     )
                 } else {
                     (
-                        "request-body-became-optional",
+                        RuleId::RequestBodyBecameOptional,
                         "the request body is now optional",
                     )
                 };
@@ -483,7 +483,7 @@ fn request_body<'a>(
             }
             if a.description != b.description {
                 out.emit(
-                    "docs-changed",
+                    RuleId::DocsChanged,
                     &at,
                     "the description of the request body changed",
                 );
@@ -511,9 +511,9 @@ fn responses<'a>(
     for or in &o.responses {
         let Some(nr) = n.responses.iter().find(|r| r.status == or.status) else {
             let id = if or.is_success() {
-                "response-success-status-removed"
+                RuleId::ResponseSuccessStatusRemoved
             } else {
-                "response-error-status-removed"
+                RuleId::ResponseErrorStatusRemoved
             };
             let pointer = pointer_join(&format!("{}/responses", o.pointer), &or.status);
             out.emit(
@@ -527,7 +527,7 @@ fn responses<'a>(
         let at = location(site, &pointer);
         if or.description != nr.description {
             out.emit(
-                "docs-changed",
+                RuleId::DocsChanged,
                 &at,
                 format!("the description of the {} response changed", nr.status),
             );
@@ -551,9 +551,9 @@ fn responses<'a>(
             continue;
         }
         let id = if nr.is_success() {
-            "response-success-status-added"
+            RuleId::ResponseSuccessStatusAdded
         } else {
-            "response-error-status-added"
+            RuleId::ResponseErrorStatusAdded
         };
         let pointer = pointer_join(&format!("{}/responses", n.pointer), &nr.status);
         out.emit(
@@ -577,10 +577,14 @@ fn contents<'a>(
     let same =
         |a: &Content, b: &Content| a.media_type.eq_ignore_ascii_case(&b.media_type);
     let (removed, added) = match dir {
-        Direction::Request => ("request-media-type-removed", "request-media-type-added"),
-        Direction::Response => {
-            ("response-media-type-removed", "response-media-type-added")
-        }
+        Direction::Request => (
+            RuleId::RequestMediaTypeRemoved,
+            RuleId::RequestMediaTypeAdded,
+        ),
+        Direction::Response => (
+            RuleId::ResponseMediaTypeRemoved,
+            RuleId::ResponseMediaTypeAdded,
+        ),
     };
     for oc in old {
         let at = pointer_join(&format!("{pointer}/content"), &oc.media_type);
@@ -601,7 +605,7 @@ fn contents<'a>(
         }
         if oc.example != nc.example {
             out.emit(
-                "docs-changed",
+                RuleId::DocsChanged,
                 location(site, &at),
                 format!("the example of {} changed", q(&nc.media_type)),
             );
@@ -682,7 +686,7 @@ fn security(
     let change = format!("from {} to {}", show_security(old), show_security(new));
     if anonymous(old) && !anonymous(new) {
         out.emit(
-            "security-auth-required",
+            RuleId::SecurityAuthRequired,
             at,
             format!("credentials are now required: {change}"),
         );
@@ -691,13 +695,13 @@ fn security(
     let lost = !anonymous(old) && old.iter().any(|o| !new.iter().any(|n| covers(n, o)));
     if lost {
         out.emit(
-            "security-scope-added",
+            RuleId::SecurityScopeAdded,
             at,
             format!("some credentials are no longer enough: {change}"),
         );
     } else {
         out.emit(
-            "security-relaxed",
+            RuleId::SecurityRelaxed,
             at,
             format!("security requirements relaxed {change}"),
         );

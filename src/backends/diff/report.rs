@@ -148,7 +148,7 @@ pub fn markdown(report: &Report, labels: &Labels) -> String {
             let _ = writeln!(
                 out,
                 "| {} | {} | {} |",
-                markdown_escape(change.id),
+                markdown_escape(change.id.as_str()),
                 markdown_escape(&change.location),
                 markdown_escape(&change.message)
             );

@@ -11,7 +11,7 @@ use std::rc::Rc;
 
 use serde_json::Value;
 
-use super::{q, Changes};
+use super::{q, Changes, RuleId};
 use crate::ir::{
     Constraints, Docs, Field, Ir, Shape, TypeDef, TypeKind, TypeRef, Variant,
 };
@@ -25,7 +25,7 @@ pub enum Direction {
 }
 
 impl Direction {
-    fn pick(self, request: &'static str, response: &'static str) -> &'static str {
+    fn pick<T>(self, request: T, response: T) -> T {
         match self {
             Direction::Request => request,
             Direction::Response => response,
@@ -209,6 +209,42 @@ fn format_of(ty: &TypeRef) -> Option<String> {
     }
 }
 
+/// How a value's type moved, before the direction says whether that breaks anything.
+#[derive(Clone, Copy)]
+enum TypeChange {
+    /// Neither side's values contain the other's.
+    Changed,
+    /// Every old value is still a value of the new type.
+    Widened,
+    /// Every new value was a value of the old type.
+    Narrowed,
+}
+
+impl TypeChange {
+    /// The rule and the verb of its message: widening breaks what clients read, narrowing
+    /// what they send.
+    fn rule(self, dir: Direction) -> (RuleId, &'static str) {
+        match (self, dir) {
+            (TypeChange::Changed, _) => (
+                dir.pick(RuleId::RequestTypeChanged, RuleId::ResponseTypeChanged),
+                "changed",
+            ),
+            (TypeChange::Widened, Direction::Request) => {
+                (RuleId::RequestTypeWidened, "widened")
+            }
+            (TypeChange::Widened, Direction::Response) => {
+                (RuleId::ResponseTypeChanged, "widened")
+            }
+            (TypeChange::Narrowed, Direction::Request) => {
+                (RuleId::RequestTypeChanged, "narrowed")
+            }
+            (TypeChange::Narrowed, Direction::Response) => {
+                (RuleId::ResponseTypeNarrowed, "narrowed")
+            }
+        }
+    }
+}
+
 struct Pending<'a> {
     old: &'a TypeDef,
     new: &'a TypeDef,
@@ -267,16 +303,16 @@ impl<'a> Walker<'a> {
         if o.nullable != n.nullable {
             let (id, message) = match (dir, n.nullable) {
                 (Direction::Request, false) => {
-                    ("request-nullable-removed", "null is no longer accepted")
+                    (RuleId::RequestNullableRemoved, "null is no longer accepted")
                 }
                 (Direction::Request, true) => {
-                    ("request-nullable-added", "null is now accepted")
+                    (RuleId::RequestNullableAdded, "null is now accepted")
                 }
                 (Direction::Response, true) => {
-                    ("response-nullable-added", "the value may now be null")
+                    (RuleId::ResponseNullableAdded, "the value may now be null")
                 }
                 (Direction::Response, false) => (
-                    "response-nullable-removed",
+                    RuleId::ResponseNullableRemoved,
                     "the value is never null any more",
                 ),
             };
@@ -293,7 +329,10 @@ impl<'a> Walker<'a> {
                 (None, None) => unreachable!(),
             };
             out.emit(
-                dir.pick("request-default-changed", "response-default-changed"),
+                dir.pick(
+                    RuleId::RequestDefaultChanged,
+                    RuleId::ResponseDefaultChanged,
+                ),
                 at(),
                 message,
             );
@@ -311,42 +350,13 @@ impl<'a> Walker<'a> {
         dir: Direction,
     ) {
         let at = || location(site, pointer);
-        let changed = |out: &mut Changes, walker: &Self| {
-            out.emit(
-                dir.pick("request-type-changed", "response-type-changed"),
-                at(),
-                format!(
-                    "the type changed from {} to {}",
-                    describe(walker.old, old_shape),
-                    describe(walker.new, new_shape)
-                ),
-            );
-        };
-        let widened = |out: &mut Changes, walker: &Self| {
-            let (id, what) = match dir {
-                Direction::Request => ("request-type-widened", "widened"),
-                Direction::Response => ("response-type-changed", "widened"),
-            };
+        let retype = |out: &mut Changes, walker: &Self, change: TypeChange| {
+            let (id, verb) = change.rule(dir);
             out.emit(
                 id,
                 at(),
                 format!(
-                    "the type {what} from {} to {}",
-                    describe(walker.old, old_shape),
-                    describe(walker.new, new_shape)
-                ),
-            );
-        };
-        let narrowed = |out: &mut Changes, walker: &Self| {
-            let (id, what) = match dir {
-                Direction::Request => ("request-type-changed", "narrowed"),
-                Direction::Response => ("response-type-narrowed", "narrowed"),
-            };
-            out.emit(
-                id,
-                at(),
-                format!(
-                    "the type {what} from {} to {}",
+                    "the type {verb} from {} to {}",
                     describe(walker.old, old_shape),
                     describe(walker.new, new_shape)
                 ),
@@ -364,8 +374,8 @@ impl<'a> Walker<'a> {
                             };
                             out.emit(
                                 dir.pick(
-                                    "request-format-changed",
-                                    "response-format-changed",
+                                    RuleId::RequestFormatChanged,
+                                    RuleId::ResponseFormatChanged,
                                 ),
                                 at(),
                                 format!(
@@ -376,18 +386,18 @@ impl<'a> Walker<'a> {
                             );
                         }
                     } else if base_fits(a, b) {
-                        widened(out, self);
+                        retype(out, self, TypeChange::Widened);
                     } else if base_fits(b, a) {
-                        narrowed(out, self);
+                        retype(out, self, TypeChange::Narrowed);
                     } else {
-                        changed(out, self);
+                        retype(out, self, TypeChange::Changed);
                     }
                 }
                 (Values::Closed(_, a), Values::Open(b)) if base_fits(a, b) => {
                     match dir {
-                        Direction::Request => widened(out, self),
+                        Direction::Request => retype(out, self, TypeChange::Widened),
                         Direction::Response => out.emit(
-                            "response-enum-value-added",
+                            RuleId::ResponseEnumValueAdded,
                             at(),
                             format!(
                             "{} is no longer limited to a fixed set of values (now {})",
@@ -398,7 +408,7 @@ impl<'a> Walker<'a> {
                     }
                 }
                 (Values::Open(a), Values::Closed(_, b)) if base_fits(b, a) => {
-                    narrowed(out, self)
+                    retype(out, self, TypeChange::Narrowed)
                 }
                 (Values::Closed(ov, a), Values::Closed(nv, b))
                     if base_fits(a, b) || base_fits(b, a) =>
@@ -406,13 +416,13 @@ impl<'a> Walker<'a> {
                     let both_const = o.def.is_none() && n.def.is_none();
                     if both_const {
                         if ov != nv {
-                            changed(out, self);
+                            retype(out, self, TypeChange::Changed);
                         }
                         return;
                     }
                     self.enum_values(out, site, &at(), (o, ov), (n, nv), dir);
                 }
-                _ => changed(out, self),
+                _ => retype(out, self, TypeChange::Changed),
             };
         }
 
@@ -431,13 +441,13 @@ impl<'a> Walker<'a> {
                         )
                 );
                 if !same_kind {
-                    return changed(out, self);
+                    return retype(out, self, TypeChange::Changed);
                 }
                 if od.rust_name != nd.rust_name
                     && self.renames_seen.insert((&od.name, &nd.name))
                 {
                     out.emit(
-                        "type-renamed",
+                        RuleId::TypeRenamed,
                         at(),
                         format!(
                             "the value now refers to {} instead of {} (the SDK type {} becomes {})",
@@ -464,9 +474,9 @@ impl<'a> Walker<'a> {
                 );
             }
             (TypeRef::Any, TypeRef::Any) => {}
-            (_, TypeRef::Any) => widened(out, self),
-            (TypeRef::Any, _) => narrowed(out, self),
-            _ => changed(out, self),
+            (_, TypeRef::Any) => retype(out, self, TypeChange::Widened),
+            (TypeRef::Any, _) => retype(out, self, TypeChange::Narrowed),
+            _ => retype(out, self, TypeChange::Changed),
         }
     }
 
@@ -505,7 +515,10 @@ impl<'a> Walker<'a> {
             .collect();
         for value in removed {
             out.emit(
-                dir.pick("request-enum-value-removed", "response-enum-value-removed"),
+                dir.pick(
+                    RuleId::RequestEnumValueRemoved,
+                    RuleId::ResponseEnumValueRemoved,
+                ),
                 &at,
                 format!(
                     "{name} no longer has the value {value} ({} enum)",
@@ -515,9 +528,9 @@ impl<'a> Walker<'a> {
         }
         for value in added {
             let id = match dir {
-                Direction::Request => "request-enum-value-added",
-                Direction::Response if is_error_code => "error-code-added",
-                Direction::Response => "response-enum-value-added",
+                Direction::Request => RuleId::RequestEnumValueAdded,
+                Direction::Response if is_error_code => RuleId::ErrorCodeAdded,
+                Direction::Response => RuleId::ResponseEnumValueAdded,
             };
             out.emit(
                 id,
@@ -569,7 +582,10 @@ impl<'a> Walker<'a> {
                 ) => {
                     if ot != nt {
                         out.emit(
-                            dir.pick("request-type-changed", "response-type-changed"),
+                            dir.pick(
+                                RuleId::RequestTypeChanged,
+                                RuleId::ResponseTypeChanged,
+                            ),
                             location(&site, &new.pointer),
                             format!(
                                 "{} tells its alternatives apart by {} instead of {}",
@@ -613,11 +629,11 @@ impl<'a> Walker<'a> {
         for of in old.iter().filter(|f| travels(f)) {
             let Some(nf) = new.iter().find(|f| f.name == of.name && travels(f)) else {
                 let id = match dir {
-                    Direction::Request => "request-property-removed",
+                    Direction::Request => RuleId::RequestPropertyRemoved,
                     Direction::Response if of.required => {
-                        "response-required-property-removed"
+                        RuleId::ResponseRequiredPropertyRemoved
                     }
-                    Direction::Response => "response-optional-property-removed",
+                    Direction::Response => RuleId::ResponseOptionalPropertyRemoved,
                 };
                 let required = if of.required { "required" } else { "optional" };
                 out.emit(
@@ -633,10 +649,14 @@ impl<'a> Walker<'a> {
             };
             if of.required != nf.required {
                 let id = match (dir, nf.required) {
-                    (Direction::Request, true) => "request-property-became-required",
-                    (Direction::Request, false) => "request-property-became-optional",
-                    (Direction::Response, true) => "response-property-became-required",
-                    (Direction::Response, false) => "response-property-became-optional",
+                    (Direction::Request, true) => RuleId::RequestPropertyBecameRequired,
+                    (Direction::Request, false) => RuleId::RequestPropertyBecameOptional,
+                    (Direction::Response, true) => {
+                        RuleId::ResponsePropertyBecameRequired
+                    }
+                    (Direction::Response, false) => {
+                        RuleId::ResponsePropertyBecameOptional
+                    }
                 };
                 let now = if nf.required { "required" } else { "optional" };
                 out.emit(
@@ -656,9 +676,11 @@ impl<'a> Walker<'a> {
                 continue;
             }
             let id = match dir {
-                Direction::Request if nf.required => "request-required-property-added",
-                Direction::Request => "request-optional-property-added",
-                Direction::Response => "response-property-added",
+                Direction::Request if nf.required => {
+                    RuleId::RequestRequiredPropertyAdded
+                }
+                Direction::Request => RuleId::RequestOptionalPropertyAdded,
+                Direction::Response => RuleId::ResponsePropertyAdded,
             };
             let required = if nf.required { "required" } else { "optional" };
             out.emit(
@@ -697,9 +719,9 @@ impl<'a> Walker<'a> {
                 }
                 None => {
                     let id = match dir {
-                        _ if sse => "sse-event-type-removed",
-                        Direction::Request => "request-union-variant-removed",
-                        Direction::Response => "response-union-variant-removed",
+                        _ if sse => RuleId::SseEventTypeRemoved,
+                        Direction::Request => RuleId::RequestUnionVariantRemoved,
+                        Direction::Response => RuleId::ResponseUnionVariantRemoved,
                     };
                     out.emit(
                         id,
@@ -714,9 +736,9 @@ impl<'a> Walker<'a> {
             .filter(|nv| !old.iter().any(|ov| key(ov) == key(nv)))
         {
             let id = match dir {
-                _ if sse => "sse-event-type-added",
-                Direction::Request => "request-union-variant-added",
-                Direction::Response => "response-union-variant-added",
+                _ if sse => RuleId::SseEventTypeAdded,
+                Direction::Request => RuleId::RequestUnionVariantAdded,
+                Direction::Response => RuleId::ResponseUnionVariantAdded,
             };
             out.emit(
                 id,
@@ -771,7 +793,7 @@ pub fn docs(out: &mut Changes, at: &str, what: &str, old: &Docs, new: &Docs) {
     }
     if !parts.is_empty() {
         out.emit(
-            "docs-changed",
+            RuleId::DocsChanged,
             at,
             format!("the {} of {what} changed", parts.join(" and ")),
         );
@@ -782,7 +804,7 @@ pub fn docs(out: &mut Changes, at: &str, what: &str, old: &Docs, new: &Docs) {
         } else {
             "is no longer deprecated"
         };
-        out.emit("deprecation-changed", at, format!("{what} {now}"));
+        out.emit(RuleId::DeprecationChanged, at, format!("{what} {now}"));
     }
 }
 
@@ -848,7 +870,7 @@ impl Bounds {
         }
     }
 
-    fn emit(self, out: &mut Changes, at: &str, dir: Direction, ids: [&'static str; 4]) {
+    fn emit(self, out: &mut Changes, at: &str, dir: Direction, ids: [RuleId; 4]) {
         // ids: request narrowed, request widened, response widened, response narrowed.
         let (narrow_id, wide_id) = match dir {
             Direction::Request => (ids[0], ids[1]),
@@ -908,10 +930,10 @@ fn constraints(
         at,
         dir,
         [
-            "request-range-narrowed",
-            "request-range-widened",
-            "response-range-widened",
-            "response-range-narrowed",
+            RuleId::RequestRangeNarrowed,
+            RuleId::RequestRangeWidened,
+            RuleId::ResponseRangeWidened,
+            RuleId::ResponseRangeNarrowed,
         ],
     );
 
@@ -951,10 +973,10 @@ fn constraints(
         at,
         dir,
         [
-            "request-length-narrowed",
-            "request-length-widened",
-            "response-length-widened",
-            "response-length-narrowed",
+            RuleId::RequestLengthNarrowed,
+            RuleId::RequestLengthWidened,
+            RuleId::ResponseLengthWidened,
+            RuleId::ResponseLengthNarrowed,
         ],
     );
 }
