@@ -61,6 +61,11 @@ impl<'a> SchemaBuilder<'a> {
         }
     }
 
+    /// The normalized document, for references to places outside `components`.
+    pub fn raw(&self) -> &'a serde_json::Value {
+        &self.spec.raw
+    }
+
     fn origin(&self) -> &str {
         &self.spec.origin
     }
@@ -538,17 +543,42 @@ impl<'a> SchemaBuilder<'a> {
         hint: &str,
         pointer: &str,
     ) -> Result<Shape> {
+        // Members that decide nothing about the type (`{description: …}`, `{nullable: true}`,
+        // `{maxLength: 5}`) annotate the others: `allOf: [{$ref: X}, {description: …}]` is the
+        // most common way 3.0 documents describe or null a reference, and is still X.
+        let (annotations, deciding): (Vec<_>, Vec<_>) = parts
+            .iter()
+            .enumerate()
+            .partition(|(_, part)| is_annotation_only(part));
+        let annotated = |mut shape: Shape| {
+            for (_, part) in &annotations {
+                if let ReferenceOr::Item(member) = part {
+                    shape.nullable |= member.schema_data.nullable;
+                    if shape.default.is_none() {
+                        shape.default = member.schema_data.default.clone();
+                    }
+                    if let SchemaKind::Any(any) = &member.schema_kind {
+                        tighten(&mut shape.constraints, any_constraints(any));
+                    }
+                }
+            }
+            shape
+        };
         // `allOf: [$ref]` with annotations is how 3.0 adds nullability or a description to a
         // reference: the type is the referenced one.
-        if let [ReferenceOr::Reference { reference }] = parts {
-            return self.reference_shape(reference, hint, pointer);
+        if let [(_, ReferenceOr::Reference { reference })] = deciding[..] {
+            let shape = self.reference_shape(reference, hint, pointer)?;
+            return Ok(annotated(shape));
+        }
+        if deciding.is_empty() {
+            return Ok(annotated(Shape::of(TypeRef::Any)));
         }
         let mut fields: Vec<Field> = Vec::new();
         let mut positions: HashMap<String, usize> = HashMap::new();
         let mut additional = None;
         // A member may only add `required: [a]` for a property another member defines.
         let mut required: Vec<&String> = Vec::new();
-        for (i, part) in parts.iter().enumerate() {
+        for &(i, part) in &deciding {
             let part_pointer =
                 pointer_join(&pointer_join(pointer, "allOf"), &i.to_string());
             if let ReferenceOr::Item(inline) = part {
@@ -576,7 +606,9 @@ impl<'a> SchemaBuilder<'a> {
                         )?))
                     }
                     SchemaKind::Any(any)
-                        if !any.properties.is_empty() || !any.required.is_empty() =>
+                        if !any.properties.is_empty()
+                            || !any.required.is_empty()
+                            || any.additional_properties.is_some() =>
                     {
                         Some(Member::Inline(self.struct_kind(
                             &any.properties,
@@ -616,7 +648,8 @@ impl<'a> SchemaBuilder<'a> {
                     additional = additional.or_else(|| part_additional.clone());
                 }
                 _ if fields.is_empty() => {
-                    return self.all_of_scalars(parts, hint, pointer)
+                    let shape = self.all_of_scalars(&deciding, hint, pointer)?;
+                    return Ok(annotated(shape));
                 }
                 _ => {
                     self.warn(&part_pointer, "this `allOf` member is not an object; the whole value is left as any JSON value");
@@ -639,12 +672,12 @@ impl<'a> SchemaBuilder<'a> {
     /// member's constraints, when the members agree on the type.
     fn all_of_scalars(
         &mut self,
-        parts: &[ReferenceOr<Schema>],
+        parts: &[(usize, &ReferenceOr<Schema>)],
         hint: &str,
         pointer: &str,
     ) -> Result<Shape> {
         let mut merged: Option<Shape> = None;
-        for (i, part) in parts.iter().enumerate() {
+        for &(i, part) in parts {
             let part_pointer =
                 pointer_join(&pointer_join(pointer, "allOf"), &i.to_string());
             let shape = self.member_shape(part, hint, &part_pointer)?;
@@ -771,21 +804,7 @@ impl<'a> SchemaBuilder<'a> {
             _ => Shape::of(TypeRef::Any),
         };
         // Limits without a type (`{maxLength: 5}`) still constrain whatever value it is.
-        shape.constraints = Constraints {
-            minimum: any.minimum.and_then(serde_json::Number::from_f64),
-            maximum: any.maximum.and_then(serde_json::Number::from_f64),
-            exclusive_minimum: any.exclusive_minimum.unwrap_or(false),
-            exclusive_maximum: any.exclusive_maximum.unwrap_or(false),
-            multiple_of: any.multiple_of.and_then(serde_json::Number::from_f64),
-            min_length: any.min_length.map(|n| n as u64),
-            max_length: any.max_length.map(|n| n as u64),
-            pattern: any.pattern.clone(),
-            min_items: any.min_items.map(|n| n as u64),
-            max_items: any.max_items.map(|n| n as u64),
-            unique_items: any.unique_items.unwrap_or(false),
-            min_properties: any.min_properties.map(|n| n as u64),
-            max_properties: any.max_properties.map(|n| n as u64),
-        };
+        shape.constraints = any_constraints(any);
         Ok(shape)
     }
 
@@ -920,6 +939,46 @@ impl<'a> SchemaBuilder<'a> {
             pointer: pointer.to_owned(),
             message: message.to_owned(),
         });
+    }
+}
+
+/// Whether an `allOf` member leaves the type to the other members: no type, no properties,
+/// no items, no composition, no enum; only docs, nullability, a default or limits.
+fn is_annotation_only(part: &ReferenceOr<Schema>) -> bool {
+    let ReferenceOr::Item(schema) = part else {
+        return false;
+    };
+    let SchemaKind::Any(any) = &schema.schema_kind else {
+        return false;
+    };
+    any.typ.is_none()
+        && any.properties.is_empty()
+        && any.required.is_empty()
+        && any.additional_properties.is_none()
+        && any.items.is_none()
+        && any.enumeration.is_empty()
+        && any.one_of.is_empty()
+        && any.all_of.is_empty()
+        && any.any_of.is_empty()
+        && any.not.is_none()
+}
+
+/// The limits an untyped schema states.
+fn any_constraints(any: &openapiv3::AnySchema) -> Constraints {
+    Constraints {
+        minimum: any.minimum.and_then(serde_json::Number::from_f64),
+        maximum: any.maximum.and_then(serde_json::Number::from_f64),
+        exclusive_minimum: any.exclusive_minimum.unwrap_or(false),
+        exclusive_maximum: any.exclusive_maximum.unwrap_or(false),
+        multiple_of: any.multiple_of.and_then(serde_json::Number::from_f64),
+        min_length: any.min_length.map(|n| n as u64),
+        max_length: any.max_length.map(|n| n as u64),
+        pattern: any.pattern.clone(),
+        min_items: any.min_items.map(|n| n as u64),
+        max_items: any.max_items.map(|n| n as u64),
+        unique_items: any.unique_items.unwrap_or(false),
+        min_properties: any.min_properties.map(|n| n as u64),
+        max_properties: any.max_properties.map(|n| n as u64),
     }
 }
 
