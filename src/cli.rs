@@ -103,6 +103,10 @@ pub struct InputArgs {
     pub models: Option<String>,
     #[command(flatten)]
     pub limits: LimitArgs,
+    /// Fail (exit 1, nothing written) when any part of the contract could only be read by
+    /// degrading it, instead of warning; for teams that keep their own contract clean.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 impl InputArgs {
@@ -112,6 +116,7 @@ impl InputArgs {
             spec: spec.into(),
             models: None,
             limits: LimitArgs::default(),
+            strict: false,
         }
     }
 
@@ -210,6 +215,9 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Ir(input) => {
             let ir =
                 load_ir(&input.spec, input.models.as_deref(), &input.limits.limits())?;
+            if input.strict && report_warnings(&ir) > 0 {
+                return Ok(1);
+            }
             let mut json =
                 serde_json::to_string_pretty(&ir).expect("the IR always serializes");
             json.push('\n');
@@ -221,6 +229,9 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Validate(args) => validate(args),
         Command::Docs(args) => {
             let ir = args.input.build_ir()?;
+            if args.input.strict && report_warnings(&ir) > 0 {
+                return Ok(1);
+            }
             let mut tree = OutputTree::new();
             tree.nest("docs", docs::generate(&ir)?)?;
             write::write(&tree, &args.out)?;
@@ -384,9 +395,9 @@ pub fn output(ir: &ir::Ir) -> Result<OutputTree> {
     Ok(tree)
 }
 
-fn generate(args: &GenerateArgs) -> Result<i32> {
-    let ir = args.input.build_ir()?;
-    // What could not be typed faithfully was degraded to any JSON value: say where.
+/// Says on stderr where the contract could only be read by degrading it (the first 20, then a
+/// one-line summary); returns how many places that was.
+fn report_warnings(ir: &ir::Ir) -> usize {
     for warning in ir.warnings.iter().take(20) {
         eprintln!("warning: #{}: {}", warning.pointer, warning.message);
     }
@@ -395,6 +406,21 @@ fn generate(args: &GenerateArgs) -> Result<i32> {
             "warning: … and {} more (see `rivya-codegen ir`)",
             ir.warnings.len() - 20
         );
+    }
+    let degraded = ir.warnings.len();
+    if degraded > 0 {
+        eprintln!(
+            "degraded: {degraded} place{} of the contract read leniently (exit 1 with --strict)",
+            if degraded == 1 { "" } else { "s" }
+        );
+    }
+    degraded
+}
+
+fn generate(args: &GenerateArgs) -> Result<i32> {
+    let ir = args.input.build_ir()?;
+    if report_warnings(&ir) > 0 && args.input.strict {
+        return Ok(1);
     }
     let tree = output(&ir)?;
     if args.check {

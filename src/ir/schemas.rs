@@ -202,16 +202,34 @@ impl<'a> SchemaBuilder<'a> {
                     format!("`$ref` cycle through #{target}"),
                 ));
             }
-            let value = self.spec.raw.pointer(&target).ok_or_else(|| {
-                Error::at_pointer(
+            let Some((target, value)) = pointer_in_rewritten(&self.spec.raw, &target)
+            else {
+                return Err(Error::at_pointer(
                     self.origin(),
                     at,
                     format!("`$ref: {reference}` points nowhere"),
-                )
-            })?;
-            match read_schema(self.origin(), &target, value)? {
-                ReferenceOr::Reference { reference: next } => reference = next,
-                ReferenceOr::Item(schema) => break (target, schema),
+                ));
+            };
+            match read_schema(self.origin(), &target, value) {
+                Ok(ReferenceOr::Reference { reference: next }) => reference = next,
+                Ok(ReferenceOr::Item(schema)) => break (target, schema),
+                // Real documents point at things that are no schema (a `definitions` entry
+                // holding schemas by name): that member cannot be typed, the rest can.
+                Err(error) => {
+                    let detail = match error {
+                        Error::Input { location, message, .. } => {
+                            format!("{location}: {message}")
+                        }
+                        other => other.to_string(),
+                    };
+                    self.warn(
+                        at,
+                        &format!(
+                            "`$ref: {reference}` does not lead to a readable schema ({detail}); the value is left as any JSON value"
+                        ),
+                    );
+                    return Ok(Shape::of(TypeRef::Any));
+                }
             }
         };
         // Named now (the schema may refer to its own location), defined later.
@@ -940,6 +958,45 @@ impl<'a> SchemaBuilder<'a> {
             message: message.to_owned(),
         });
     }
+}
+
+/// The value a pointer written against the document as its author wrote it names in the
+/// normalized one, and its pointer there: normalization wraps a 3.1 `$ref` with siblings into
+/// `allOf: [{$ref}, {siblings}]`, so a token missing from an object is looked for in its
+/// `allOf` members.
+fn pointer_in_rewritten<'v>(
+    raw: &'v Value,
+    target: &str,
+) -> Option<(String, &'v Value)> {
+    if let Some(value) = raw.pointer(target) {
+        return Some((target.to_owned(), value));
+    }
+    let mut current = raw;
+    let mut pointer = String::new();
+    for token in target.split('/').skip(1) {
+        let key = token.replace("~1", "/").replace("~0", "~");
+        let direct = match current {
+            Value::Object(map) => map.get(&key),
+            Value::Array(items) => key.parse::<usize>().ok().and_then(|i| items.get(i)),
+            _ => None,
+        };
+        if let Some(next) = direct {
+            pointer = pointer_join(&pointer, &key);
+            current = next;
+            continue;
+        }
+        let members = current.get("allOf").and_then(Value::as_array)?;
+        let (i, next) = members
+            .iter()
+            .enumerate()
+            .find_map(|(i, member)| member.get(&key).map(|next| (i, next)))?;
+        pointer = pointer_join(
+            &pointer_join(&pointer_join(&pointer, "allOf"), &i.to_string()),
+            &key,
+        );
+        current = next;
+    }
+    Some((pointer, current))
 }
 
 /// Whether an `allOf` member leaves the type to the other members: no type, no properties,
