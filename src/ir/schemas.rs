@@ -610,8 +610,16 @@ impl<'a> SchemaBuilder<'a> {
                 ReferenceOr::Reference { reference } => {
                     let name = self.reference_shape(reference, hint, &part_pointer)?;
                     let name = name.named().unwrap_or_default().to_owned();
-                    self.struct_of_named(&name, &part_pointer)?
-                        .map(Member::Named)
+                    match self.struct_of_named(&name, &part_pointer)? {
+                        Some(name) => Some(Member::Named(name)),
+                        // A map (`{additionalProperties: …}`) adds what the extra members are.
+                        None => self.map_values_of_named(&name).map(|values| {
+                            Member::Inline(TypeKind::Struct {
+                                fields: Vec::new(),
+                                additional: Some(values),
+                            })
+                        }),
+                    }
                 }
                 ReferenceOr::Item(inline) => match &inline.schema_kind {
                     SchemaKind::Type(Type::Object(o)) => {
@@ -636,7 +644,10 @@ impl<'a> SchemaBuilder<'a> {
                             &part_pointer,
                         )?))
                     }
-                    SchemaKind::AllOf { all_of } => {
+                    SchemaKind::AllOf { all_of }
+                    | SchemaKind::Any(openapiv3::AnySchema { all_of, .. })
+                        if !all_of.is_empty() =>
+                    {
                         let shape = self.all_of(
                             inline,
                             all_of,
@@ -716,6 +727,17 @@ impl<'a> SchemaBuilder<'a> {
             };
         }
         Ok(merged.unwrap_or_else(|| Shape::of(TypeRef::Any)))
+    }
+
+    /// The value shape of a named type that is a map (`{additionalProperties: …}`).
+    fn map_values_of_named(&self, name: &str) -> Option<Box<Shape>> {
+        match &self.types.get(name)?.kind {
+            TypeKind::Alias { target } => match &target.ty {
+                TypeRef::Map { values } => Some(values.clone()),
+                _ => None,
+            },
+            _ => None,
+        }
     }
 
     /// The struct type a named type stands for (itself, or what its aliases lead to), defining
