@@ -105,6 +105,10 @@ pub struct InputArgs {
     pub models: Option<String>,
     #[command(flatten)]
     pub limits: LimitArgs,
+    /// Fail (exit 1, nothing written) when any part of the contract could only be read by
+    /// degrading it, instead of warning; for teams that keep their own contract clean.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 impl InputArgs {
@@ -114,6 +118,7 @@ impl InputArgs {
             spec: spec.into(),
             models: None,
             limits: LimitArgs::default(),
+            strict: false,
         }
     }
 
@@ -209,6 +214,9 @@ pub fn run(cli: Cli) -> Result<i32> {
     match cli.command {
         Command::Ir(input) => {
             let ir = input.build_ir()?;
+            if input.strict && report_warnings(&ir) > 0 {
+                return Ok(1);
+            }
             let mut json =
                 serde_json::to_string_pretty(&ir).expect("the IR always serializes");
             json.push('\n');
@@ -220,6 +228,9 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Validate(args) => validate(args),
         Command::Docs(args) => {
             let ir = args.input.build_ir()?;
+            if args.input.strict && report_warnings(&ir) > 0 {
+                return Ok(1);
+            }
             let mut tree = OutputTree::new();
             tree.nest("docs", docs::generate(&ir)?)?;
             write::write(&tree, &args.out)?;
@@ -360,9 +371,9 @@ fn run_diff(args: DiffArgs) -> Result<i32> {
     Ok(i32::from(failed))
 }
 
-fn generate(args: &GenerateArgs) -> Result<i32> {
-    let ir = args.input.build_ir()?;
-    // What could not be typed faithfully was degraded to any JSON value: say where.
+/// Says on stderr where the contract could only be read by degrading it (the first 20, then a
+/// one-line summary); returns how many places that was.
+fn report_warnings(ir: &ir::Ir) -> usize {
     for warning in ir.warnings.iter().take(20) {
         eprintln!("warning: #{}: {}", warning.pointer, warning.message);
     }
@@ -371,6 +382,21 @@ fn generate(args: &GenerateArgs) -> Result<i32> {
             "warning: … and {} more (see `rivya-codegen ir`)",
             ir.warnings.len() - 20
         );
+    }
+    let degraded = ir.warnings.len();
+    if degraded > 0 {
+        eprintln!(
+            "degraded: {degraded} place{} of the contract read leniently (exit 1 with --strict)",
+            if degraded == 1 { "" } else { "s" }
+        );
+    }
+    degraded
+}
+
+fn generate(args: &GenerateArgs) -> Result<i32> {
+    let ir = args.input.build_ir()?;
+    if report_warnings(&ir) > 0 && args.input.strict {
+        return Ok(1);
     }
     let tree = pipeline::output(&ir)?;
     if args.check {

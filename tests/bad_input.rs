@@ -269,3 +269,62 @@ fn usage_errors_exit_2() {
     let output = run(&["frobnicate"]);
     assert_eq!(output.status.code(), Some(2));
 }
+
+/// What real-world documents get wrong without making them unreadable (an invalid keyword value
+/// that does not decide the type, a string multipart body, an `allOf` no value satisfies) is
+/// read leniently with a warning naming the pointer; `--strict` makes it a failure.
+#[test]
+fn degradations_warn_and_strict_makes_them_fail() {
+    let doc = json!({
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/upload": {"post": {
+            "operationId": "upload",
+            "requestBody": {"content": {"multipart/form-data": {
+                "schema": {"type": "string", "format": "binary"}
+            }}},
+            "responses": {"204": {"description": "done"}}
+        }}},
+        "components": {"schemas": {
+            "Thing": {"type": "object", "properties": {
+                "code": {"type": "string", "pattern": 0},
+                "either": {"allOf": [{"type": "string"}, {"type": "integer"}]}
+            }}
+        }}
+    });
+    let (dir, path) = temp_file("lenient.json", doc.to_string());
+    let path = path.to_str().unwrap();
+    let out = dir.path().join("out");
+    let out = out.to_str().unwrap();
+
+    let lenient = run(&["generate", "--spec", path, "--out", out]);
+    let stderr = String::from_utf8_lossy(&lenient.stderr);
+    assert_eq!(lenient.status.code(), Some(0), "{stderr}");
+    for pointer in [
+        "#/components/schemas/Thing/properties/code/pattern",
+        "#/components/schemas/Thing/properties/either/allOf/1",
+        "#/paths/~1upload/post/requestBody/content/multipart~1form-data/schema",
+    ] {
+        assert!(
+            stderr.contains(&format!("warning: {pointer}: ")),
+            "{pointer}: {stderr}"
+        );
+    }
+    assert!(stderr.contains("degraded: 3 places"), "{stderr}");
+    assert!(dir.path().join("out/rivya-sdk/src/lib.rs").is_file());
+
+    let strict_out = dir.path().join("strict");
+    let strict = run(&[
+        "generate",
+        "--strict",
+        "--spec",
+        path,
+        "--out",
+        strict_out.to_str().unwrap(),
+    ]);
+    assert_eq!(strict.status.code(), Some(1));
+    assert!(!strict_out.exists(), "--strict wrote output");
+    let strict_ir = run(&["ir", "--strict", "--spec", path]);
+    assert_eq!(strict_ir.status.code(), Some(1));
+    assert!(strict_ir.stdout.is_empty());
+}

@@ -39,7 +39,7 @@ pub fn build(spec: &Spec, models: Option<&Document>) -> Result<Ir> {
     let mut warnings = spec.warnings.clone();
     warnings.append(&mut schemas.warnings);
 
-    check_requests(&spec.origin, &operations, &types)?;
+    check_requests(&spec.origin, &mut operations, &types, &mut warnings)?;
     if let Some(def) = graph::self_alias(&types) {
         return Err(crate::Error::at_pointer(
             &spec.origin,
@@ -115,12 +115,13 @@ pub fn build(spec: &Spec, models: Option<&Document>) -> Result<Ir> {
 
 /// What every client of the contract needs to send a request, checked here so that the SDK
 /// backend never meets an operation it cannot call: every `{name}` of a path template is a
-/// declared path parameter (OpenAPI requires it), and a body that is only multipart has an
-/// object schema to build the parts from.
+/// declared path parameter (OpenAPI requires it), and a body that is only multipart without an
+/// object schema to build the parts from is sent as bytes, with a warning.
 fn check_requests(
     origin: &str,
-    operations: &[Operation],
+    operations: &mut [Operation],
     types: &std::collections::BTreeMap<String, TypeDef>,
+    warnings: &mut Vec<crate::error::Warning>,
 ) -> Result<()> {
     for operation in operations {
         // Read as the SDK formats the path: `{` to the next `}`; a lone `{` is text.
@@ -147,31 +148,34 @@ fn check_requests(
             }
             rest = &rest[start + end + 1..];
         }
-        let Some(body) = &operation.request_body else {
+        let Some(body) = &mut operation.request_body else {
             continue;
         };
-        let sendable = |content: &&Content| match content.kind {
+        let sendable = |content: &Content| match content.kind {
             ContentKind::EventStream => false,
             ContentKind::Multipart => multipart_struct(types, content).is_some(),
             _ => true,
         };
-        if body.contents.iter().any(|c| sendable(&c)) {
+        if body.contents.iter().any(sendable) {
             continue;
         }
+        // A multipart body that is one string (seen: `{type: string, format: binary}`) has no
+        // parts to build: the caller sends the encoded body as bytes.
+        let body_pointer = body.pointer.clone();
         if let Some(content) = body
             .contents
-            .iter()
+            .iter_mut()
             .find(|c| c.kind == ContentKind::Multipart)
         {
             let at = crate::error::pointer_join(
-                &crate::error::pointer_join(&body.pointer, "content"),
+                &crate::error::pointer_join(&body_pointer, "content"),
                 &content.media_type,
             );
-            return Err(crate::Error::at_pointer(
-                origin,
-                &crate::error::pointer_join(&at, "schema"),
-                "a multipart request body needs an object schema (its properties are the parts)",
-            ));
+            content.kind = ContentKind::Binary;
+            warnings.push(crate::error::Warning {
+                pointer: crate::error::pointer_join(&at, "schema"),
+                message: "a multipart body without an object schema has no parts to build; it is sent as bytes the caller encodes".to_owned(),
+            });
         }
     }
     Ok(())

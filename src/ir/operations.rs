@@ -7,6 +7,7 @@ use super::model::*;
 use super::names::{hint_part, type_name};
 use super::schemas::{docs_of, SchemaBuilder};
 use crate::error::{pointer_join, Error, Result};
+use crate::normalize::{deserialize_at, local_pointer};
 
 pub struct OperationBuilder<'s, 'a> {
     pub schemas: &'s mut SchemaBuilder<'a>,
@@ -41,6 +42,10 @@ impl<'s, 'a> OperationBuilder<'s, 'a> {
                     "a `$ref` as a whole path item is not supported; write the path item inline",
                 ));
             };
+            // Some documents write the query into the path key
+            // (`/search/articles?query={query}`) and declare those names as query parameters:
+            // the path is what comes before `?`, the query is built from the parameters.
+            let path = path.split_once('?').map_or(path.as_str(), |(path, _)| path);
             for (method, operation) in methods(item) {
                 if let Some(operation) = operation {
                     operations.push(self.operation(
@@ -454,8 +459,10 @@ impl<'s, 'a> OperationBuilder<'s, 'a> {
             .collect()
     }
 
-    /// Follows a `$ref` to `components.<section>`; returns the item and the pointer it lives at.
-    fn resolve<T: Clone>(
+    /// Follows a `$ref` to `components.<section>`, or to any other place in the document
+    /// (`#/paths/~1jobs/get/responses/401`: real documents share a response or a parameter
+    /// of one operation with another); returns the item and the pointer it lives at.
+    fn resolve<T: Clone + serde::de::DeserializeOwned>(
         &self,
         item: &ReferenceOr<T>,
         section: &str,
@@ -464,40 +471,74 @@ impl<'s, 'a> OperationBuilder<'s, 'a> {
             &openapiv3::Components,
         ) -> &indexmap::IndexMap<String, ReferenceOr<T>>,
     ) -> Result<(T, String)> {
-        let mut current = item;
+        let mut current = item.clone();
         let mut pointer = at.to_owned();
-        // refs::check has ruled out cycles, so this chain ends.
+        let mut followed = std::collections::HashSet::new();
         loop {
-            match current {
-                ReferenceOr::Item(item) => return Ok((item.clone(), pointer)),
-                ReferenceOr::Reference { reference } => {
-                    let prefix = format!("#/components/{section}/");
-                    let found = reference.strip_prefix(&prefix).and_then(|name| {
-                        let name = name.replace("~1", "/").replace("~0", "~");
-                        self.openapi
-                            .components
-                            .as_ref()
-                            .and_then(|c| select(c).get(&name))
-                            .map(|r| (r, name))
-                    });
-                    match found {
-                        Some((next, name)) => {
-                            pointer = pointer_join(&format!("/components/{section}"), &name);
-                            current = next;
-                        }
-                        None => {
-                            return Err(Error::at_pointer(
-                                self.origin,
-                                at,
-                                format!(
-                                    "`$ref: {reference}` must point into #/components/{section}"
-                                ),
-                            ))
-                        }
-                    }
-                }
+            let reference = match current {
+                ReferenceOr::Item(item) => return Ok((item, pointer)),
+                ReferenceOr::Reference { reference } => reference,
+            };
+            let prefix = format!("#/components/{section}/");
+            let in_section = reference.strip_prefix(&prefix).and_then(|name| {
+                let name = name.replace("~1", "/").replace("~0", "~");
+                self.openapi
+                    .components
+                    .as_ref()
+                    .and_then(|c| select(c).get(&name))
+                    .map(|r| {
+                        (
+                            r.clone(),
+                            pointer_join(&format!("/components/{section}"), &name),
+                        )
+                    })
+            });
+            let elsewhere = || -> Result<Option<(ReferenceOr<T>, String)>> {
+                let Some(target) = local_pointer(&reference) else {
+                    return Ok(None);
+                };
+                let Some(value) = self.schemas.raw().pointer(&target) else {
+                    return Ok(None);
+                };
+                let item = deserialize_at(self.origin, &target, value.clone())?;
+                Ok(Some((item, target)))
+            };
+            let next = match in_section {
+                Some(found) => Some(found),
+                None => elsewhere()?,
+            };
+            let Some((next, target)) = next else {
+                return Err(Error::at_pointer(
+                    self.origin,
+                    at,
+                    format!(
+                        "`$ref: {reference}` does not point at a {}",
+                        section_item(section)
+                    ),
+                ));
+            };
+            // refs::check rules out cycles of references it saw; this guards the rest.
+            if !followed.insert(target.clone()) {
+                return Err(Error::at_pointer(
+                    self.origin,
+                    at,
+                    format!("`$ref` cycle through #{target}"),
+                ));
             }
+            pointer = target;
+            current = next;
         }
+    }
+}
+
+/// What a `components` section holds, for messages.
+fn section_item(section: &str) -> &'static str {
+    match section {
+        "parameters" => "parameter",
+        "requestBodies" => "request body",
+        "responses" => "response",
+        "headers" => "header",
+        _ => "component",
     }
 }
 

