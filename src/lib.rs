@@ -9,6 +9,7 @@ pub mod error;
 pub mod ir;
 pub mod load;
 pub mod normalize;
+pub mod update;
 pub mod write;
 
 pub use error::{Error, Result};
