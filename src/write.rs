@@ -326,4 +326,24 @@ mod tests {
             .collect();
         assert_eq!(leftovers, ["sdk"], "staging folders must not remain");
     }
+
+    #[test]
+    fn write_all_changes_nothing_when_one_target_cannot_be_staged() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut before = OutputTree::new();
+        before.add("sdk/a.rs", "old").unwrap();
+        write(&before, dir.path()).unwrap();
+        let mut after = OutputTree::new();
+        after.add("sdk/a.rs", "new").unwrap();
+        let blocked = dir.path().join("blocked");
+        std::fs::write(&blocked, "a file, not a folder").unwrap();
+        assert!(write_all(&[(&after, dir.path()), (&after, &blocked)]).is_err());
+        assert_eq!(std::fs::read(dir.path().join("sdk/a.rs")).unwrap(), b"old");
+        let mut names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["blocked", "sdk"], "staging folders must not remain");
+    }
 }
