@@ -92,9 +92,4 @@ pub fn diff_and_check(old_text: &str, new_text: &str) {
             "`{removed}` old → new is `{added}` new → old"
         );
     }
-    assert_eq!(
-        forward.changes.is_empty(),
-        backward.changes.is_empty(),
-        "a change is seen both ways"
-    );
 }
