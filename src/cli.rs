@@ -47,6 +47,12 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Write the model and endpoint docs to OUT/docs/ (replacing that folder atomically).
     Docs(DocsArgs),
+    /// Update the snapshot, the SDK (with a version bump and a CHANGELOG section) and the docs
+    /// from the contract the API serves, unless the change reaches --fail-on.
+    ///
+    /// Exit code 0: updated, or already up to date; 1: refused (nothing changed); 2: usage or
+    /// input error (nothing changed).
+    Update(crate::update::UpdateArgs),
 }
 
 #[derive(Debug, Args)]
@@ -60,6 +66,10 @@ pub struct GenerateArgs {
     /// generated.
     #[arg(long)]
     pub check: bool,
+    /// The SDK crate's version. Default: the version of the crate already in OUT, so that a
+    /// regeneration keeps the release `update` made.
+    #[arg(long, value_name = "SEMVER")]
+    pub sdk_version: Option<semver::Version>,
 }
 
 #[derive(Debug, Args)]
@@ -183,6 +193,10 @@ pub struct DiffArgs {
     /// Print a Markdown section for the SDK's CHANGELOG instead of the report.
     #[arg(long)]
     pub changelog: bool,
+    /// A served catalog (`GET /api/v1/models`) that NEW's `x-rivya-models` must agree with;
+    /// exit 1 when they differ, naming the models and parameters.
+    #[arg(long, value_name = "PATH|URL")]
+    pub models: Option<String>,
     /// Print the table of rules (the README's rule table) and exit.
     #[arg(long, conflicts_with_all = ["old", "new", "changelog"])]
     pub rules_markdown: bool,
@@ -224,6 +238,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             Ok(0)
         }
         Command::Generate(args) => generate(&args),
+        Command::Update(args) => crate::update::run(&args),
         Command::Diff(args) => run_diff(args),
         Command::Validate(args) => validate(args),
         Command::Docs(args) => {
@@ -344,31 +359,52 @@ fn run_diff(args: DiffArgs) -> Result<i32> {
         (old.join().expect("loading does not panic"), new)
     });
     let (old, new) = (old?, new?);
+    let drift = match args.models.as_deref() {
+        Some(models) => Some(crate::update::catalog_drift(new_source, models, &limits)?),
+        None => None,
+    };
     let report = diff::diff(&old, &new);
     let labels = report::Labels {
         old: old_source,
         new: new_source,
     };
-    let output = if args.changelog {
-        report::changelog(&report)
+    if args.changelog {
+        write_stdout(report::changelog(&report).as_bytes())?;
     } else {
-        match args.format {
-            DiffFormat::Text => report::text(&report, &labels),
-            DiffFormat::Json => report::json(&report),
-            DiffFormat::Markdown => report::markdown(&report, &labels),
-            DiffFormat::Github => report::github(&report),
-        }
-    };
-    write_stdout(output.as_bytes())?;
+        write_report(&report, &labels, args.format)?;
+    }
     let threshold = match args.fail_on {
         FailOn::Breaking => Some(diff::Level::Breaking),
         FailOn::Warning => Some(diff::Level::Warning),
         FailOn::Never => None,
     };
-    let failed = threshold.is_some_and(|t| report.changes.iter().any(|c| c.level >= t));
+    let mut failed =
+        threshold.is_some_and(|t| report.changes.iter().any(|c| c.level >= t));
+    if let (Some(drift), Some(models)) = (drift, args.models.as_deref()) {
+        if !drift.changes.is_empty() {
+            crate::update::print_drift(&drift, new_source, models, args.format)?;
+            failed = true;
+        }
+    }
     // Freeing two large IRs takes measurable time and the process ends right after.
     std::mem::forget((old, new));
     Ok(i32::from(failed))
+}
+
+/// Prints a diff report on standard output in one of its forms.
+pub fn write_report(
+    report: &crate::backends::diff::Report,
+    labels: &crate::backends::diff::report::Labels,
+    format: DiffFormat,
+) -> Result<()> {
+    use crate::backends::diff::report as form;
+    let output = match format {
+        DiffFormat::Text => form::text(report, labels),
+        DiffFormat::Json => form::json(report),
+        DiffFormat::Markdown => form::markdown(report, labels),
+        DiffFormat::Github => form::github(report),
+    };
+    write_stdout(output.as_bytes())
 }
 
 /// Says on stderr where the contract could only be read by degrading it (the first 20, then a
@@ -398,7 +434,8 @@ fn generate(args: &GenerateArgs) -> Result<i32> {
     if report_warnings(&ir) > 0 && args.input.strict {
         return Ok(1);
     }
-    let tree = pipeline::output(&ir)?;
+    let mut tree = pipeline::output(&ir)?;
+    crate::update::keep_sdk_release(&mut tree, &ir, &args.out, args.sdk_version.as_ref())?;
     if args.check {
         let drift = write::check(&tree, &args.out)?;
         if drift.is_empty() {

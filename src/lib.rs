@@ -10,6 +10,7 @@ pub mod ir;
 pub mod load;
 pub mod normalize;
 pub mod pipeline;
+pub mod update;
 pub mod validators;
 pub mod write;
 

@@ -38,6 +38,13 @@ impl OutputTree {
         Ok(())
     }
 
+    /// Adds a file, or replaces the one a backend put at `path`.
+    pub fn replace(&mut self, path: &str, contents: impl Into<Vec<u8>>) -> Result<()> {
+        check_relative(path)?;
+        self.files.insert(path.to_owned(), contents.into());
+        Ok(())
+    }
+
     /// Adds every file of another tree under `prefix`.
     pub fn nest(&mut self, prefix: &str, other: OutputTree) -> Result<()> {
         for (path, contents) in other.files {
@@ -100,39 +107,80 @@ fn check_relative(path: &str) -> Result<()> {
 
 /// Writes the tree under `out`, replacing each of its top-level folders atomically.
 pub fn write(tree: &OutputTree, out: &Path) -> Result<()> {
-    let io = |path: &Path| {
-        let path = path.display().to_string();
-        move |source| Error::Output { path, source }
-    };
-    std::fs::create_dir_all(out).map_err(io(out))?;
-    let staging = tempfile::Builder::new()
-        .prefix(".rivya-codegen-")
-        .tempdir_in(out)
-        .map_err(io(out))?;
-    for (path, contents) in tree.files() {
-        let target = staging.path().join(path);
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent).map_err(io(parent))?;
+    write_all(&[(tree, out)])
+}
+
+fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> Error {
+    let path = path.display().to_string();
+    move |source| Error::Output { path, source }
+}
+
+/// Writes several trees, each under its own folder, as one step: every file of every tree is
+/// written to a staging folder first, so a failure there changes nothing; then each top-level
+/// entry is renamed into place, and if one rename fails the entries already swapped are put
+/// back. `update` needs this: the snapshot, the crate and the docs must move together.
+pub fn write_all(targets: &[(&OutputTree, &Path)]) -> Result<()> {
+    let mut staged = Vec::with_capacity(targets.len());
+    for (tree, out) in targets {
+        std::fs::create_dir_all(out).map_err(io_error(out))?;
+        let staging = tempfile::Builder::new()
+            .prefix(".rivya-codegen-")
+            .tempdir_in(out)
+            .map_err(io_error(out))?;
+        for (path, contents) in tree.files() {
+            let target = staging.path().join(path);
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent).map_err(io_error(parent))?;
+            }
+            std::fs::write(&target, contents).map_err(io_error(&target))?;
         }
-        std::fs::write(&target, contents).map_err(io(&target))?;
+        staged.push((*tree, *out, staging));
     }
-    for root in tree.roots() {
-        let destination = out.join(root);
-        let fresh = staging.path().join(root);
-        let retired = staging.path().join(format!(".old-{root}"));
-        if destination.exists() {
-            std::fs::rename(&destination, &retired).map_err(io(&destination))?;
-        }
-        if let Err(source) = std::fs::rename(&fresh, &destination) {
-            // Put the previous output back rather than leave nothing.
-            let _ = std::fs::rename(&retired, &destination);
-            return Err(Error::Output {
-                path: destination.display().to_string(),
-                source,
-            });
+    // Each swapped destination with where its previous entry waits (None: there was none).
+    let mut swapped: Vec<(std::path::PathBuf, Option<std::path::PathBuf>)> = Vec::new();
+    let mut failure = None;
+    'swap: for (tree, out, staging) in &staged {
+        for root in tree.roots() {
+            let destination = out.join(root);
+            let fresh = staging.path().join(root);
+            let retired = staging.path().join(format!(".old-{root}"));
+            let had_previous = destination.exists();
+            if had_previous {
+                if let Err(source) = std::fs::rename(&destination, &retired) {
+                    failure = Some(io_error(&destination)(source));
+                    break 'swap;
+                }
+            }
+            if let Err(source) = std::fs::rename(&fresh, &destination) {
+                if had_previous {
+                    let _ = std::fs::rename(&retired, &destination);
+                }
+                failure = Some(io_error(&destination)(source));
+                break 'swap;
+            }
+            swapped.push((destination, had_previous.then_some(retired)));
         }
     }
-    // Dropping `staging` removes the retired folders.
+    if let Some(error) = failure {
+        // Undo in reverse, so the disk is as it was; the staging folders take the new entries.
+        for (destination, retired) in swapped.into_iter().rev() {
+            let parked = destination.with_file_name(format!(
+                ".rivya-codegen-undo-{}",
+                destination
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            ));
+            let _ = std::fs::rename(&destination, &parked);
+            if let Some(retired) = retired {
+                let _ = std::fs::rename(&retired, &destination);
+            }
+            let _ = std::fs::remove_dir_all(&parked)
+                .or_else(|_| std::fs::remove_file(&parked));
+        }
+        return Err(error);
+    }
+    // Dropping the staging folders removes the retired entries.
     Ok(())
 }
 
@@ -277,5 +325,25 @@ mod tests {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         assert_eq!(leftovers, ["sdk"], "staging folders must not remain");
+    }
+
+    #[test]
+    fn write_all_changes_nothing_when_one_target_cannot_be_staged() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut before = OutputTree::new();
+        before.add("sdk/a.rs", "old").unwrap();
+        write(&before, dir.path()).unwrap();
+        let mut after = OutputTree::new();
+        after.add("sdk/a.rs", "new").unwrap();
+        let blocked = dir.path().join("blocked");
+        std::fs::write(&blocked, "a file, not a folder").unwrap();
+        assert!(write_all(&[(&after, dir.path()), (&after, &blocked)]).is_err());
+        assert_eq!(std::fs::read(dir.path().join("sdk/a.rs")).unwrap(), b"old");
+        let mut names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["blocked", "sdk"], "staging folders must not remain");
     }
 }

@@ -6,6 +6,7 @@
 //! message is one line naming the file; never a panic, a stack overflow or unbounded memory
 //! (libFuzzer reports those itself, with `-rss_limit_mb` and `-timeout`).
 
+pub mod diff;
 pub mod generate;
 pub mod structured;
 

@@ -282,22 +282,60 @@ impl<'a> Arbitrary<'a> for MutatedForGenerate {
     }
 }
 
-/// Up to [`MAX_EDITS`] edits of `seed`, serialized as JSON (pretty 1 time in 4).
-fn mutate(u: &mut Unstructured, seed: &Value) -> Result<String> {
+/// Two versions of a contract for `diff`: a seed edited a few times (the old one), and that
+/// document edited again (the new one), both as JSON text.
+pub struct MutatedPair {
+    pub old: String,
+    pub new: String,
+}
+
+impl fmt::Debug for MutatedPair {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "old:\n{}\nnew:\n{}", self.old, self.new)
+    }
+}
+
+impl<'a> Arbitrary<'a> for MutatedPair {
+    fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
+        let seeds = seeds();
+        // The contract more often than for the generators: the diff is cheap next to them, and
+        // its catalog and shared components are what the diff rules are about.
+        let seed = if u.ratio(1, 4)? { &seeds[1] } else { &seeds[0] };
+        let old_edits = u.int_in_range(0..=4)?;
+        let old = edited(u, seed, old_edits)?;
+        let new = edited(u, &old, MAX_EDITS)?;
+        let text = |value: &Value| {
+            serde_json::to_string(value).expect("a JSON value serializes")
+        };
+        Ok(MutatedPair {
+            old: text(&old),
+            new: text(&new),
+        })
+    }
+}
+
+/// Up to `edits` edits of `seed`.
+fn edited(u: &mut Unstructured, seed: &Value, edits: usize) -> Result<Value> {
     let mut editor = Editor {
         nodes: count_nodes(seed),
         document: seed.clone(),
     };
-    for _ in 0..MAX_EDITS {
+    for _ in 0..edits {
         if u.is_empty() {
             break;
         }
         editor.edit(u)?;
     }
+    Ok(editor.document)
+}
+
+/// Up to [`MAX_EDITS`] edits of `seed`, serialized as JSON (pretty 1 time in 4).
+fn mutate(u: &mut Unstructured, seed: &Value) -> Result<String> {
+    let document = edited(u, seed, MAX_EDITS)?;
     let text = if u.ratio(1, 4).unwrap_or(false) {
-        serde_json::to_string_pretty(&editor.document)
+        serde_json::to_string_pretty(&document)
     } else {
-        serde_json::to_string(&editor.document)
+        serde_json::to_string(&document)
     }
     .expect("a JSON value always serializes");
     Ok(text)

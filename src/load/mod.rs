@@ -62,8 +62,13 @@ pub struct Document {
 
 /// Reads and parses one document (JSON or YAML, told apart by content).
 pub fn load(source: &Source, limits: &Limits) -> Result<Document> {
+    Ok(load_with_bytes(source, limits)?.0)
+}
+
+/// [`load`], also returning the bytes as read, for a caller that stores the document as it came.
+pub fn load_with_bytes(source: &Source, limits: &Limits) -> Result<(Document, Vec<u8>)> {
     let origin = source.origin();
     let bytes = fetch::read(source, limits)?;
     let value = parse_document(&origin, &bytes)?;
-    Ok(Document { origin, value })
+    Ok((Document { origin, value }, bytes))
 }
