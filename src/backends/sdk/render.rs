@@ -104,9 +104,7 @@ pub fn chunked_file(
 /// Formatted Rust source of `tokens` (a file's worth of items), without the header.
 pub fn source(name: &str, tokens: TokenStream) -> Result<String> {
     let parsed: syn::File = syn::parse2(inert_docs(tokens)).map_err(|e| {
-        Error::Usage(format!(
-            "internal error: generated {name} does not parse as Rust: {e}"
-        ))
+        Error::Internal(format!("generated {name} does not parse as Rust: {e}"))
     })?;
     Ok(restore_comments(&prettyplease::unparse(&parsed)))
 }
@@ -148,8 +146,8 @@ pub fn ident(name: &str) -> Result<Ident> {
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
         && !name.starts_with(|c: char| c.is_ascii_digit());
     if !ok {
-        return Err(Error::Usage(format!(
-            "internal error: {name:?} is not a valid Rust identifier"
+        return Err(Error::Internal(format!(
+            "{name:?} is not a valid Rust identifier"
         )));
     }
     Ok(Ident::new(name, Span::call_site()))
