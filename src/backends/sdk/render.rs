@@ -79,9 +79,6 @@ fn inert_doc_attribute(stream: TokenStream) -> TokenStream {
     quote!(#name #eq #inert)
 }
 
-/// A line comment in generated code: quote drops comments, so `comment!("...");` statements
-/// stand for them until [`file`] turns them into `// ...` lines. Only for the generator's own
-/// fixed text (never spec text).
 /// Like [`file`], for a module given as its head (inner docs, `use`s) and its items in
 /// chunks. Each chunk is parsed and printed on its own, so a large module never exists as
 /// one token stream or syntax tree; prettyplease prints items independently, so the text is
@@ -109,6 +106,9 @@ pub fn source(name: &str, tokens: TokenStream) -> Result<String> {
     Ok(restore_comments(&prettyplease::unparse(&parsed)))
 }
 
+/// A line comment in generated code: quote drops comments, so a `__comment!("...");`
+/// statement stands for one until [`source`] turns it into a `// ...` line. Only for the
+/// generator's own fixed text (never spec text).
 pub fn comment(text: &str) -> TokenStream {
     debug_assert!(!text.contains(['"', '\\', '\n']));
     quote!(__comment!(#text);)
