@@ -435,7 +435,12 @@ fn generate(args: &GenerateArgs) -> Result<i32> {
         return Ok(1);
     }
     let mut tree = pipeline::output(&ir)?;
-    crate::update::keep_sdk_release(&mut tree, &ir, &args.out, args.sdk_version.as_ref())?;
+    crate::update::keep_sdk_release(
+        &mut tree,
+        &ir,
+        &args.out,
+        args.sdk_version.as_ref(),
+    )?;
     if args.check {
         let drift = write::check(&tree, &args.out)?;
         if drift.is_empty() {
