@@ -12,11 +12,11 @@ use std::cell::Cell;
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
-use rivya_codegen::validators::rules;
 use rivya_codegen::backends::{diff, docs};
 use rivya_codegen::cli::DEFAULT_SPEC;
 use rivya_codegen::ir;
 use rivya_codegen::load::Document;
+use rivya_codegen::validators::rules;
 use serde_json::{json, Map, Value};
 
 type Strat = BoxedStrategy<Value>;
