@@ -36,6 +36,13 @@ pub enum Error {
     /// The command line itself is wrong. Exit code 2.
     #[error("{0}")]
     Usage(String),
+    /// The generator broke one of its own invariants (an IR the backends cannot read, Rust
+    /// that does not parse, a template that does not render): a bug, whatever the input.
+    /// Exit code 2, like the input errors, so that scripts see one failure code.
+    #[error(
+        "internal error: {0} (a bug of rivya-codegen: please report it with the input)"
+    )]
+    Internal(String),
     /// Writing output failed. Exit code 2: nothing was half-written, but nothing was done either.
     #[error("{path}: {source}")]
     Output {
@@ -84,8 +91,8 @@ impl Error {
         Self::input(origin, Location::Pointer(pointer.to_owned()), message)
     }
 
-    /// Every error of this type is a usage or input error; "a check failed" (exit 1) is a
-    /// result, not an error, and is reported by the command that ran the check.
+    /// Every error ends the command with exit code 2; "a check failed" (exit 1) is a result,
+    /// not an error, and is reported by the command that ran the check.
     pub fn exit_code(&self) -> i32 {
         2
     }

@@ -170,7 +170,7 @@ const CONTRACT_SCHEMAS: &[&str] = &[
     "PublicApiError",
 ];
 
-/// Written by someone else from CONTRACT.md alone, in YAML with other 3.1 idioms.
+/// Written by someone else from the contract's prose alone, in YAML with other 3.1 idioms.
 #[test]
 fn independent_rendering_loads_completely() {
     let ir = ir_of("tests/data/independent/rivya-openapi-3.1.yaml");

@@ -3,10 +3,11 @@
 //! [`model_info`] is the one translation from a catalog [`Model`] to the [`ModelInfo`] the
 //! runtime checks against. The `validate` command runs the runtime directly on its result; the
 //! generator prints the same values as the static tables of the SDK's `catalog.rs`
-//! (`super::emit`), so both sides check with the same code over the same data.
+//! (`backends::sdk::catalog`), so both sides check with the same code over the same data.
 //!
 //! The runtime's tables borrow `'static` data, as they must in generated code; here they are
-//! built once per process from the IR and deliberately leaked (a few kilobytes per catalog).
+//! built from the IR and deliberately leaked, a few kilobytes on every call of
+//! [`catalog_rules`]: the CLI calls it once per process, the generator once per `generate`.
 
 use crate::ir::{Catalog, Model, ModelParam, ParamTarget, ParamType};
 

@@ -1,4 +1,4 @@
-//! Per-model docs (issue #4): an index of the catalog, one page per model with its parameter
+//! Per-model docs: an index of the catalog, one page per model with its parameter
 //! table and a ready-to-copy request, and an endpoint reference.
 //!
 //! Pages are minijinja templates (`templates/docs/`, compiled into the binary). Catalog text is
@@ -71,7 +71,7 @@ fn context(value: Value) -> minijinja::Value {
 }
 
 fn template_error(error: minijinja::Error) -> Error {
-    Error::Usage(format!("docs template error: {error:#}"))
+    Error::Internal(format!("docs template error: {error:#}"))
 }
 
 /// JSON text with every control or bidi character written as a `\u` escape (serde_json escapes

@@ -547,7 +547,7 @@ impl<'a> Ops<'a> {
                 let name = multipart_type(content)?;
                 let def = types.def(name)?;
                 let TypeKind::Struct { fields, .. } = &def.kind else {
-                    return Err(Error::Usage(format!(
+                    return Err(Error::Internal(format!(
                         "the multipart body {name} is not an object schema"
                     )));
                 };
@@ -743,7 +743,7 @@ fn path_format(operation: &Operation) -> Result<(String, Vec<&Param>)> {
         let param = path_params(operation)
             .find(|p| p.name == name)
             .ok_or_else(|| {
-                Error::Usage(format!(
+                Error::Internal(format!(
                     "{}: the path names {{{name}}} but no path parameter {name} is declared",
                     operation.pointer
                 ))
@@ -797,7 +797,7 @@ fn multipart_type(content: &Content) -> Result<&str> {
         .as_ref()
         .and_then(Shape::named)
         .ok_or_else(|| {
-            Error::Usage(
+            Error::Internal(
                 "a multipart body must be described by a named object schema".into(),
             )
         })

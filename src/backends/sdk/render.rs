@@ -79,9 +79,6 @@ fn inert_doc_attribute(stream: TokenStream) -> TokenStream {
     quote!(#name #eq #inert)
 }
 
-/// A line comment in generated code: quote drops comments, so `comment!("...");` statements
-/// stand for them until [`file`] turns them into `// ...` lines. Only for the generator's own
-/// fixed text (never spec text).
 /// Like [`file`], for a module given as its head (inner docs, `use`s) and its items in
 /// chunks. Each chunk is parsed and printed on its own, so a large module never exists as
 /// one token stream or syntax tree; prettyplease prints items independently, so the text is
@@ -104,13 +101,14 @@ pub fn chunked_file(
 /// Formatted Rust source of `tokens` (a file's worth of items), without the header.
 pub fn source(name: &str, tokens: TokenStream) -> Result<String> {
     let parsed: syn::File = syn::parse2(inert_docs(tokens)).map_err(|e| {
-        Error::Usage(format!(
-            "internal error: generated {name} does not parse as Rust: {e}"
-        ))
+        Error::Internal(format!("generated {name} does not parse as Rust: {e}"))
     })?;
     Ok(restore_comments(&prettyplease::unparse(&parsed)))
 }
 
+/// A line comment in generated code: quote drops comments, so a `__comment!("...");`
+/// statement stands for one until [`source`] turns it into a `// ...` line. Only for the
+/// generator's own fixed text (never spec text).
 pub fn comment(text: &str) -> TokenStream {
     debug_assert!(!text.contains(['"', '\\', '\n']));
     quote!(__comment!(#text);)
@@ -148,8 +146,8 @@ pub fn ident(name: &str) -> Result<Ident> {
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
         && !name.starts_with(|c: char| c.is_ascii_digit());
     if !ok {
-        return Err(Error::Usage(format!(
-            "internal error: {name:?} is not a valid Rust identifier"
+        return Err(Error::Internal(format!(
+            "{name:?} is not a valid Rust identifier"
         )));
     }
     Ok(Ident::new(name, Span::call_site()))

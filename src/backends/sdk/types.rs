@@ -146,9 +146,10 @@ impl<'a> Types<'a> {
     }
 
     pub fn def(&self, name: &str) -> Result<&'a TypeDef> {
-        self.ir.types.get(name).ok_or_else(|| {
-            Error::Usage(format!("internal error: the IR has no type named {name}"))
-        })
+        self.ir
+            .types
+            .get(name)
+            .ok_or_else(|| Error::Internal(format!("the IR has no type named {name}")))
     }
 
     /// The path of a named type (of its canonical twin, when it has one).
@@ -210,9 +211,10 @@ impl<'a> Types<'a> {
     }
 
     fn const_ident(&self, value: &serde_json::Value) -> Result<Ident> {
-        let (_, name) = self.consts.get(&value.to_string()).ok_or_else(|| {
-            Error::Usage(format!("internal error: constant {value} not collected"))
-        })?;
+        let (_, name) = self
+            .consts
+            .get(&value.to_string())
+            .ok_or_else(|| Error::Internal(format!("constant {value} not collected")))?;
         ident(name)
     }
 
@@ -321,7 +323,7 @@ impl<'a> Types<'a> {
                     .iter()
                     .map(|v| {
                         let number = v.value.as_i64().ok_or_else(|| {
-                            Error::Usage(format!(
+                            Error::Internal(format!(
                                 "{}: enum value {} is not an integer",
                                 def.pointer, v.value
                             ))
