@@ -434,3 +434,18 @@ fn an_independent_rendering_with_numeric_options_flows_through_every_command() {
     assert!(report.contains("no longer accepts `6`"), "{report}");
     assert!(report.contains("now accepts `10`"), "{report}");
 }
+
+/// Leniency stops at what the contract's schema forbids: an option that is an array is refused
+/// with one line naming the model and the field.
+#[test]
+fn an_option_the_schema_forbids_is_an_input_error_naming_model_and_field() {
+    let mut models = common::fixture_json("fixtures/models.json");
+    models["data"][0]["params"][0]["enum"][1] = json!(["16:9"]);
+    let (_dir, path) = common::temp_file("models.json", models.to_string());
+    let out = common::run(&["ir", "--models", path.to_str().unwrap()]);
+    common::assert_input_error(
+        &out,
+        "models.json",
+        &["#/data/0/params/0/enum/1", "model `z-image`"],
+    );
+}
