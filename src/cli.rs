@@ -167,6 +167,10 @@ pub struct DiffArgs {
     /// Print a Markdown section for the SDK's CHANGELOG instead of the report.
     #[arg(long)]
     pub changelog: bool,
+    /// A file of `rule-id level` lines (level: breaking, warning or info; `#` comments) that
+    /// replace the registry's levels for this report; the report lists every override.
+    #[arg(long, value_name = "FILE")]
+    pub severity_levels: Option<std::path::PathBuf>,
     /// Print the table of rules (the README's rule table) and exit.
     #[arg(long, conflicts_with_all = ["old", "new", "changelog"])]
     pub rules_markdown: bool,
@@ -334,7 +338,14 @@ fn run_diff(args: DiffArgs) -> Result<i32> {
         (old.join().expect("loading does not panic"), new)
     });
     let (old, new) = (old?, new?);
-    let report = diff::diff(&old, &new);
+    let mut report = diff::diff(&old, &new);
+    if let Some(path) = &args.severity_levels {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
+        diff::levels::LevelOverrides::parse(&text)
+            .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?
+            .apply(&mut report);
+    }
     let labels = report::Labels {
         old: old_source,
         new: new_source,
