@@ -852,7 +852,7 @@ def error_code(d):
 
 
 case("error-code-added", "A public error code added (compatible by policy) beside a new value of another "
-     "response enum (a warning).", new=error_code)
+     "response enum (breaking: the policy blesses only new error codes).", new=error_code)
 
 
 def enum_opened(d):

@@ -197,6 +197,10 @@ pub struct DiffArgs {
     /// exit 1 when they differ, naming the models and parameters.
     #[arg(long, value_name = "PATH|URL")]
     pub models: Option<String>,
+    /// A file of `rule-id level` lines (level: breaking, warning or info; `#` comments) that
+    /// replace the registry's levels for this report; the report lists every override.
+    #[arg(long, value_name = "FILE")]
+    pub severity_levels: Option<std::path::PathBuf>,
     /// Print the table of rules (the README's rule table) and exit.
     #[arg(long, conflicts_with_all = ["old", "new", "changelog"])]
     pub rules_markdown: bool,
@@ -363,7 +367,14 @@ fn run_diff(args: DiffArgs) -> Result<i32> {
         Some(models) => Some(crate::update::catalog_drift(new_source, models, &limits)?),
         None => None,
     };
-    let report = diff::diff(&old, &new);
+    let mut report = diff::diff(&old, &new);
+    if let Some(path) = &args.severity_levels {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
+        diff::levels::LevelOverrides::parse(&text)
+            .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?
+            .apply(&mut report);
+    }
     let labels = report::Labels {
         old: old_source,
         new: new_source,

@@ -81,10 +81,7 @@ fn json_report_has_the_documented_shape() {
 #[test]
 fn fail_on_sets_the_exit_code() {
     let breaking = (case(CASE, "old"), case(CASE, "new"));
-    let warning_only = (
-        case("error-code-added", "old"),
-        case("error-code-added", "new"),
-    );
+    let warning_only = (case("defaults", "old"), case("defaults", "new"));
     let info_only = (
         case("path-parameter-renamed", "old"),
         case("path-parameter-renamed", "new"),
@@ -219,14 +216,17 @@ fn hostile_names_cannot_break_markdown_or_annotations() {
             .filter(|(i, _)| !row[..*i].ends_with('\\'))
             .count();
         assert_eq!(unescaped_pipes, 4, "a row keeps exactly three cells: {row}");
-        assert!(!row.contains('<'), "no raw HTML: {row}");
-        if row.contains("response-property-added") {
-            assert!(
-                row.contains("\\](b)") && !row.contains(" [a]"),
-                "no live link: {row}"
-            );
-        }
     }
+    // What GitHub shows: the name is one code span holding the name itself (controls as
+    // spaces), and nothing in it became a tag, a link or a fourth cell.
+    let html = render_gfm(&markdown);
+    let shown_name = hostile.replace(['\n', '\r'], " ");
+    assert!(
+        html.contains(&format!("<code>{}</code>", html_text(&shown_name))),
+        "{html}"
+    );
+    assert!(!html.contains("<b>") && !html.contains("<a "), "{html}");
+    assert_eq!(html.matches("<td>").count() % 3, 0, "{html}");
 
     let github = stdout(&diff(&[old, new, "--format", "github"]));
     for line in github.lines() {
@@ -269,4 +269,133 @@ fn ir_command_still_loads_through_the_shared_loader() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let ir: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert!(ir["types"]["MediaKind"].is_object());
+}
+
+fn render_gfm(markdown: &str) -> String {
+    let mut options = pulldown_cmark::Options::empty();
+    options.insert(pulldown_cmark::Options::ENABLE_TABLES);
+    options.insert(pulldown_cmark::Options::ENABLE_STRIKETHROUGH);
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(
+        &mut html,
+        pulldown_cmark::Parser::new_ext(markdown, options),
+    );
+    html
+}
+
+/// Text as pulldown-cmark escapes it in HTML.
+fn html_text(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The Markdown report as GitHub renders it: code spans are code (no literal backticks or
+/// backslashes), text around them is plain, a `|` inside a code span does not split the cell.
+#[test]
+fn markdown_report_renders_code_spans_as_code() {
+    let (old, new) = (
+        case("model-param-changes", "old"),
+        case("model-param-changes", "new"),
+    );
+    let markdown = stdout(&diff(&[&old, &new, "--format", "markdown"]));
+    let html = render_gfm(&markdown);
+    assert!(html.contains("<table>"), "{html}");
+    assert!(
+        !html.contains('`'),
+        "no backtick is shown literally: {html}"
+    );
+    assert!(
+        !html.contains('\\'),
+        "no backslash is shown literally: {html}"
+    );
+    assert!(
+        html.contains("<code>model-param-option-removed</code>"),
+        "{html}"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(case("noop-identical", "old")).unwrap(),
+    )
+    .unwrap();
+    let old_path = dir.path().join("old.json");
+    std::fs::write(&old_path, doc.to_string()).unwrap();
+    doc["components"]["schemas"]["PublicGeneration"]["properties"]["a|b_c"] =
+        serde_json::json!({"type": "string"});
+    let new_path = dir.path().join("new.json");
+    std::fs::write(&new_path, doc.to_string()).unwrap();
+    let markdown = stdout(&diff(&[
+        old_path.to_str().unwrap(),
+        new_path.to_str().unwrap(),
+        "--format",
+        "markdown",
+    ]));
+    let html = render_gfm(&markdown);
+    assert!(html.contains("<code>a|b_c</code>"), "{markdown}\n{html}");
+    let row = html
+        .split("<tr>")
+        .find(|row| row.contains("a|b_c"))
+        .expect("a row names the property");
+    assert_eq!(row.matches("<td>").count(), 3, "{row}");
+}
+
+/// A team's levels replace the registry's, move the exit code and the bump, and the report
+/// says which rules it re-levelled.
+#[test]
+fn severity_levels_file_overrides_rule_levels_and_is_shown() {
+    let (old, new) = (case(CASE, "old"), case(CASE, "new"));
+    let dir = tempfile::tempdir().unwrap();
+    let levels = dir.path().join("levels.txt");
+    let baseline: serde_json::Value =
+        serde_json::from_slice(&diff(&[&old, &new, "--format", "json"]).stdout).unwrap();
+    let mut lowered = String::from("# every breaking rule this case hits, lowered\n");
+    for change in baseline["changes"].as_array().unwrap() {
+        if change["level"] == "breaking" {
+            lowered.push_str(&format!("{} info\n", change["id"].as_str().unwrap()));
+        }
+    }
+    std::fs::write(&levels, &lowered).unwrap();
+    let levels_arg = levels.to_str().unwrap();
+
+    let output = diff(&[
+        &old,
+        &new,
+        "--format",
+        "json",
+        "--severity-levels",
+        levels_arg,
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["breaking"], false);
+    assert_ne!(report["semver"], "major");
+    let overrides = report["overrides"].as_array().unwrap();
+    assert!(!overrides.is_empty());
+    assert!(overrides
+        .iter()
+        .all(|o| o["from"] == "breaking" && o["to"] == "info"));
+
+    let text = stdout(&diff(&[&old, &new, "--severity-levels", levels_arg]));
+    assert!(text.contains("Rule levels overridden: `"), "{text}");
+    let markdown = stdout(&diff(&[
+        &old,
+        &new,
+        "--format",
+        "markdown",
+        "--severity-levels",
+        levels_arg,
+    ]));
+    assert!(render_gfm(&markdown).contains("Rule levels overridden"));
+
+    std::fs::write(&levels, "no-such-rule breaking\n").unwrap();
+    let output = diff(&[&old, &new, "--severity-levels", levels_arg]);
+    assert_eq!(output.status.code(), Some(2));
+    let message = stderr(&output);
+    assert_eq!(message.lines().count(), 1, "{message}");
+    assert!(
+        message.contains("levels.txt") && message.contains("line 1"),
+        "{message}"
+    );
 }

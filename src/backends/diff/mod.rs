@@ -6,6 +6,7 @@
 //! behaviour cannot drift apart.
 
 mod catalog;
+pub mod levels;
 mod operations;
 pub mod report;
 pub mod rules;
@@ -25,6 +26,12 @@ pub enum Level {
 }
 
 impl Level {
+    pub fn parse(name: &str) -> Option<Level> {
+        [Level::Info, Level::Warning, Level::Breaking]
+            .into_iter()
+            .find(|level| level.as_str() == name)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Level::Info => "info",
@@ -68,12 +75,25 @@ impl Change {
     pub fn rule(&self) -> &'static rules::Rule {
         self.id.rule()
     }
+
+    /// The SDK bump this finding calls for. Its level decides whether that is major, so a team
+    /// that raises or lowers a rule moves the bump with it.
+    pub fn bump(&self) -> Semver {
+        match (self.level, self.rule().section) {
+            (Level::Breaking, _) => Semver::Major,
+            (_, rules::Section::Breaking) => Semver::Minor,
+            (_, section) => section.bump(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Report {
     /// Most severe first, then by location: the order never depends on document order.
     pub changes: Vec<Change>,
+    /// Rules whose level a team changed for this report.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub overrides: Vec<levels::Override>,
 }
 
 impl Report {
@@ -84,7 +104,7 @@ impl Report {
     pub fn semver(&self) -> Semver {
         self.changes
             .iter()
-            .map(|c| c.rule().section.bump())
+            .map(Change::bump)
             .max()
             .unwrap_or(Semver::None)
     }
@@ -125,19 +145,25 @@ impl Changes {
     }
 
     fn finish(mut self) -> Report {
-        self.changes.sort_by(|a, b| {
-            (b.level, &a.location, a.id, &a.message).cmp(&(
-                a.level,
-                &b.location,
-                b.id,
-                &b.message,
-            ))
-        });
+        sort(&mut self.changes);
         self.changes.dedup();
         Report {
             changes: shared_once(self.changes),
+            overrides: Vec::new(),
         }
     }
+}
+
+/// Most severe first, then by location, rule and message.
+fn sort(changes: &mut [Change]) {
+    changes.sort_by(|a, b| {
+        (b.level, &a.location, a.id, &a.message).cmp(&(
+            a.level,
+            &b.location,
+            b.id,
+            &b.message,
+        ))
+    });
 }
 
 /// A change inside a shared component (a parameter or response used by many operations) is
@@ -182,7 +208,14 @@ pub(crate) fn article(word: &str) -> &'static str {
     }
 }
 
-/// Quotes a name from the contract for a message.
+/// Quotes a name from the contract for a message, as a Markdown code span: a name holding
+/// backticks gets a longer fence (and the padding CommonMark strips), so reports can render
+/// the span without guessing where it ends.
 pub(crate) fn q(name: &str) -> String {
-    format!("`{name}`")
+    if !name.contains('`') {
+        return format!("`{name}`");
+    }
+    let longest_run = name.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest_run + 1);
+    format!("{fence} {name} {fence}")
 }

@@ -258,8 +258,11 @@ fn params<'a>(
     o: &'a Operation,
     n: &'a Operation,
 ) {
-    let describe =
-        |p: &Param| format!("{:?} parameter {}", p.location, q(&p.name)).to_lowercase();
+    // The name as the contract spells it (`Idempotency-Key`), though headers match in any case.
+    let describe = |p: &Param| {
+        let location = format!("{:?}", p.location).to_lowercase();
+        format!("{location} parameter {}", q(&p.name))
+    };
     for op in &o.params {
         let key = param_key(o, op);
         let Some(np) = n.params.iter().find(|np| param_key(n, np) == key) else {

@@ -42,6 +42,19 @@ fn summary(report: &Report) -> String {
     )
 }
 
+/// The rules a team re-levelled, one sentence; empty when the registry's levels stand.
+fn overrides(report: &Report) -> String {
+    if report.overrides.is_empty() {
+        return String::new();
+    }
+    let list: Vec<String> = report
+        .overrides
+        .iter()
+        .map(|o| format!("`{}` {} → {}", o.rule, o.from.as_str(), o.to.as_str()))
+        .collect();
+    format!("Rule levels overridden: {}.", list.join(", "))
+}
+
 /// Control characters (terminal escape sequences among them) are shown, not sent.
 fn printable(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -62,6 +75,9 @@ pub fn text(report: &Report, labels: &Labels) -> String {
         printable(labels.new),
         summary(report)
     );
+    if !report.overrides.is_empty() {
+        let _ = writeln!(out, "{}", overrides(report));
+    }
     for change in &report.changes {
         let _ = write!(
             out,
@@ -81,11 +97,14 @@ pub fn json(report: &Report) -> String {
         breaking: bool,
         semver: super::Semver,
         changes: &'a [Change],
+        #[serde(skip_serializing_if = "<[_]>::is_empty")]
+        overrides: &'a [super::levels::Override],
     }
     let mut json = serde_json::to_string_pretty(&Out {
         breaking: report.breaking(),
         semver: report.semver(),
         changes: &report.changes,
+        overrides: &report.overrides,
     })
     .expect("a report always serializes");
     json.push('\n');
@@ -114,6 +133,65 @@ pub fn markdown_escape(text: &str) -> String {
     out
 }
 
+/// Renders a message for a Markdown table cell: its code spans (CommonMark's rule: a run of
+/// backticks up to the next run of the same length) stay code, with only what a table cell
+/// or a line would break neutralized; everything else is escaped by [`markdown_escape`].
+pub fn markdown_cell(text: &str) -> String {
+    markdown_inline(text, true)
+}
+
+/// Like [`markdown_cell`], for a list item or paragraph, where a `|` in code needs no escape.
+pub fn markdown_inline(text: &str, in_table: bool) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut rest = text;
+    while let Some(start) = rest.find('`') {
+        out.push_str(&markdown_escape(&rest[..start]));
+        let after = &rest[start..];
+        let fence_len = after.len() - after.trim_start_matches('`').len();
+        let body = &after[fence_len..];
+        match closing_fence(body, fence_len) {
+            Some(end) => {
+                let fence = &after[..fence_len];
+                out.push_str(fence);
+                for c in body[..end].chars() {
+                    match c {
+                        // GFM splits cells before it parses code spans.
+                        '|' if in_table => out.push_str("\\|"),
+                        c if c.is_control() => out.push(' '),
+                        c => out.push(c),
+                    }
+                }
+                out.push_str(fence);
+                rest = &body[end + fence_len..];
+            }
+            None => {
+                out.push_str(&markdown_escape(&after[..fence_len]));
+                rest = body;
+            }
+        }
+    }
+    out.push_str(&markdown_escape(rest));
+    out
+}
+
+/// Where a run of exactly `len` backticks starts in `text`.
+fn closing_fence(text: &str, len: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'`' {
+            i += 1;
+            continue;
+        }
+        let run = bytes[i..].iter().take_while(|&&b| b == b'`').count();
+        if run == len {
+            return Some(i);
+        }
+        i += run;
+    }
+    None
+}
+
 pub fn markdown(report: &Report, labels: &Labels) -> String {
     let icon = if report.breaking() {
         "🔴"
@@ -128,6 +206,9 @@ pub fn markdown(report: &Report, labels: &Labels) -> String {
         markdown_escape(labels.new),
         summary(report)
     );
+    if !report.overrides.is_empty() {
+        let _ = write!(out, "\n{}\n", markdown_cell(&overrides(report)));
+    }
     for level in LEVELS {
         let changes: Vec<&Change> =
             report.changes.iter().filter(|c| c.level == level).collect();
@@ -148,9 +229,9 @@ pub fn markdown(report: &Report, labels: &Labels) -> String {
             let _ = writeln!(
                 out,
                 "| {} | {} | {} |",
-                markdown_escape(change.id.as_str()),
+                markdown_cell(&format!("`{}`", change.id)),
                 markdown_escape(&change.location),
-                markdown_escape(&change.message)
+                markdown_cell(&change.message)
             );
         }
         if changes.len() > MARKDOWN_ROWS_PER_LEVEL {
@@ -191,11 +272,12 @@ pub fn github(report: &Report) -> String {
             github_data(&format!("{}: {}", change.location, change.message))
         );
     }
+    let summary = format!("{} {}", summary(report), overrides(report));
     let _ = writeln!(
         out,
         "::notice title={}::{}",
         github_property("API contract diff"),
-        github_data(&summary(report))
+        github_data(summary.trim_end())
     );
     out
 }
@@ -237,7 +319,7 @@ pub fn changelog(report: &Report) -> String {
                 out,
                 "- {}: {}",
                 markdown_escape(place),
-                markdown_escape(&change.message)
+                markdown_inline(&change.message, false)
             );
         }
     }

@@ -164,7 +164,7 @@ registry! {
     // Enums and unions.
     RequestEnumValueRemoved = "request-enum-value-removed", B, Brk, "A value is no longer accepted in a request enum.", "Clients sending it are rejected, and the SDK variant disappears.";
     RequestEnumValueAdded = "request-enum-value-added", I, Added, "A request enum accepts a new value.", "Every value clients send today is still accepted.";
-    ResponseEnumValueAdded = "response-enum-value-added", W, Added, "A response enum may carry a new value.", "The generated SDK has an Unknown catch-all for response enums, so SDK users keep working; hand-written clients that match exhaustively may not.";
+    ResponseEnumValueAdded = "response-enum-value-added", B, Brk, "A response enum may carry a new value.", "The versioning policy does not list it as compatible: a client waiting for the values it knows (a poller stopping on `succeeded` or `failed`) never stops. The SDK parses the value as Unknown, but the program's logic is still wrong. New error codes are the exception (`error-code-added`).";
     ResponseEnumValueRemoved = "response-enum-value-removed", W, Removed, "A response enum no longer carries a value.", "Clients simply never receive it, but the SDK variant disappears, so code naming it needs updating.";
     ErrorCodeAdded = "error-code-added", I, Added, "A public error code (PublicApiErrorCode) was added.", "The versioning policy lists new public error codes as compatible; clients must tolerate unknown codes.";
     RequestUnionVariantRemoved = "request-union-variant-removed", B, Brk, "A request oneOf/anyOf lost an alternative.", "Clients sending that alternative are rejected.";
