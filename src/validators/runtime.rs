@@ -706,16 +706,12 @@ fn list(options: &[&str]) -> String {
 /// `Some("a string option")` when no option has the JSON type of `value`, so that a value of
 /// the wrong type is reported as such rather than as one more value outside the list.
 fn option_type_mismatch(options: &[OptionValue], value: &Value) -> Option<String> {
-    let mut types: Vec<&str> = Vec::new();
-    for option in options {
-        let ty = match option {
-            OptionValue::String(_) => "string",
-            OptionValue::Integer(_) | OptionValue::Number(_) => "number",
-            OptionValue::Boolean(_) => "boolean",
-            OptionValue::Json(_) => return None,
-        };
-        if !types.contains(&ty) {
-            types.push(ty);
+    fn type_of(option: &OptionValue) -> Option<&'static str> {
+        match option {
+            OptionValue::String(_) => Some("string"),
+            OptionValue::Integer(_) | OptionValue::Number(_) => Some("number"),
+            OptionValue::Boolean(_) => Some("boolean"),
+            OptionValue::Json(_) => None,
         }
     }
     let found = match value {
@@ -724,8 +720,19 @@ fn option_type_mismatch(options: &[OptionValue], value: &Value) -> Option<String
         Value::Bool(_) => "boolean",
         _ => "",
     };
-    if types.is_empty() || types.contains(&found) {
+    // Decided without allocating: this runs on every valid value (the SDK's pre-send path).
+    if options.is_empty()
+        || options
+            .iter()
+            .any(|option| type_of(option).is_none_or(|ty| ty == found))
+    {
         return None;
+    }
+    let mut types: Vec<&str> = Vec::new();
+    for ty in options.iter().filter_map(type_of) {
+        if !types.contains(&ty) {
+            types.push(ty);
+        }
     }
     Some(format!("a {} option", types.join(" or ")))
 }
