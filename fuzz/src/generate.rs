@@ -25,8 +25,8 @@ use std::sync::Mutex;
 
 use proc_macro2::{TokenStream, TokenTree};
 use quote::ToTokens;
-use rivya_codegen::pipeline;
 use rivya_codegen::ir::Ir;
+use rivya_codegen::pipeline;
 use rivya_codegen::write::OutputTree;
 
 /// An identifier no name conversion produces (snake_case has no capitals, UpperCamelCase no
