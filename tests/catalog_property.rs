@@ -11,7 +11,7 @@ mod common;
 use std::cell::Cell;
 
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestRunner};
+use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use rivya_codegen::backends::{diff, docs};
 use rivya_codegen::cli::DEFAULT_SPEC;
 use rivya_codegen::ir;
@@ -211,11 +211,20 @@ fn schema_valid_catalogs_load_validate_document_and_self_diff_cleanly() {
         .clone();
     let generator = Generator { schemas };
     let spec = common::spec(DEFAULT_SPEC);
-    let mut runner = TestRunner::new(Config {
-        cases: 96,
-        failure_persistence: None,
-        ..Config::default()
-    });
+    // A fixed seed: CI must not pass or fail by chance. Explore further with another seed
+    // locally (`PROPTEST_RNG_SEED=N cargo test --test catalog_property`).
+    let seed = std::env::var("PROPTEST_RNG_SEED")
+        .ok()
+        .and_then(|seed| seed.parse::<u64>().ok())
+        .unwrap_or(0x5eed);
+    let mut runner = TestRunner::new_with_rng(
+        Config {
+            cases: 192,
+            failure_persistence: None,
+            ..Config::default()
+        },
+        TestRng::from_seed(RngAlgorithm::ChaCha, &seed_bytes(seed)),
+    );
     let numeric_options = Cell::new(0usize);
     let boolean_options = Cell::new(0usize);
     let unknown_kept = Cell::new(0usize);
@@ -285,6 +294,36 @@ fn schema_valid_catalogs_load_validate_document_and_self_diff_cleanly() {
     assert!(numeric_options.get() > 0, "no numeric option was generated");
     assert!(boolean_options.get() > 0, "no boolean option was generated");
     assert!(unknown_kept.get() > 0, "no unknown member was kept");
+}
+
+/// The 32-byte ChaCha seed made from one number.
+fn seed_bytes(seed: u64) -> [u8; 32] {
+    let mut bytes = [0u8; 32];
+    bytes[..8].copy_from_slice(&seed.to_le_bytes());
+    bytes
+}
+
+// Found by the property above (shrunk): two nested properties named alike were paired with the
+// first of their name on the other side, so a catalog compared with itself reported a change.
+#[test]
+fn parameters_named_alike_pair_with_themselves() {
+    let spec = common::spec(DEFAULT_SPEC);
+    let document = json!({"object": "list", "data": [{
+        "id": "m0-a", "object": "model", "name": "A", "kind": "image", "provider": "0",
+        "description": "0", "endpoint": "/api/v1/generations",
+        "input_modes": ["text-to-image"], "prompt": {"required": false, "max_length": 1},
+        "status": "available", "api_available": false, "requires_files": false,
+        "supports_streaming": false, "credits": {"unit": "0", "amount": 0.0, "notes": "a"},
+        "params": [{"name": "0", "type": "string", "required": false, "properties": [
+            {"name": "_", "type": "string", "required": false},
+            {"name": "_", "type": "string", "required": true}]}]}]});
+    let models = Document {
+        origin: "models.json".into(),
+        value: document,
+    };
+    let ir = ir::build(&spec, Some(&models)).expect("a schema-valid catalog loads");
+    let report = diff::diff(&ir, &ir);
+    assert!(report.changes.is_empty(), "self-diff: {:?}", report.changes);
 }
 
 #[test]

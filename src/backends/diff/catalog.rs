@@ -343,16 +343,21 @@ fn params(
     old: &[ModelParam],
     new: &[ModelParam],
 ) {
+    // A catalog may name two parameters alike (the schema does not forbid it): the k-th
+    // of a name on one side pairs with the k-th of that name on the other, so a catalog
+    // compared with itself pairs every parameter with itself.
     let mut removed: Vec<&ModelParam> = Vec::new();
-    for o in old {
-        match new.iter().find(|n| n.name == o.name) {
+    for (i, o) in old.iter().enumerate() {
+        match nth_named(new, &o.name, occurrence(old, i)) {
             Some(n) => param(out, model, &path_of(parent, n), parent.is_none(), o, n),
             None => removed.push(o),
         }
     }
     let mut added: Vec<&ModelParam> = new
         .iter()
-        .filter(|n| !old.iter().any(|o| o.name == n.name))
+        .enumerate()
+        .filter(|&(i, n)| nth_named(old, &n.name, occurrence(new, i)).is_none())
+        .map(|(_, n)| n)
         .collect();
     for o in removed {
         let sig = signature(o);
@@ -391,6 +396,23 @@ fn params(
             ),
         );
     }
+}
+
+/// How many parameters before `params[i]` have its name.
+fn occurrence(params: &[ModelParam], i: usize) -> usize {
+    params[..i]
+        .iter()
+        .filter(|p| p.name == params[i].name)
+        .count()
+}
+
+/// The `k`-th parameter (from 0) named `name`.
+fn nth_named<'a>(
+    params: &'a [ModelParam],
+    name: &str,
+    k: usize,
+) -> Option<&'a ModelParam> {
+    params.iter().filter(|p| p.name == name).nth(k)
 }
 
 /// Compares one parameter found at `path` on both sides; `top` parameters have a target.
