@@ -9,25 +9,31 @@
 
 use std::collections::BTreeMap;
 
-use rivya_codegen::backends::diff::{self, Report};
+use rivya_codegen::backends::diff::{self, Report, RuleId};
 use rivya_codegen::ir::{self, Ir};
 
 /// Rules that report one thing appearing, with the rule that reports it disappearing.
-const MIRRORED: &[(&str, &str)] = &[
-    ("operation-added", "operation-removed"),
-    ("webhook-added", "webhook-removed"),
-    ("server-added", "server-removed"),
-    ("model-added", "model-removed"),
-    ("request-body-added", "request-body-removed"),
-    ("request-media-type-added", "request-media-type-removed"),
-    ("response-media-type-added", "response-media-type-removed"),
+const MIRRORED: &[(RuleId, RuleId)] = &[
+    (RuleId::OperationAdded, RuleId::OperationRemoved),
+    (RuleId::WebhookAdded, RuleId::WebhookRemoved),
+    (RuleId::ServerAdded, RuleId::ServerRemoved),
+    (RuleId::ModelAdded, RuleId::ModelRemoved),
+    (RuleId::RequestBodyAdded, RuleId::RequestBodyRemoved),
     (
-        "response-success-status-added",
-        "response-success-status-removed",
+        RuleId::RequestMediaTypeAdded,
+        RuleId::RequestMediaTypeRemoved,
     ),
     (
-        "response-error-status-added",
-        "response-error-status-removed",
+        RuleId::ResponseMediaTypeAdded,
+        RuleId::ResponseMediaTypeRemoved,
+    ),
+    (
+        RuleId::ResponseSuccessStatusAdded,
+        RuleId::ResponseSuccessStatusRemoved,
+    ),
+    (
+        RuleId::ResponseErrorStatusAdded,
+        RuleId::ResponseErrorStatusRemoved,
     ),
 ];
 
@@ -44,7 +50,7 @@ fn build(text: &str) -> Option<Ir> {
 
 /// How many times `rule` reports each place (the location without its JSON pointer, which
 /// points into one side's document).
-fn places(report: &Report, rule: &str) -> BTreeMap<String, usize> {
+fn places(report: &Report, rule: RuleId) -> BTreeMap<String, usize> {
     let mut out = BTreeMap::new();
     for change in report.changes.iter().filter(|c| c.id == rule) {
         let place = change
@@ -80,7 +86,7 @@ pub fn diff_and_check(old_text: &str, new_text: &str) {
     let Some(new) = build(new_text) else { return };
     let forward = diff::diff(&old, &new);
     let backward = diff::diff(&new, &old);
-    for (added, removed) in MIRRORED {
+    for &(added, removed) in MIRRORED {
         assert_eq!(
             places(&forward, added),
             places(&backward, removed),
