@@ -28,7 +28,7 @@ import sys
 import threading
 import time
 
-# The goals of issue 6 ("Speed"). Memory goals are in MB (10^6 bytes), the check's in GiB.
+# The speed goals the benchmark checks. Memory goals are in MB (10^6 bytes), the check's in GiB.
 MB = 1_000_000
 GOALS = {
     "fixture": {"time": 0.020, "rss": None},

@@ -1,4 +1,4 @@
-//! Breaking-change detection between two versions of the contract (issue #5).
+//! Breaking-change detection between two versions of the contract.
 //!
 //! Two IRs are compared, never two texts, so key order, formatting, JSON against YAML and the
 //! order of catalog entries mean nothing. Every finding names a rule of the registry in
