@@ -357,17 +357,8 @@ pub fn changelog_section(
         }
         let _ = writeln!(out, "\n### {} ({})\n", level_heading(level), changes.len());
         for change in changes {
-            let place = change
-                .location
-                .split_once(" #")
-                .map_or(change.location.as_str(), |(place, _)| place);
-            let _ = writeln!(
-                out,
-                "- `{}` {}: {}",
-                change.id,
-                report::markdown_escape(place),
-                report::markdown_escape(&change.message)
-            );
+            let _ =
+                writeln!(out, "- `{}` {}", change.id, report::changelog_item(change));
         }
     }
     out

@@ -310,20 +310,24 @@ pub fn changelog(report: &Report) -> String {
         }
         let _ = writeln!(out, "\n### {}\n", section.heading());
         for change in changes {
-            // The pointer helps a reviewer; a changelog reader needs the operation or model.
-            let place = change
-                .location
-                .split_once(" #")
-                .map_or(change.location.as_str(), |(place, _)| place);
-            let _ = writeln!(
-                out,
-                "- {}: {}",
-                markdown_escape(place),
-                markdown_inline(&change.message, false)
-            );
+            let _ = writeln!(out, "- {}", changelog_item(change));
         }
     }
     out
+}
+
+/// One change as a changelog line's text: where (the operation or model; the pointer helps a
+/// reviewer, not a changelog reader) and what, with the message's code spans kept as code.
+pub fn changelog_item(change: &Change) -> String {
+    let place = change
+        .location
+        .split_once(" #")
+        .map_or(change.location.as_str(), |(place, _)| place);
+    format!(
+        "{}: {}",
+        markdown_escape(place),
+        markdown_inline(&change.message, false)
+    )
 }
 
 #[cfg(test)]
