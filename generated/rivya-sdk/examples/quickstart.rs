@@ -4,9 +4,11 @@
 //!
 //! Run with `RIVYA_API_KEY=rvya_sk_... cargo run --example quickstart` (never commit a
 //! real key).
+
 #[allow(unused_imports)]
 use futures_util::StreamExt;
 use rivya_sdk::Client;
+
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = Client::from_env()?;

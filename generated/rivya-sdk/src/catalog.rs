@@ -1103,7 +1103,8 @@ impl ZImageParams {
     /// The public ID of the model these parameters are for.
     pub const MODEL_ID: &'static str = "z-image";
 
-    /// Checks the parameters against the catalog's rules for the model; pointers are relative to `params`.
+    /// Checks the parameters against the catalog's rules for the model; pointers are relative to
+    /// `params`.
     pub fn validate(&self) -> Result<(), Vec<ParamViolation>> {
         validate_params(Self::MODEL_ID, &self.to_value())
     }
@@ -1192,7 +1193,8 @@ impl ZImageAspectRatio {
     }
 }
 
-/// Parameters of Nano Banana 2 (`nano-banana-2`), sent as the `params` of `POST /api/v1/generations`.
+/// Parameters of Nano Banana 2 (`nano-banana-2`), sent as the `params` of
+/// `POST /api/v1/generations`.
 ///
 /// Image-to-image restyling from one to four uploaded reference images.
 ///
@@ -1201,9 +1203,11 @@ impl ZImageAspectRatio {
 #[derive(Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct NanoBanana2Params {
-    /// Reference media: Reference images to restyle, as ReferenceMediaItem objects built from Files API uploads.
+    /// Reference media: Reference images to restyle, as ReferenceMediaItem objects built from Files
+    /// API uploads.
     ///
-    /// Allowed: 1 to 4 items; each: kind `image`; MIME type `image/png`, `image/jpeg`, `image/webp`; files up to 20 MiB.
+    /// Allowed: 1 to 4 items; each: kind `image`; MIME type `image/png`, `image/jpeg`,
+    /// `image/webp`; files up to 20 MiB.
     #[serde(rename = "referenceMediaItems")]
     pub reference_media_items: Vec<ReferenceMediaItem>,
     /// Aspect ratio: Output aspect ratio; match_input keeps the first reference's ratio.
@@ -1226,7 +1230,8 @@ impl NanoBanana2Params {
     /// The public ID of the model these parameters are for.
     pub const MODEL_ID: &'static str = "nano-banana-2";
 
-    /// Checks the parameters against the catalog's rules for the model; pointers are relative to `params`.
+    /// Checks the parameters against the catalog's rules for the model; pointers are relative to
+    /// `params`.
     pub fn validate(&self) -> Result<(), Vec<ParamViolation>> {
         validate_params(Self::MODEL_ID, &self.to_value())
     }
@@ -1305,7 +1310,8 @@ impl NanoBanana2AspectRatio {
     }
 }
 
-/// Parameters of Lumen Video 1 (`lumen-video-1`), sent as the `params` of `POST /api/v1/generations`.
+/// Parameters of Lumen Video 1 (`lumen-video-1`), sent as the `params` of
+/// `POST /api/v1/generations`.
 ///
 /// Text-to-video model for short product and concept clips with optional camera direction.
 ///
@@ -1363,7 +1369,8 @@ impl LumenVideo1Params {
     /// The public ID of the model these parameters are for.
     pub const MODEL_ID: &'static str = "lumen-video-1";
 
-    /// Checks the parameters against the catalog's rules for the model; pointers are relative to `params`.
+    /// Checks the parameters against the catalog's rules for the model; pointers are relative to
+    /// `params`.
     pub fn validate(&self) -> Result<(), Vec<ParamViolation>> {
         validate_params(Self::MODEL_ID, &self.to_value())
     }
@@ -1631,7 +1638,8 @@ impl LumenVideo1CameraKeyframeCameraHint {
     }
 }
 
-/// Parameters of Lumen Video 1 (image-to-video) (`lumen-video-1-i2v`), sent as the `params` of `POST /api/v1/generations`.
+/// Parameters of Lumen Video 1 (image-to-video) (`lumen-video-1-i2v`), sent as the `params` of
+/// `POST /api/v1/generations`.
 ///
 /// Animates one uploaded still image into a short clip.
 ///
@@ -1642,7 +1650,8 @@ impl LumenVideo1CameraKeyframeCameraHint {
 pub struct LumenVideo1I2vParams {
     /// Reference media: The start frame, as a single ReferenceMediaItem.
     ///
-    /// Allowed: 1 to 1 items; each: kind `image`; MIME type `image/png`, `image/jpeg`, `image/webp`; files up to 20 MiB.
+    /// Allowed: 1 to 1 items; each: kind `image`; MIME type `image/png`, `image/jpeg`,
+    /// `image/webp`; files up to 20 MiB.
     #[serde(rename = "referenceMediaItems")]
     pub reference_media_items: Vec<ReferenceMediaItem>,
     /// Duration: Clip length in seconds (4, 6, 8 or 10).
@@ -1665,7 +1674,8 @@ impl LumenVideo1I2vParams {
     /// The public ID of the model these parameters are for.
     pub const MODEL_ID: &'static str = "lumen-video-1-i2v";
 
-    /// Checks the parameters against the catalog's rules for the model; pointers are relative to `params`.
+    /// Checks the parameters against the catalog's rules for the model; pointers are relative to
+    /// `params`.
     pub fn validate(&self) -> Result<(), Vec<ParamViolation>> {
         validate_params(Self::MODEL_ID, &self.to_value())
     }
@@ -1728,9 +1738,11 @@ impl LumenVideo1I2vResolution {
     }
 }
 
-/// Parameters of Motion Transfer 1 (`motion-transfer-1`), sent as the `params` of `POST /api/v1/generations`.
+/// Parameters of Motion Transfer 1 (`motion-transfer-1`), sent as the `params` of
+/// `POST /api/v1/generations`.
 ///
-/// Video-to-video model that transfers the motion of a driving clip onto a new look described by the prompt.
+/// Video-to-video model that transfers the motion of a driving clip onto a new look described by
+/// the prompt.
 ///
 /// Build it with `new` and the chained setters; `validate` runs the catalog's rules.
 #[derive(Debug, Clone, PartialEq)]
@@ -1739,7 +1751,8 @@ impl LumenVideo1I2vResolution {
 pub struct MotionTransfer1Params {
     /// Reference media: The driving video, as a single ReferenceMediaItem with a durationToken.
     ///
-    /// Allowed: 1 to 1 items; each: kind `video`; MIME type `video/mp4`, `video/quicktime`, `video/webm`; files up to 200 MiB; duration 2 to 30 s; `durationToken` required.
+    /// Allowed: 1 to 1 items; each: kind `video`; MIME type `video/mp4`, `video/quicktime`,
+    /// `video/webm`; files up to 200 MiB; duration 2 to 30 s; `durationToken` required.
     #[serde(rename = "referenceMediaItems")]
     pub reference_media_items: Vec<ReferenceMediaItem>,
     /// Preserve background: Keep the original background instead of restyling it.
@@ -1753,7 +1766,8 @@ impl MotionTransfer1Params {
     /// The public ID of the model these parameters are for.
     pub const MODEL_ID: &'static str = "motion-transfer-1";
 
-    /// Checks the parameters against the catalog's rules for the model; pointers are relative to `params`.
+    /// Checks the parameters against the catalog's rules for the model; pointers are relative to
+    /// `params`.
     pub fn validate(&self) -> Result<(), Vec<ParamViolation>> {
         validate_params(Self::MODEL_ID, &self.to_value())
     }
@@ -1784,7 +1798,8 @@ impl MotionTransfer1Params {
     }
 }
 
-/// Parameters of Lumen Video 2 (preview) (`lumen-video-2-preview`), sent as the `params` of `POST /api/v1/generations`.
+/// Parameters of Lumen Video 2 (preview) (`lumen-video-2-preview`), sent as the `params` of
+/// `POST /api/v1/generations`.
 ///
 /// Next-generation video model, currently in Studio preview.
 ///
@@ -1806,7 +1821,8 @@ impl LumenVideo2PreviewParams {
     /// The public ID of the model these parameters are for.
     pub const MODEL_ID: &'static str = "lumen-video-2-preview";
 
-    /// Checks the parameters against the catalog's rules for the model; pointers are relative to `params`.
+    /// Checks the parameters against the catalog's rules for the model; pointers are relative to
+    /// `params`.
     pub fn validate(&self) -> Result<(), Vec<ParamViolation>> {
         validate_params(Self::MODEL_ID, &self.to_value())
     }
@@ -1869,7 +1885,8 @@ impl Veo3_1Params {
     /// The public ID of the model these parameters are for.
     pub const MODEL_ID: &'static str = "veo-3-1";
 
-    /// Checks the parameters against the catalog's rules for the model; pointers are relative to `params`.
+    /// Checks the parameters against the catalog's rules for the model; pointers are relative to
+    /// `params`.
     pub fn validate(&self) -> Result<(), Vec<ParamViolation>> {
         validate_params(Self::MODEL_ID, &self.to_value())
     }
@@ -2139,7 +2156,8 @@ impl VoiceTts2Params {
     /// The public ID of the model these parameters are for.
     pub const MODEL_ID: &'static str = "voice-tts-2";
 
-    /// Checks the parameters against the catalog's rules for the model; pointers are relative to `params`.
+    /// Checks the parameters against the catalog's rules for the model; pointers are relative to
+    /// `params`.
     pub fn validate(&self) -> Result<(), Vec<ParamViolation>> {
         validate_params(Self::MODEL_ID, &self.to_value())
     }
@@ -2276,7 +2294,8 @@ impl VoiceTts1Params {
     /// The public ID of the model these parameters are for.
     pub const MODEL_ID: &'static str = "voice-tts-1";
 
-    /// Checks the parameters against the catalog's rules for the model; pointers are relative to `params`.
+    /// Checks the parameters against the catalog's rules for the model; pointers are relative to
+    /// `params`.
     pub fn validate(&self) -> Result<(), Vec<ParamViolation>> {
         validate_params(Self::MODEL_ID, &self.to_value())
     }
@@ -2387,7 +2406,8 @@ impl Soundscape1Params {
     /// The public ID of the model these parameters are for.
     pub const MODEL_ID: &'static str = "soundscape-1";
 
-    /// Checks the parameters against the catalog's rules for the model; pointers are relative to `params`.
+    /// Checks the parameters against the catalog's rules for the model; pointers are relative to
+    /// `params`.
     pub fn validate(&self) -> Result<(), Vec<ParamViolation>> {
         validate_params(Self::MODEL_ID, &self.to_value())
     }
@@ -2457,7 +2477,8 @@ impl Soundscape1OutputFormat {
 pub struct FoleySync1Params {
     /// Reference media: The video to score, as a single ReferenceMediaItem with a durationToken.
     ///
-    /// Allowed: 1 to 1 items; each: kind `video`; MIME type `video/mp4`, `video/quicktime`, `video/webm`; files up to 500 MiB; duration 1 to 60 s; `durationToken` required.
+    /// Allowed: 1 to 1 items; each: kind `video`; MIME type `video/mp4`, `video/quicktime`,
+    /// `video/webm`; files up to 500 MiB; duration 1 to 60 s; `durationToken` required.
     #[serde(rename = "referenceMediaItems")]
     pub reference_media_items: Vec<ReferenceMediaItem>,
     /// Mix original audio: Mix the clip's original audio under the generated sound.
@@ -2471,7 +2492,8 @@ impl FoleySync1Params {
     /// The public ID of the model these parameters are for.
     pub const MODEL_ID: &'static str = "foley-sync-1";
 
-    /// Checks the parameters against the catalog's rules for the model; pointers are relative to `params`.
+    /// Checks the parameters against the catalog's rules for the model; pointers are relative to
+    /// `params`.
     pub fn validate(&self) -> Result<(), Vec<ParamViolation>> {
         validate_params(Self::MODEL_ID, &self.to_value())
     }
@@ -2538,7 +2560,8 @@ impl Gpt5_2ChatControls {
     /// The public ID of the model these parameters are for.
     pub const MODEL_ID: &'static str = "gpt-5-2-chat";
 
-    /// Checks the controls against the catalog's rules for the model; pointers are relative to `controls`.
+    /// Checks the controls against the catalog's rules for the model; pointers are relative to
+    /// `controls`.
     pub fn validate(&self) -> Result<(), Vec<ParamViolation>> {
         validate_controls(Self::MODEL_ID, &self.to_value())
     }
@@ -2601,7 +2624,8 @@ impl Gpt5_2ChatReasoningEffort {
     }
 }
 
-/// Parameters of Vision Chat Mini (`vision-chat-mini`), sent as the `controls` of a Chat API request.
+/// Parameters of Vision Chat Mini (`vision-chat-mini`), sent as the `controls` of a Chat API
+/// request.
 ///
 /// Small chat model that can read image attachments.
 ///
@@ -2630,7 +2654,8 @@ impl VisionChatMiniControls {
     /// The public ID of the model these parameters are for.
     pub const MODEL_ID: &'static str = "vision-chat-mini";
 
-    /// Checks the controls against the catalog's rules for the model; pointers are relative to `controls`.
+    /// Checks the controls against the catalog's rules for the model; pointers are relative to
+    /// `controls`.
     pub fn validate(&self) -> Result<(), Vec<ParamViolation>> {
         validate_controls(Self::MODEL_ID, &self.to_value())
     }
@@ -2667,9 +2692,11 @@ impl VisionChatMiniControls {
 #[derive(Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct VisionChatMiniBodyParams {
-    /// Attachments: Images for the model to read, as ChatAttachment objects with Files API file_ids.
+    /// Attachments: Images for the model to read, as ChatAttachment objects with Files API
+    /// file_ids.
     ///
-    /// Allowed: at most 8 items; each: kind `image`; MIME type `image/png`, `image/jpeg`, `image/webp`; files up to 10 MiB.
+    /// Allowed: at most 8 items; each: kind `image`; MIME type `image/png`, `image/jpeg`,
+    /// `image/webp`; files up to 10 MiB.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<ChatAttachment>>,
 }

@@ -2,6 +2,7 @@
 //! Client groups (one per tag) and request builders (one per operation).
 //!
 //! A builder is sent by awaiting it, or by its `send` method.
+
 use crate::call::{Call, Response};
 use crate::client::Client;
 use crate::codec;
@@ -14,36 +15,44 @@ use futures_util::future::BoxFuture;
 use reqwest::Method;
 use std::future::IntoFuture;
 use std::time::Duration;
+
 impl Client {
     /// The `Models` operations.
     pub fn models(&self) -> ModelsApi<'_> {
         ModelsApi(self)
     }
+
     /// The `Generations` operations.
     pub fn generations(&self) -> GenerationsApi<'_> {
         GenerationsApi(self)
     }
+
     /// The `Files` operations.
     pub fn files(&self) -> FilesApi<'_> {
         FilesApi(self)
     }
+
     /// The `Credits` operations.
     pub fn credits(&self) -> CreditsApi<'_> {
         CreditsApi(self)
     }
+
     /// The `Chat` operations.
     pub fn chat(&self) -> ChatApi<'_> {
         ChatApi(self)
     }
+
     /// The `Webhooks` operations.
     pub fn webhooks(&self) -> WebhooksApi<'_> {
         WebhooksApi(self)
     }
+
     /// The `Meta` operations.
     pub fn meta(&self) -> MetaApi<'_> {
         MetaApi(self)
     }
 }
+
 /// A `GET /api/v1/models` call, from [`ModelsApi::list`]. Await it to send it.
 #[derive(Debug)]
 #[must_use = "a call does nothing until it is awaited"]
@@ -51,41 +60,52 @@ pub struct ListModels<'a> {
     client: &'a Client,
     call: Call,
 }
+
 impl<'a> ListModels<'a> {
     fn new(client: &'a Client, call: Call) -> Self {
         Self { client, call }
     }
+
     /// Limits each attempt of this call (instead of the client's timeout).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.call.timeout = Some(timeout);
         self
     }
+
     /// How many times this call may be retried (instead of the client's setting).
     pub fn max_retries(mut self, max_retries: u32) -> Self {
         self.call.max_retries = Some(max_retries);
         self
     }
+
     /// Sends the call.
     pub fn send(self) -> BoxFuture<'a, Result<types::ModelList>> {
         self.client.send(self.call, Response::json)
     }
 }
+
 impl<'a> IntoFuture for ListModels<'a> {
     type Output = Result<types::ModelList>;
+
     type IntoFuture = BoxFuture<'a, Self::Output>;
+
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
 }
+
 /// The `Models` operations.
 ///
 /// The public model catalog.
 #[derive(Debug, Clone, Copy)]
 pub struct ModelsApi<'a>(&'a Client);
+
 impl<'a> ModelsApi<'a> {
     /// List models
     ///
-    /// Returns the public model catalog: IDs, input modes, prompt and parameter rules, Files API needs, credit behaviour and readiness notes. Public: works without an API key. The list is dynamic; never hard-code model counts.
+    /// Returns the public model catalog: IDs, input modes, prompt and parameter rules, Files API
+    /// needs, credit behaviour and readiness notes. Public: works without an API key. The list is
+    /// dynamic; never hard-code model counts.
     ///
     /// `GET /api/v1/models` (scope `models:read`); may be called without an API key.
     pub fn list(&self) -> ListModels<'a> {
@@ -95,6 +115,7 @@ impl<'a> ModelsApi<'a> {
         ListModels::new(self.0, call)
     }
 }
+
 /// A `POST /api/v1/generations` call, from [`GenerationsApi::create`]. Await it to send it.
 #[derive(Debug)]
 #[must_use = "a call does nothing until it is awaited"]
@@ -102,42 +123,54 @@ pub struct CreateGeneration<'a> {
     client: &'a Client,
     call: Call,
 }
+
 impl<'a> CreateGeneration<'a> {
     fn new(client: &'a Client, call: Call) -> Self {
         Self { client, call }
     }
-    /// Recommended on every POST. Replaying the same key with the same body returns the stored public response instead of creating a duplicate; the same key with a different body fails with `idempotency_conflict` (409). Never retry a generation without one.
+
+    /// Recommended on every POST. Replaying the same key with the same body returns the stored
+    /// public response instead of creating a duplicate; the same key with a different body fails
+    /// with `idempotency_conflict` (409). Never retry a generation without one.
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.call.idempotency_key = Some(key.into());
         self
     }
+
     /// Sends the call without the local checks against the model catalog.
     pub fn skip_validation(mut self) -> Self {
         self.call.validate = false;
         self
     }
+
     /// Limits each attempt of this call (instead of the client's timeout).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.call.timeout = Some(timeout);
         self
     }
+
     /// How many times this call may be retried (instead of the client's setting).
     pub fn max_retries(mut self, max_retries: u32) -> Self {
         self.call.max_retries = Some(max_retries);
         self
     }
+
     /// Sends the call.
     pub fn send(self) -> BoxFuture<'a, Result<types::PublicGeneration>> {
         self.client.send(self.call, Response::json)
     }
 }
+
 impl<'a> IntoFuture for CreateGeneration<'a> {
     type Output = Result<types::PublicGeneration>;
+
     type IntoFuture = BoxFuture<'a, Self::Output>;
+
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
 }
+
 /// A `GET /api/v1/generations/{id}` call, from [`GenerationsApi::get`]. Await it to send it.
 #[derive(Debug)]
 #[must_use = "a call does nothing until it is awaited"]
@@ -145,41 +178,52 @@ pub struct GetGeneration<'a> {
     client: &'a Client,
     call: Call,
 }
+
 impl<'a> GetGeneration<'a> {
     fn new(client: &'a Client, call: Call) -> Self {
         Self { client, call }
     }
+
     /// Limits each attempt of this call (instead of the client's timeout).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.call.timeout = Some(timeout);
         self
     }
+
     /// How many times this call may be retried (instead of the client's setting).
     pub fn max_retries(mut self, max_retries: u32) -> Self {
         self.call.max_retries = Some(max_retries);
         self
     }
+
     /// Sends the call.
     pub fn send(self) -> BoxFuture<'a, Result<types::PublicGeneration>> {
         self.client.send(self.call, Response::json)
     }
 }
+
 impl<'a> IntoFuture for GetGeneration<'a> {
     type Output = Result<types::PublicGeneration>;
+
     type IntoFuture = BoxFuture<'a, Self::Output>;
+
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
 }
+
 /// The `Generations` operations.
 ///
 /// Asynchronous image, video and audio generation tasks.
 #[derive(Debug, Clone, Copy)]
 pub struct GenerationsApi<'a>(&'a Client);
+
 impl<'a> GenerationsApi<'a> {
     /// Create a generation
     ///
-    /// Submits an asynchronous image, video or audio generation task and returns it queued. Poll GET /api/v1/generations/{id} or subscribe to webhooks. Chat models must use the Chat API; this route creates no chat session or assistant message.
+    /// Submits an asynchronous image, video or audio generation task and returns it queued. Poll
+    /// GET /api/v1/generations/{id} or subscribe to webhooks. Chat models must use the Chat API;
+    /// this route creates no chat session or assistant message.
     ///
     /// `POST /api/v1/generations` (scope `generations:create`).
     pub fn create(&self, body: &types::CreateGenerationRequest) -> CreateGeneration<'a> {
@@ -190,6 +234,7 @@ impl<'a> GenerationsApi<'a> {
         call.json(body);
         CreateGeneration::new(self.0, call)
     }
+
     /// Get a generation
     ///
     /// Returns the current status of a generation task; succeeded and failed are terminal.
@@ -201,7 +246,10 @@ impl<'a> GenerationsApi<'a> {
         call.authenticated();
         GetGeneration::new(self.0, call)
     }
-    /// Polls [`Self::get`] until the task is terminal (`succeeded`, `failed`) or `options.timeout` has passed ([`Error::WaitTimeout`](crate::Error::WaitTimeout)). Polls start at `options.interval` apart and grow by half up to `options.max_interval`.
+
+    /// Polls [`Self::get`] until the task is terminal (`succeeded`, `failed`) or `options.timeout`
+    /// has passed ([`Error::WaitTimeout`](crate::Error::WaitTimeout)). Polls start at
+    /// `options.interval` apart and grow by half up to `options.max_interval`.
     pub async fn wait(
         &self,
         id: &str,
@@ -219,6 +267,7 @@ impl<'a> GenerationsApi<'a> {
         crate::wait::poll(id, options, fetch, state).await
     }
 }
+
 /// A `POST /api/v1/files` call, from [`FilesApi::upload`]. Await it to send it.
 #[derive(Debug)]
 #[must_use = "a call does nothing until it is awaited"]
@@ -226,37 +275,48 @@ pub struct UploadFile<'a> {
     client: &'a Client,
     call: Call,
 }
+
 impl<'a> UploadFile<'a> {
     fn new(client: &'a Client, call: Call) -> Self {
         Self { client, call }
     }
-    /// Recommended on every POST. Replaying the same key with the same body returns the stored public response instead of creating a duplicate; the same key with a different body fails with `idempotency_conflict` (409). Never retry a generation without one.
+
+    /// Recommended on every POST. Replaying the same key with the same body returns the stored
+    /// public response instead of creating a duplicate; the same key with a different body fails
+    /// with `idempotency_conflict` (409). Never retry a generation without one.
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.call.idempotency_key = Some(key.into());
         self
     }
+
     /// Limits each attempt of this call (instead of the client's timeout).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.call.timeout = Some(timeout);
         self
     }
+
     /// How many times this call may be retried (instead of the client's setting).
     pub fn max_retries(mut self, max_retries: u32) -> Self {
         self.call.max_retries = Some(max_retries);
         self
     }
+
     /// Sends the call.
     pub fn send(self) -> BoxFuture<'a, Result<types::PublicApiFile>> {
         self.client.send(self.call, Response::json)
     }
 }
+
 impl<'a> IntoFuture for UploadFile<'a> {
     type Output = Result<types::PublicApiFile>;
+
     type IntoFuture = BoxFuture<'a, Self::Output>;
+
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
 }
+
 /// A `GET /api/v1/files/{fileId}` call, from [`FilesApi::get`]. Await it to send it.
 #[derive(Debug)]
 #[must_use = "a call does nothing until it is awaited"]
@@ -264,41 +324,52 @@ pub struct GetFile<'a> {
     client: &'a Client,
     call: Call,
 }
+
 impl<'a> GetFile<'a> {
     fn new(client: &'a Client, call: Call) -> Self {
         Self { client, call }
     }
+
     /// Limits each attempt of this call (instead of the client's timeout).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.call.timeout = Some(timeout);
         self
     }
+
     /// How many times this call may be retried (instead of the client's setting).
     pub fn max_retries(mut self, max_retries: u32) -> Self {
         self.call.max_retries = Some(max_retries);
         self
     }
+
     /// Sends the call.
     pub fn send(self) -> BoxFuture<'a, Result<types::PublicApiFile>> {
         self.client.send(self.call, Response::json)
     }
 }
+
 impl<'a> IntoFuture for GetFile<'a> {
     type Output = Result<types::PublicApiFile>;
+
     type IntoFuture = BoxFuture<'a, Self::Output>;
+
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
 }
+
 /// The `Files` operations.
 ///
 /// Reference media uploads for models that need them.
 #[derive(Debug, Clone, Copy)]
 pub struct FilesApi<'a>(&'a Client);
+
 impl<'a> FilesApi<'a> {
     /// Upload a file
     ///
-    /// Uploads reference media for models that need it. Pass the returned `url` (and `duration_token` as `durationToken` for audio or video) in params.referenceMediaItems, or the `id` as a chat attachment `file_id`. Files are temporary: see `expires_at`.
+    /// Uploads reference media for models that need it. Pass the returned `url` (and
+    /// `duration_token` as `durationToken` for audio or video) in params.referenceMediaItems, or
+    /// the `id` as a chat attachment `file_id`. Files are temporary: see `expires_at`.
     ///
     /// `POST /api/v1/files` (scope `files:create`).
     pub fn upload(&self, body: types::UploadFileRequest) -> UploadFile<'a> {
@@ -320,6 +391,7 @@ impl<'a> FilesApi<'a> {
         call.multipart(parts);
         UploadFile::new(self.0, call)
     }
+
     /// Get a file
     ///
     /// Returns the public metadata of a file owned by the API key's account.
@@ -332,6 +404,7 @@ impl<'a> FilesApi<'a> {
         GetFile::new(self.0, call)
     }
 }
+
 /// A `GET /api/v1/credits` call, from [`CreditsApi::get`]. Await it to send it.
 #[derive(Debug)]
 #[must_use = "a call does nothing until it is awaited"]
@@ -339,37 +412,46 @@ pub struct GetCredits<'a> {
     client: &'a Client,
     call: Call,
 }
+
 impl<'a> GetCredits<'a> {
     fn new(client: &'a Client, call: Call) -> Self {
         Self { client, call }
     }
+
     /// Limits each attempt of this call (instead of the client's timeout).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.call.timeout = Some(timeout);
         self
     }
+
     /// How many times this call may be retried (instead of the client's setting).
     pub fn max_retries(mut self, max_retries: u32) -> Self {
         self.call.max_retries = Some(max_retries);
         self
     }
+
     /// Sends the call.
     pub fn send(self) -> BoxFuture<'a, Result<types::CreditBalance>> {
         self.client.send(self.call, Response::json)
     }
 }
+
 impl<'a> IntoFuture for GetCredits<'a> {
     type Output = Result<types::CreditBalance>;
+
     type IntoFuture = BoxFuture<'a, Self::Output>;
+
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
 }
+
 /// The `Credits` operations.
 ///
 /// Account credit balance.
 #[derive(Debug, Clone, Copy)]
 pub struct CreditsApi<'a>(&'a Client);
+
 impl<'a> CreditsApi<'a> {
     /// Get the credit balance
     ///
@@ -383,134 +465,172 @@ impl<'a> CreditsApi<'a> {
         GetCredits::new(self.0, call)
     }
 }
-/// A `POST /api/v1/chat/completions` call, from [`ChatApi::create_completion`]. Await it to send it.
+
+/// A `POST /api/v1/chat/completions` call, from [`ChatApi::create_completion`]. Await it to send
+/// it.
 #[derive(Debug)]
 #[must_use = "a call does nothing until it is awaited"]
 pub struct CreateChatCompletion<'a> {
     client: &'a Client,
     call: Call,
 }
+
 impl<'a> CreateChatCompletion<'a> {
     fn new(client: &'a Client, call: Call) -> Self {
         Self { client, call }
     }
-    /// Recommended on every POST. Replaying the same key with the same body returns the stored public response instead of creating a duplicate; the same key with a different body fails with `idempotency_conflict` (409). Never retry a generation without one.
+
+    /// Recommended on every POST. Replaying the same key with the same body returns the stored
+    /// public response instead of creating a duplicate; the same key with a different body fails
+    /// with `idempotency_conflict` (409). Never retry a generation without one.
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.call.idempotency_key = Some(key.into());
         self
     }
+
     /// Sends the call without the local checks against the model catalog.
     pub fn skip_validation(mut self) -> Self {
         self.call.validate = false;
         self
     }
+
     /// Limits each attempt of this call (instead of the client's timeout).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.call.timeout = Some(timeout);
         self
     }
+
     /// How many times this call may be retried (instead of the client's setting).
     pub fn max_retries(mut self, max_retries: u32) -> Self {
         self.call.max_retries = Some(max_retries);
         self
     }
+
     /// Sends the call.
     pub fn send(self) -> BoxFuture<'a, Result<types::ChatCompletion>> {
         self.client.send(self.call, Response::json)
     }
 }
+
 impl<'a> IntoFuture for CreateChatCompletion<'a> {
     type Output = Result<types::ChatCompletion>;
+
     type IntoFuture = BoxFuture<'a, Self::Output>;
+
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
 }
-/// A `POST /api/v1/chat/completions/stream` call, from [`ChatApi::stream_completion`]. Await it to send it.
+
+/// A `POST /api/v1/chat/completions/stream` call, from [`ChatApi::stream_completion`]. Await it to
+/// send it.
 #[derive(Debug)]
 #[must_use = "a call does nothing until it is awaited"]
 pub struct StreamChatCompletion<'a> {
     client: &'a Client,
     call: Call,
 }
+
 impl<'a> StreamChatCompletion<'a> {
     fn new(client: &'a Client, call: Call) -> Self {
         Self { client, call }
     }
-    /// Recommended on every POST. Replaying the same key with the same body returns the stored public response instead of creating a duplicate; the same key with a different body fails with `idempotency_conflict` (409). Never retry a generation without one.
+
+    /// Recommended on every POST. Replaying the same key with the same body returns the stored
+    /// public response instead of creating a duplicate; the same key with a different body fails
+    /// with `idempotency_conflict` (409). Never retry a generation without one.
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.call.idempotency_key = Some(key.into());
         self
     }
+
     /// Sends the call without the local checks against the model catalog.
     pub fn skip_validation(mut self) -> Self {
         self.call.validate = false;
         self
     }
+
     /// Limits each attempt of this call (instead of the client's timeout).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.call.timeout = Some(timeout);
         self
     }
+
     /// How many times this call may be retried (instead of the client's setting).
     pub fn max_retries(mut self, max_retries: u32) -> Self {
         self.call.max_retries = Some(max_retries);
         self
     }
+
     /// Sends the call.
     pub fn send(self) -> BoxFuture<'a, Result<EventStream<types::ChatStreamEvent>>> {
         self.client.send(self.call, Response::event_stream)
     }
 }
+
 impl<'a> IntoFuture for StreamChatCompletion<'a> {
     type Output = Result<EventStream<types::ChatStreamEvent>>;
+
     type IntoFuture = BoxFuture<'a, Self::Output>;
+
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
 }
-/// A `GET /api/v1/chat/sessions/{session_id}` call, from [`ChatApi::get_session`]. Await it to send it.
+
+/// A `GET /api/v1/chat/sessions/{session_id}` call, from [`ChatApi::get_session`]. Await it to send
+/// it.
 #[derive(Debug)]
 #[must_use = "a call does nothing until it is awaited"]
 pub struct GetChatSession<'a> {
     client: &'a Client,
     call: Call,
 }
+
 impl<'a> GetChatSession<'a> {
     fn new(client: &'a Client, call: Call) -> Self {
         Self { client, call }
     }
+
     /// Limits each attempt of this call (instead of the client's timeout).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.call.timeout = Some(timeout);
         self
     }
+
     /// How many times this call may be retried (instead of the client's setting).
     pub fn max_retries(mut self, max_retries: u32) -> Self {
         self.call.max_retries = Some(max_retries);
         self
     }
+
     /// Sends the call.
     pub fn send(self) -> BoxFuture<'a, Result<types::ChatSession>> {
         self.client.send(self.call, Response::json)
     }
 }
+
 impl<'a> IntoFuture for GetChatSession<'a> {
     type Output = Result<types::ChatSession>;
+
     type IntoFuture = BoxFuture<'a, Self::Output>;
+
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
 }
+
 /// The `Chat` operations.
 ///
 /// Chat turns with chat models, with optional SSE streaming.
 #[derive(Debug, Clone, Copy)]
 pub struct ChatApi<'a>(&'a Client);
+
 impl<'a> ChatApi<'a> {
     /// Create a chat completion
     ///
-    /// Sends one chat turn and returns one complete assistant message. Start a session by omitting session_id, continue it with the returned session_id. Credits settle per turn.
+    /// Sends one chat turn and returns one complete assistant message. Start a session by omitting
+    /// session_id, continue it with the returned session_id. Credits settle per turn.
     ///
     /// `POST /api/v1/chat/completions` (scope `chat:create`).
     pub fn create_completion(
@@ -524,9 +644,12 @@ impl<'a> ChatApi<'a> {
         call.json(body);
         CreateChatCompletion::new(self.0, call)
     }
+
     /// Stream a chat completion
     ///
-    /// Same request as createChatCompletion; the reply streams as Server-Sent Events: session.created, message.delta, message.completed, usage.completed, heartbeat, error and done.
+    /// Same request as createChatCompletion; the reply streams as Server-Sent Events:
+    /// session.created, message.delta, message.completed, usage.completed, heartbeat, error and
+    /// done.
     ///
     /// `POST /api/v1/chat/completions/stream` (scope `chat:create`).
     pub fn stream_completion(
@@ -541,6 +664,7 @@ impl<'a> ChatApi<'a> {
         call.json(body);
         StreamChatCompletion::new(self.0, call)
     }
+
     /// Get a chat session
     ///
     /// Returns an API-created chat session with its messages.
@@ -553,6 +677,7 @@ impl<'a> ChatApi<'a> {
         GetChatSession::new(self.0, call)
     }
 }
+
 /// A `GET /api/v1/webhooks` call, from [`WebhooksApi::list_endpoints`]. Await it to send it.
 #[derive(Debug)]
 #[must_use = "a call does nothing until it is awaited"]
@@ -560,32 +685,40 @@ pub struct ListWebhookEndpoints<'a> {
     client: &'a Client,
     call: Call,
 }
+
 impl<'a> ListWebhookEndpoints<'a> {
     fn new(client: &'a Client, call: Call) -> Self {
         Self { client, call }
     }
+
     /// Limits each attempt of this call (instead of the client's timeout).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.call.timeout = Some(timeout);
         self
     }
+
     /// How many times this call may be retried (instead of the client's setting).
     pub fn max_retries(mut self, max_retries: u32) -> Self {
         self.call.max_retries = Some(max_retries);
         self
     }
+
     /// Sends the call.
     pub fn send(self) -> BoxFuture<'a, Result<types::WebhookEndpointList>> {
         self.client.send(self.call, Response::json)
     }
 }
+
 impl<'a> IntoFuture for ListWebhookEndpoints<'a> {
     type Output = Result<types::WebhookEndpointList>;
+
     type IntoFuture = BoxFuture<'a, Self::Output>;
+
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
 }
+
 /// A `POST /api/v1/webhooks` call, from [`WebhooksApi::create_endpoint`]. Await it to send it.
 #[derive(Debug)]
 #[must_use = "a call does nothing until it is awaited"]
@@ -593,118 +726,152 @@ pub struct CreateWebhookEndpoint<'a> {
     client: &'a Client,
     call: Call,
 }
+
 impl<'a> CreateWebhookEndpoint<'a> {
     fn new(client: &'a Client, call: Call) -> Self {
         Self { client, call }
     }
-    /// Recommended on every POST. Replaying the same key with the same body returns the stored public response instead of creating a duplicate; the same key with a different body fails with `idempotency_conflict` (409). Never retry a generation without one.
+
+    /// Recommended on every POST. Replaying the same key with the same body returns the stored
+    /// public response instead of creating a duplicate; the same key with a different body fails
+    /// with `idempotency_conflict` (409). Never retry a generation without one.
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.call.idempotency_key = Some(key.into());
         self
     }
+
     /// Sends the call without the local checks against the model catalog.
     pub fn skip_validation(mut self) -> Self {
         self.call.validate = false;
         self
     }
+
     /// Limits each attempt of this call (instead of the client's timeout).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.call.timeout = Some(timeout);
         self
     }
+
     /// How many times this call may be retried (instead of the client's setting).
     pub fn max_retries(mut self, max_retries: u32) -> Self {
         self.call.max_retries = Some(max_retries);
         self
     }
+
     /// Sends the call.
     pub fn send(self) -> BoxFuture<'a, Result<types::WebhookEndpoint>> {
         self.client.send(self.call, Response::json)
     }
 }
+
 impl<'a> IntoFuture for CreateWebhookEndpoint<'a> {
     type Output = Result<types::WebhookEndpoint>;
+
     type IntoFuture = BoxFuture<'a, Self::Output>;
+
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
 }
-/// A `DELETE /api/v1/webhooks/{id}` call, from [`WebhooksApi::delete_endpoint`]. Await it to send it.
+
+/// A `DELETE /api/v1/webhooks/{id}` call, from [`WebhooksApi::delete_endpoint`]. Await it to send
+/// it.
 #[derive(Debug)]
 #[must_use = "a call does nothing until it is awaited"]
 pub struct DeleteWebhookEndpoint<'a> {
     client: &'a Client,
     call: Call,
 }
+
 impl<'a> DeleteWebhookEndpoint<'a> {
     fn new(client: &'a Client, call: Call) -> Self {
         Self { client, call }
     }
+
     /// Limits each attempt of this call (instead of the client's timeout).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.call.timeout = Some(timeout);
         self
     }
+
     /// How many times this call may be retried (instead of the client's setting).
     pub fn max_retries(mut self, max_retries: u32) -> Self {
         self.call.max_retries = Some(max_retries);
         self
     }
+
     /// Sends the call.
     pub fn send(self) -> BoxFuture<'a, Result<()>> {
         self.client.send(self.call, Response::empty)
     }
 }
+
 impl<'a> IntoFuture for DeleteWebhookEndpoint<'a> {
     type Output = Result<()>;
+
     type IntoFuture = BoxFuture<'a, Self::Output>;
+
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
 }
-/// A `POST /api/v1/webhooks/{id}/test` call, from [`WebhooksApi::test_endpoint`]. Await it to send it.
+
+/// A `POST /api/v1/webhooks/{id}/test` call, from [`WebhooksApi::test_endpoint`]. Await it to send
+/// it.
 #[derive(Debug)]
 #[must_use = "a call does nothing until it is awaited"]
 pub struct TestWebhookEndpoint<'a> {
     client: &'a Client,
     call: Call,
 }
+
 impl<'a> TestWebhookEndpoint<'a> {
     fn new(client: &'a Client, call: Call) -> Self {
         Self { client, call }
     }
-    /// Recommended on every POST. Replaying the same key with the same body returns the stored public response instead of creating a duplicate; the same key with a different body fails with `idempotency_conflict` (409). Never retry a generation without one.
+
+    /// Recommended on every POST. Replaying the same key with the same body returns the stored
+    /// public response instead of creating a duplicate; the same key with a different body fails
+    /// with `idempotency_conflict` (409). Never retry a generation without one.
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.call.idempotency_key = Some(key.into());
         self
     }
+
     /// Limits each attempt of this call (instead of the client's timeout).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.call.timeout = Some(timeout);
         self
     }
+
     /// How many times this call may be retried (instead of the client's setting).
     pub fn max_retries(mut self, max_retries: u32) -> Self {
         self.call.max_retries = Some(max_retries);
         self
     }
+
     /// Sends the call.
     pub fn send(self) -> BoxFuture<'a, Result<types::WebhookTestResult>> {
         self.client.send(self.call, Response::json)
     }
 }
+
 impl<'a> IntoFuture for TestWebhookEndpoint<'a> {
     type Output = Result<types::WebhookTestResult>;
+
     type IntoFuture = BoxFuture<'a, Self::Output>;
+
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
 }
+
 /// The `Webhooks` operations.
 ///
 /// Signed completion events for generation tasks.
 #[derive(Debug, Clone, Copy)]
 pub struct WebhooksApi<'a>(&'a Client);
+
 impl<'a> WebhooksApi<'a> {
     /// List webhook endpoints
     ///
@@ -717,9 +884,11 @@ impl<'a> WebhooksApi<'a> {
         call.authenticated();
         ListWebhookEndpoints::new(self.0, call)
     }
+
     /// Create a webhook endpoint
     ///
-    /// Registers an HTTPS endpoint for signed generation events. The response carries the one-time signing_secret: store it server-side; it is never shown again.
+    /// Registers an HTTPS endpoint for signed generation events. The response carries the one-time
+    /// signing_secret: store it server-side; it is never shown again.
     ///
     /// `POST /api/v1/webhooks` (scope `webhooks:manage`).
     pub fn create_endpoint(
@@ -733,6 +902,7 @@ impl<'a> WebhooksApi<'a> {
         call.json(body);
         CreateWebhookEndpoint::new(self.0, call)
     }
+
     /// Delete a webhook endpoint
     ///
     /// Deletes a webhook endpoint; no further events are delivered to it.
@@ -744,6 +914,7 @@ impl<'a> WebhooksApi<'a> {
         call.authenticated();
         DeleteWebhookEndpoint::new(self.0, call)
     }
+
     /// Send a test event
     ///
     /// Sends a signed test event to the endpoint and reports the delivery.
@@ -757,6 +928,7 @@ impl<'a> WebhooksApi<'a> {
         TestWebhookEndpoint::new(self.0, call)
     }
 }
+
 /// A `GET /api/v1/openapi.json` call, from [`MetaApi::get_open_api_document`]. Await it to send it.
 #[derive(Debug)]
 #[must_use = "a call does nothing until it is awaited"]
@@ -764,20 +936,24 @@ pub struct GetOpenApiDocument<'a> {
     client: &'a Client,
     call: Call,
 }
+
 impl<'a> GetOpenApiDocument<'a> {
     fn new(client: &'a Client, call: Call) -> Self {
         Self { client, call }
     }
+
     /// Limits each attempt of this call (instead of the client's timeout).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.call.timeout = Some(timeout);
         self
     }
+
     /// How many times this call may be retried (instead of the client's setting).
     pub fn max_retries(mut self, max_retries: u32) -> Self {
         self.call.max_retries = Some(max_retries);
         self
     }
+
     /// Sends the call.
     pub fn send(
         self,
@@ -785,22 +961,29 @@ impl<'a> GetOpenApiDocument<'a> {
         self.client.send(self.call, Response::json)
     }
 }
+
 impl<'a> IntoFuture for GetOpenApiDocument<'a> {
     type Output = Result<serde_json::Map<String, serde_json::Value>>;
+
     type IntoFuture = BoxFuture<'a, Self::Output>;
+
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
 }
+
 /// The `Meta` operations.
 ///
 /// The API contract itself.
 #[derive(Debug, Clone, Copy)]
 pub struct MetaApi<'a>(&'a Client);
+
 impl<'a> MetaApi<'a> {
     /// Get the OpenAPI document
     ///
-    /// Returns this read-only OpenAPI contract, derived from the public request schemas, the public error codes and the public model reference layer (x-rivya-models is the same catalog GET /api/v1/models serves). Public: no API key needed.
+    /// Returns this read-only OpenAPI contract, derived from the public request schemas, the public
+    /// error codes and the public model reference layer (x-rivya-models is the same catalog
+    /// GET /api/v1/models serves). Public: no API key needed.
     ///
     /// `GET /api/v1/openapi.json`.
     pub fn get_open_api_document(&self) -> GetOpenApiDocument<'a> {

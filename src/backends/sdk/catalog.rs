@@ -89,7 +89,7 @@ const RESERVED_METHODS: &[&str] = &[
 /// The complete, formatted source of the SDK's `src/catalog.rs`, or `None` when the IR has no
 /// model catalog. Depends on `serde` (with `derive`) and `serde_json` only.
 ///
-/// The generated half is built with `quote` and printed with `prettyplease`; the runtime half
+/// The generated half is built with `quote` and printed by [`super::render`]; the runtime half
 /// is [`RUNTIME_SOURCE`], already rustfmt-formatted. The result passes `rustfmt --check`.
 pub fn catalog_module(ir: &Ir) -> Option<String> {
     module_source(ir, RUNTIME_SOURCE)
@@ -112,40 +112,11 @@ fn module_source(ir: &Ir, runtime: &str) -> Option<String> {
         #table
         #(#typed)*
     };
-    let file: syn::File =
-        syn::parse2(file).expect("the generated catalog module is valid Rust");
-    let mut source = space_items(&prettyplease::unparse(&file));
+    let mut source = super::render::source("src/catalog.rs", file)
+        .expect("the generated catalog module is valid Rust");
     source.push('\n');
     source.push_str(runtime);
     Some(source)
-}
-
-/// prettyplease prints items back to back; a blank line between items (top level and inside
-/// `impl` blocks) reads better, and rustfmt keeps it. String literals in the generated code are
-/// single-line, so a line-based pass cannot touch their contents.
-fn space_items(source: &str) -> String {
-    let mut out = String::with_capacity(source.len() + source.len() / 16);
-    let mut previous: Option<&str> = None;
-    for line in source.lines() {
-        if let Some(previous) = previous {
-            let indent = line.len() - line.trim_start().len();
-            let previous_indent = previous.len() - previous.trim_start().len();
-            let starts_item = ["///", "#[", "pub ", "impl", "static ", "fn ", "const "]
-                .iter()
-                .any(|start| line.trim_start().starts_with(start));
-            let ends_item = previous.ends_with('}') || previous.ends_with(';');
-            let after_header = previous.starts_with("//!") && !line.starts_with("//!");
-            if after_header
-                || (starts_item && ends_item && indent <= 4 && indent == previous_indent)
-            {
-                out.push('\n');
-            }
-        }
-        out.push_str(line);
-        out.push('\n');
-        previous = Some(line);
-    }
-    out
 }
 
 fn header_docs(ir: &Ir) -> TokenStream {

@@ -9,7 +9,7 @@ use heck::ToUpperCamelCase;
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use super::render::{self, docs, docs_of, ident};
+use super::render::{self, docs, docs_of, ident, Import};
 use super::types::{Scope, Types};
 use crate::error::{Error, Result};
 use crate::ir::names::{type_name, Namespace};
@@ -120,39 +120,68 @@ fn plan<'o>(ir: &Ir, operation: &'o Operation) -> Plan<'o> {
     }
 }
 
-/// Which optional imports the generated items need.
-#[derive(Default)]
-struct Used {
-    codec: bool,
-    form_part: bool,
-    event_stream: bool,
-    wait_options: bool,
-    types: bool,
-}
-
-impl Used {
-    /// Looks for uses in generated tokens (where paths print as `a :: b`, so doc text, which
-    /// is a literal, never matches).
-    fn note(&mut self, tokens: &TokenStream) {
-        let text = tokens.to_string();
-        self.codec |= text.contains("codec ::");
-        self.form_part |= text.contains("FormPart ::");
-        self.event_stream |= text.contains("EventStream <");
-        self.wait_options |= text.contains("WaitOptions");
-        self.types |= text.contains("types ::");
-    }
-}
+/// The import block of `src/ops.rs`, in rustfmt's order.
+const IMPORTS: &[Import] = &[
+    Import {
+        names: &["Call", "Response"],
+        tree: "crate::call::{Call, Response}",
+    },
+    Import {
+        names: &["Client"],
+        tree: "crate::client::Client",
+    },
+    Import {
+        names: &["codec"],
+        tree: "crate::codec",
+    },
+    Import {
+        names: &["Result"],
+        tree: "crate::error::Result",
+    },
+    Import {
+        names: &["types"],
+        tree: "crate::types",
+    },
+    Import {
+        names: &["FormPart"],
+        tree: "crate::upload::FormPart",
+    },
+    Import {
+        names: &["EventStream"],
+        tree: "crate::EventStream",
+    },
+    Import {
+        names: &["WaitOptions"],
+        tree: "crate::WaitOptions",
+    },
+    Import {
+        names: &["BoxFuture"],
+        tree: "futures_util::future::BoxFuture",
+    },
+    Import {
+        names: &["Method"],
+        tree: "reqwest::Method",
+    },
+    Import {
+        names: &["IntoFuture"],
+        tree: "std::future::IntoFuture",
+    },
+    Import {
+        names: &["Duration"],
+        tree: "std::time::Duration",
+    },
+];
 
 impl<'a> Ops<'a> {
-    /// `src/ops.rs`, formatted one group at a time (see [`render::chunked_file`]).
+    /// `src/ops.rs`, formatted one group at a time (see [`render::Module`]).
     pub fn file(&self) -> Result<(String, Summary)> {
         const NAME: &str = "src/ops.rs";
         let ir = self.types.ir;
         let mut summary = Summary::default();
         let mut names = Namespace::new();
         names.reserve(RESERVED.iter().copied());
-        let mut items = String::new();
-        let mut used = Used::default();
+        let mut module = render::Module::new(NAME, IMPORTS);
+        let mut empty = true;
         let mut accessors = TokenStream::new();
         let mut accessor_names = Namespace::new();
         accessor_names.reserve(CLIENT_METHODS.iter().copied());
@@ -200,8 +229,8 @@ impl<'a> Ops<'a> {
                     #methods
                 }
             });
-            used.note(&group_items);
-            items.push_str(&render::source(NAME, group_items)?);
+            module.push(group_items)?;
+            empty = false;
             accessors.extend(quote! {
                 #[doc = #accessor_doc]
                 pub fn #accessor(&self) -> #group<'_> {
@@ -209,7 +238,7 @@ impl<'a> Ops<'a> {
                 }
             });
         }
-        if items.is_empty() {
+        if empty {
             // A contract without operations (only webhooks, say): nothing to import.
             let module = quote! {
                 //! Client groups (one per tag) and request builders (one per operation).
@@ -222,56 +251,12 @@ impl<'a> Ops<'a> {
                 #accessors
             }
         };
-        used.note(&accessors);
-        // Imports in rustfmt's order, only those the items use.
-        let codec = used.codec.then(|| {
-            quote!(
-                use crate::codec;
-            )
-        });
-        let form_part = used.form_part.then(|| {
-            quote!(
-                use crate::upload::FormPart;
-            )
-        });
-        let event_stream = used.event_stream.then(|| {
-            quote!(
-                use crate::EventStream;
-            )
-        });
-        let wait_options = used.wait_options.then(|| {
-            quote!(
-                use crate::WaitOptions;
-            )
-        });
-        let types = used.types.then(|| {
-            quote!(
-                use crate::types;
-            )
-        });
         let head = quote! {
             //! Client groups (one per tag) and request builders (one per operation).
             //!
             //! A builder is sent by awaiting it, or by its `send` method.
-            use crate::call::{Call, Response};
-            use crate::client::Client;
-            #codec
-            use crate::error::Result;
-            #types
-            #form_part
-            #event_stream
-            #wait_options
-            use futures_util::future::BoxFuture;
-            use reqwest::Method;
-            use std::future::IntoFuture;
-            use std::time::Duration;
         };
-        let file = format!(
-            "{}{}{}{items}",
-            render::header(ir),
-            render::source(NAME, head)?,
-            render::source(NAME, accessors)?
-        );
+        let file = module.finish(ir, head, accessors)?;
         Ok((file, summary))
     }
 

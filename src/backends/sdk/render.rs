@@ -1,11 +1,24 @@
-//! TokenStream → formatted Rust source, with the generated-file header.
+//! The one printer of generated Rust: token streams → formatted source, with the
+//! generated-file header.
+//!
+//! prettyplease does the formatting; this module adds what it leaves out, the same way for
+//! every file: a blank line between items (at the top level and inside `impl`, `trait` and
+//! `mod` blocks, never between `use`s), doc comments wrapped at [`DOC_WIDTH`] columns, line
+//! comments (see [`comment`]), and a module's import block (see [`Module`]).
 
-use proc_macro2::{Delimiter, Group, Ident, Span, TokenStream, TokenTree};
+use std::collections::BTreeSet;
+
+use proc_macro2::{Delimiter, Group, Ident, Spacing, Span, TokenStream, TokenTree};
 use quote::quote;
 
 use crate::backends::text::{is_control_or_bidi, single_line};
 use crate::error::{Error, Result};
 use crate::ir::Ir;
+
+/// Doc comments longer than this (indentation and `/// ` included) are wrapped, as rustfmt's
+/// `comment_width` would with `wrap_comments` (which the generated crate does not turn on, so
+/// `cargo fmt` keeps the lines as they are).
+pub const DOC_WIDTH: usize = 100;
 
 /// The first line of every generated file: no timestamps and no paths, so that output is
 /// byte-identical across runs and machines.
@@ -79,31 +92,392 @@ fn inert_doc_attribute(stream: TokenStream) -> TokenStream {
     quote!(#name #eq #inert)
 }
 
-/// Like [`file`], for a module given as its head (inner docs, `use`s) and its items in
-/// chunks. Each chunk is parsed and printed on its own, so a large module never exists as
-/// one token stream or syntax tree; prettyplease prints items independently, so the text is
-/// the same as printing the whole file at once. `head` is called after the last chunk (so
-/// that it can import only what the chunks used).
+/// Like [`file`], for a module given as its head (inner docs) and its items in chunks. Each
+/// chunk is parsed and printed on its own, so a large module never exists as one token stream
+/// or syntax tree; prettyplease prints items independently, so the text is the same as
+/// printing the whole file at once. `head` is called after the last chunk (so that it can
+/// import only what the chunks used).
 pub fn chunked_file(
     ir: &Ir,
-    name: &str,
+    name: &'static str,
     chunks: impl Iterator<Item = Result<TokenStream>>,
     head: impl FnOnce() -> TokenStream,
 ) -> Result<String> {
-    let mut body = String::new();
+    let mut module = Module::new(name, &[]);
     for chunk in chunks {
-        body.push_str(&source(name, chunk?)?);
+        module.push(chunk?)?;
     }
-    let head = source(name, head())?;
-    Ok(format!("{}{head}{body}", header(ir)))
+    module.finish(ir, head(), TokenStream::new())
+}
+
+/// One line of a module's import block: `use #tree;`, written when the module's items name one
+/// of `names` at the start of a path (`codec::text`, `FormPart::file`, `-> Result<T>`).
+pub struct Import {
+    pub names: &'static [&'static str],
+    pub tree: &'static str,
+}
+
+/// A module printed a chunk of items at a time, with a fixed import block in front: the block
+/// lists every import the module can need, in rustfmt's order, and a line is written when the
+/// items use it. "Use" is read from the tokens, an identifier that starts a path, so text in a
+/// doc string or a string literal never counts.
+pub struct Module {
+    name: &'static str,
+    imports: &'static [Import],
+    used: BTreeSet<&'static str>,
+    body: String,
+}
+
+impl Module {
+    pub fn new(name: &'static str, imports: &'static [Import]) -> Self {
+        Self {
+            name,
+            imports,
+            used: BTreeSet::new(),
+            body: String::new(),
+        }
+    }
+
+    /// Prints a chunk of items after those pushed before it.
+    pub fn push(&mut self, items: TokenStream) -> Result<()> {
+        self.note(&items);
+        let source = source(self.name, items)?;
+        if !self.body.is_empty() && !source.is_empty() {
+            self.body.push('\n');
+        }
+        self.body.push_str(&source);
+        Ok(())
+    }
+
+    /// The whole file: header, `inner_docs` (`//!` lines), the import block, `lead` (items that
+    /// go before the pushed ones) and the pushed items.
+    pub fn finish(
+        mut self,
+        ir: &Ir,
+        inner_docs: TokenStream,
+        lead: TokenStream,
+    ) -> Result<String> {
+        self.note(&lead);
+        let imports = self
+            .imports
+            .iter()
+            .filter(|i| i.names.iter().any(|n| self.used.contains(n)));
+        let imports = imports.map(|i| {
+            let tree: syn::UseTree = syn::parse_str(i.tree).map_err(|e| {
+                Error::Internal(format!("import {} of {}: {e}", i.tree, self.name))
+            })?;
+            Ok(quote!(use #tree;))
+        });
+        let imports = imports.collect::<Result<Vec<_>>>()?;
+        let mut out = header(ir);
+        out.push_str(&source(self.name, quote!(#inner_docs #(#imports)*))?);
+        for part in [source(self.name, lead)?, self.body] {
+            if !part.is_empty() {
+                out.push('\n');
+                out.push_str(&part);
+            }
+        }
+        Ok(out)
+    }
+
+    fn note(&mut self, tokens: &TokenStream) {
+        let is_colon = |token: Option<&TokenTree>, spacing: Spacing| matches!(token, Some(TokenTree::Punct(p)) if p.as_char() == ':' && p.spacing() == spacing);
+        // The two tokens before the current one.
+        let mut previous: [Option<TokenTree>; 2] = [None, None];
+        let mut tokens = tokens.clone().into_iter().peekable();
+        while let Some(token) = tokens.next() {
+            match &token {
+                TokenTree::Group(group) => self.note(&group.stream()),
+                TokenTree::Ident(ident) => {
+                    let after_path_or_dot =
+                        matches!(
+                            &previous[1],
+                            Some(TokenTree::Punct(p)) if p.as_char() == '.'
+                        ) || (is_colon(previous[0].as_ref(), Spacing::Joint)
+                            && is_colon(previous[1].as_ref(), Spacing::Alone));
+                    let before_path = is_colon(tokens.peek(), Spacing::Joint);
+                    let text = ident.to_string();
+                    // A lowercase name is a module, named only as `module::item`.
+                    let module = text.starts_with(|c: char| c.is_ascii_lowercase());
+                    if !after_path_or_dot && (before_path || !module) {
+                        for import in self.imports {
+                            if let Some(name) = import.names.iter().find(|n| **n == text)
+                            {
+                                self.used.insert(name);
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+            previous = [previous[1].take(), Some(token)];
+        }
+    }
 }
 
 /// Formatted Rust source of `tokens` (a file's worth of items), without the header.
 pub fn source(name: &str, tokens: TokenStream) -> Result<String> {
-    let parsed: syn::File = syn::parse2(inert_docs(tokens)).map_err(|e| {
+    let mut parsed: syn::File = syn::parse2(inert_docs(tokens)).map_err(|e| {
         Error::Internal(format!("generated {name} does not parse as Rust: {e}"))
     })?;
-    Ok(restore_comments(&prettyplease::unparse(&parsed)))
+    if parsed.items.is_empty() && parsed.attrs.is_empty() {
+        return Ok(String::new());
+    }
+    space_out(&mut parsed);
+    let printed = prettyplease::unparse(&parsed);
+    Ok(wrap_docs(&restore_blanks(&restore_comments(&printed))))
+}
+
+/// A blank line in generated code: prettyplease prints items back to back, so a
+/// `__blank!();` item goes between two items until [`restore_blanks`] empties its line.
+const BLANK: &str = "__blank";
+
+fn space_out(file: &mut syn::File) {
+    let lead = !file.attrs.is_empty();
+    space_items(&mut file.items, lead);
+}
+
+fn blank_mac() -> syn::Macro {
+    syn::parse_quote!(__blank!())
+}
+
+fn is_comment(mac: &syn::Macro) -> bool {
+    mac.path.is_ident("__comment")
+}
+
+/// Puts a [`BLANK`] between every two items but two `use`s, and after a `// comment` never
+/// (it belongs to the item below it); `lead` puts one first too (after a module's `//!` docs).
+fn space_items(items: &mut Vec<syn::Item>, lead: bool) {
+    let old = std::mem::take(items);
+    let mut previous: Option<(bool, bool)> = lead.then_some((false, false));
+    for mut item in old {
+        match &mut item {
+            syn::Item::Impl(block) => space_impl(&mut block.items),
+            syn::Item::Trait(block) => space_trait(&mut block.items),
+            syn::Item::Mod(syn::ItemMod {
+                content: Some((_, inner)),
+                attrs,
+                ..
+            }) => {
+                let lead = attrs
+                    .iter()
+                    .any(|a| matches!(a.style, syn::AttrStyle::Inner(_)));
+                space_items(inner, lead);
+            }
+            _ => {}
+        }
+        let is_use = matches!(item, syn::Item::Use(_));
+        let comment = matches!(&item, syn::Item::Macro(m) if is_comment(&m.mac));
+        if let Some((previous_use, previous_comment)) = previous {
+            if !previous_comment && !(previous_use && is_use) {
+                items.push(syn::Item::Macro(syn::ItemMacro {
+                    attrs: Vec::new(),
+                    ident: None,
+                    mac: blank_mac(),
+                    semi_token: Some(Default::default()),
+                }));
+            }
+        }
+        previous = Some((is_use, comment));
+        items.push(item);
+    }
+}
+
+fn space_impl(items: &mut Vec<syn::ImplItem>) {
+    let old = std::mem::take(items);
+    let mut previous_comment = None;
+    for item in old {
+        let comment = matches!(&item, syn::ImplItem::Macro(m) if is_comment(&m.mac));
+        if previous_comment == Some(false) {
+            items.push(syn::ImplItem::Macro(syn::ImplItemMacro {
+                attrs: Vec::new(),
+                mac: blank_mac(),
+                semi_token: Some(Default::default()),
+            }));
+        }
+        previous_comment = Some(comment);
+        items.push(item);
+    }
+}
+
+fn space_trait(items: &mut Vec<syn::TraitItem>) {
+    let old = std::mem::take(items);
+    let mut previous_comment = None;
+    for item in old {
+        let comment = matches!(&item, syn::TraitItem::Macro(m) if is_comment(&m.mac));
+        if previous_comment == Some(false) {
+            items.push(syn::TraitItem::Macro(syn::TraitItemMacro {
+                attrs: Vec::new(),
+                mac: blank_mac(),
+                semi_token: Some(Default::default()),
+            }));
+        }
+        previous_comment = Some(comment);
+        items.push(item);
+    }
+}
+
+fn restore_blanks(source: &str) -> String {
+    let marker = format!("{BLANK}!();");
+    let mut out = String::with_capacity(source.len());
+    for line in source.lines() {
+        if line.trim() != marker {
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Wraps every `///` and `//!` line longer than [`DOC_WIDTH`] at spaces, outside code blocks
+/// and tables, never inside a code span and never before a word that would start a new Markdown
+/// block (a list item, a heading, a quote, HTML). A URL has no spaces, so it is never broken; a
+/// word longer than the width gets a line of its own.
+fn wrap_docs(source: &str) -> String {
+    let mut out = String::with_capacity(source.len() + source.len() / 32);
+    let mut fence: Option<String> = None;
+    for line in source.lines() {
+        let trimmed = line.trim_start();
+        let prefix = ["/// ", "//! "]
+            .into_iter()
+            .find(|p| trimmed.starts_with(p));
+        let Some(prefix) =
+            prefix.or_else(|| ["///", "//!"].into_iter().find(|p| trimmed == *p))
+        else {
+            fence = None;
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        };
+        let indent = &line[..line.len() - trimmed.len()];
+        let text = &trimmed[prefix.len()..];
+        let marker = text.trim_start();
+        if let Some(open) = &fence {
+            if marker.starts_with(open.as_str()) {
+                fence = None;
+            }
+        } else if marker.starts_with("```") || marker.starts_with("~~~") {
+            let run = marker
+                .chars()
+                .take_while(|c| *c == marker.as_bytes()[0] as char)
+                .count();
+            fence = Some(marker[..run].to_owned());
+        } else if line.chars().count() > DOC_WIDTH && wrappable(text) {
+            let lead = format!("{indent}{}", prefix.trim_end());
+            for piece in wrap(text, DOC_WIDTH.saturating_sub(lead.chars().count() + 1)) {
+                out.push_str(&lead);
+                out.push(' ');
+                out.push_str(piece);
+                out.push('\n');
+            }
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+/// Whether a doc line is paragraph text: not indented code, a table row, a heading or a link
+/// reference definition, where a line break would change what rustdoc shows.
+fn wrappable(text: &str) -> bool {
+    !(text.starts_with("    ")
+        || text.trim_start().starts_with('|')
+        || text.trim_start().starts_with('#')
+        || (text.trim_start().starts_with('[') && text.contains("]:")))
+}
+
+/// `text` cut at spaces into lines of at most `width` characters where it can be.
+fn wrap(text: &str, width: usize) -> Vec<&str> {
+    // The byte offsets of the spaces where a line may break.
+    let mut breaks = Vec::new();
+    let mut in_code: Option<usize> = None;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'`' {
+            let run = bytes[i..].iter().take_while(|b| **b == b'`').count();
+            in_code = match in_code {
+                None => Some(run),
+                Some(open) if open == run => None,
+                other => other,
+            };
+            i += run;
+            continue;
+        }
+        if bytes[i] == b' ' && in_code.is_none() && i > 0 && bytes[i - 1] != b' ' {
+            let next = &text[i + 1..];
+            if starts_paragraph_text(next) {
+                breaks.push(i);
+            }
+        }
+        i += 1;
+    }
+    if in_code.is_some() {
+        // An unclosed backtick: Markdown reads it literally, but keep the line as it is.
+        breaks.clear();
+    }
+    let fits = |from: usize, to: usize| text[from..to].chars().count() <= width;
+    let mut lines = Vec::new();
+    let mut start = 0;
+    // The last break after `start` where the line so far fits.
+    let mut last: Option<usize> = None;
+    for at in breaks {
+        if fits(start, at) {
+            last = Some(at);
+            continue;
+        }
+        if let Some(cut) = last {
+            lines.push(&text[start..cut]);
+            start = cut + 1;
+        }
+        if fits(start, at) {
+            last = Some(at);
+        } else {
+            lines.push(&text[start..at]);
+            start = at + 1;
+            last = None;
+        }
+    }
+    if !fits(start, text.len()) {
+        if let Some(cut) = last {
+            lines.push(&text[start..cut]);
+            start = cut + 1;
+        }
+    }
+    lines.push(&text[start..]);
+    lines
+}
+
+/// Whether a line starting with `text` continues a paragraph: a word, not a Markdown block
+/// marker (`-`, `*`, `+`, `1.`, `#`, `>`, `=`, `|`, `<`, a fence) that would start a block.
+fn starts_paragraph_text(text: &str) -> bool {
+    let Some(first) = text.chars().next() else {
+        return false;
+    };
+    if !(first.is_alphanumeric()
+        || matches!(first, '(' | '`' | '"' | '\'' | '[' | '*' | '_'))
+    {
+        return false;
+    }
+    if first == '*' && !text[1..].starts_with(|c: char| c.is_alphanumeric() || c == '*')
+    {
+        return false;
+    }
+    if first == '`' && text.starts_with("```") {
+        return false;
+    }
+    // `1.` or `1)` followed by a space or the end starts an ordered list.
+    let digits = text.chars().take_while(char::is_ascii_digit).count();
+    if digits > 0 {
+        let rest = &text[digits..];
+        if (rest.starts_with('.') || rest.starts_with(')'))
+            && rest[1..].chars().next().is_none_or(char::is_whitespace)
+        {
+            return false;
+        }
+    }
+    true
 }
 
 /// A line comment in generated code: quote drops comments, so a `__comment!("...");`
@@ -260,5 +634,68 @@ mod tests {
         assert!(text.contains("pub struct X;"));
         assert!(text.contains("```text"), "{text}");
         assert!(!text.contains('\r'));
+    }
+
+    #[test]
+    fn long_docs_wrap_at_spaces_outside_code_spans() {
+        let long = format!(
+            "Starts here {} then `a code span that must stay whole` and \
+             https://example.com/a/very/long/url/{} - not a list 1. nor a list",
+            "word ".repeat(12),
+            "x".repeat(60)
+        );
+        let tokens = docs(&long);
+        let text = source("t.rs", quote! { #tokens pub struct X; }).unwrap();
+        let lines: Vec<&str> = text.lines().filter(|l| l.starts_with("///")).collect();
+        assert!(lines.len() > 1, "{text}");
+        for line in &lines {
+            let url = line.contains("https://");
+            assert!(line.chars().count() <= DOC_WIDTH || url, "{line}");
+            assert_eq!(line.matches('`').count() % 2, 0, "{line}");
+            let rest = line.trim_start_matches("/// ");
+            assert!(
+                !rest.starts_with("- ") && !rest.starts_with("1. "),
+                "{line}"
+            );
+        }
+        let joined: Vec<&str> =
+            lines.iter().map(|l| l.trim_start_matches("/// ")).collect();
+        let words = |text: &str| {
+            text.split_whitespace()
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(words(&joined.join(" ")), words(&long));
+    }
+
+    #[test]
+    fn code_blocks_and_tables_are_never_wrapped() {
+        let row = format!("| {} |", "cell ".repeat(30));
+        let code = format!("let x = {};", "1 + ".repeat(40));
+        let tokens = docs(&format!("{row}\n\n```\n{code}\n```"));
+        let text = source("t.rs", quote! { #tokens pub struct X; }).unwrap();
+        assert!(text.contains(&format!("/// {row}")), "{text}");
+        assert!(text.contains(&format!("/// {code}")), "{text}");
+    }
+
+    #[test]
+    fn items_are_spaced_but_uses_and_commented_items_are_not() {
+        let note = comment("about the function");
+        let text = source(
+            "t.rs",
+            quote! {
+                use a::b;
+                use c::d;
+                pub struct X;
+                impl X { fn one() {} fn two() {} }
+                #note
+                fn f() { let a = 1; let b = 2; }
+            },
+        )
+        .unwrap();
+        let expected = "use a::b;\nuse c::d;\n\npub struct X;\n\nimpl X {\n    fn one() {}\n\n    \
+                        fn two() {}\n}\n\n// about the function\nfn f() {\n    let a = 1;\n    \
+                        let b = 2;\n}\n";
+        assert_eq!(text, expected);
     }
 }
