@@ -1,7 +1,11 @@
 //! `rivya-codegen diff` as CI runs it: formats, exit codes, input errors and git sources.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+use common::{stderr, stdout};
 
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_rivya-codegen"))
@@ -22,14 +26,6 @@ fn diff(args: &[&str]) -> Output {
         .args(args)
         .output()
         .expect("the binary runs")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).expect("UTF-8 output")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 /// Paths differ between machines; snapshots name the inputs by case.

@@ -13,7 +13,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::root;
+use common::{root, target_dir};
 use rivya_codegen::cli::{output, InputArgs};
 
 fn corpus() -> PathBuf {
@@ -24,19 +24,6 @@ fn corpus() -> PathBuf {
         dir.display()
     );
     dir
-}
-
-fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .map(|dir| {
-            if dir.is_absolute() {
-                dir
-            } else {
-                root().join(dir)
-            }
-        })
-        .unwrap_or_else(|| root().join("target"))
 }
 
 /// The JSON documents of one version folder, sorted.

@@ -232,47 +232,9 @@ fn colliding_names_get_distinct_identifiers() {
     }
 }
 
-fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .map(|dir| {
-            if dir.is_absolute() {
-                dir
-            } else {
-                root().join(dir)
-            }
-        })
-        .unwrap_or_else(|| root().join("target"))
-}
-
-/// As `tests/sdk_compile.rs` does: outside the workspace, with its target folder and lockfile.
-fn cargo(crate_dir: &Path, command: &str, extra: &[&str]) {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let result = Command::new(cargo)
-        .current_dir(crate_dir)
-        .arg(command)
-        .args(["--all-targets", "--offline", "--quiet"])
-        .args(extra)
-        .env("CARGO_TARGET_DIR", target_dir())
-        .env("RUSTFLAGS", "-Dwarnings")
-        .env_remove("RUSTDOCFLAGS")
-        .output()
-        .unwrap();
-    assert!(
-        result.status.success(),
-        "`cargo {command}` failed for the hostile contract:\n{}",
-        String::from_utf8_lossy(&result.stderr)
-    );
-}
-
 #[test]
 fn the_generated_crate_compiles_warning_free() {
-    let dir = tempfile::tempdir().unwrap();
-    rivya_codegen::write::write(&tree(), dir.path()).unwrap();
-    let crate_dir = dir.path().join("rivya-sdk");
-    std::fs::copy(root().join("Cargo.lock"), crate_dir.join("Cargo.lock")).unwrap();
-    cargo(&crate_dir, "check", &[]);
-    cargo(&crate_dir, "clippy", &["--", "-D", "warnings"]);
+    common::compiles_warning_free(&tree());
 }
 
 #[test]

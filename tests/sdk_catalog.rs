@@ -15,10 +15,10 @@ use rivya_sdk::catalog::{
 };
 use serde_json::json;
 
-const CATALOG_RS: &str = "generated/rivya-sdk/src/catalog.rs";
-
+/// The module is its generated half and then the runtime, copied verbatim; that it is what
+/// `generated/` holds is `generate --check`'s to say.
 #[test]
-fn catalog_rs_is_what_the_generator_writes() {
+fn catalog_rs_ends_with_the_runtime() {
     let module =
         catalog_module(common::fixture_ir()).expect("the fixture has a catalog");
     assert!(
@@ -30,17 +30,6 @@ fn catalog_rs_is_what_the_generator_writes() {
         .get("rivya-sdk/src/catalog.rs")
         .expect("generate writes catalog.rs");
     assert!(generated.ends_with(module.as_bytes()));
-    let on_disk = std::fs::read(CATALOG_RS).unwrap();
-    assert!(
-        on_disk == generated,
-        "{CATALOG_RS} is stale: run `cargo run -- generate`"
-    );
-}
-
-#[test]
-fn catalog_rs_snapshot() {
-    let source = catalog_module(common::fixture_ir()).unwrap();
-    insta::assert_snapshot!("catalog_rs", source);
 }
 
 #[test]

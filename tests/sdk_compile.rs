@@ -5,59 +5,16 @@
 //! `RUSTFLAGS=-Dwarnings`, with the workspace's target folder (so dependencies built once are
 //! reused) and the workspace's lockfile (so the versions are the ones the workspace tested).
 
-use std::path::PathBuf;
-use std::process::Command;
+mod common;
 
+use common::root;
 use rivya_codegen::pipeline::{output, Input};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .map(|dir| {
-            if dir.is_absolute() {
-                dir
-            } else {
-                root().join(dir)
-            }
-        })
-        .unwrap_or_else(|| root().join("target"))
-}
-
-fn cargo(crate_dir: &std::path::Path, command: &str, extra: &[&str]) {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let result = Command::new(cargo)
-        .current_dir(crate_dir)
-        .arg(command)
-        .args(["--all-targets", "--offline", "--quiet"])
-        .args(extra)
-        .env("CARGO_TARGET_DIR", target_dir())
-        .env("RUSTFLAGS", "-Dwarnings")
-        .env_remove("RUSTDOCFLAGS")
-        .output()
-        .unwrap();
-    assert!(
-        result.status.success(),
-        "`cargo {command}` failed for {}:\n{}",
-        crate_dir.display(),
-        String::from_utf8_lossy(&result.stderr)
-    );
-}
 
 fn compiles_warning_free(spec: &str) {
     let ir = Input::for_spec(root().join(spec).display().to_string())
         .build_ir()
         .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let tree = output(&ir).unwrap();
-    rivya_codegen::write::write(&tree, dir.path()).unwrap();
-    let crate_dir = dir.path().join("rivya-sdk");
-    std::fs::copy(root().join("Cargo.lock"), crate_dir.join("Cargo.lock")).unwrap();
-    cargo(&crate_dir, "check", &[]);
-    cargo(&crate_dir, "clippy", &["--", "-D", "warnings"]);
+    common::compiles_warning_free(&output(&ir).unwrap());
 }
 
 #[test]

@@ -4,12 +4,15 @@
 //! Prism comes from the committed `package.json`/`package-lock.json`: run `npm ci` at the repo
 //! root first. Without it this test fails (it never skips).
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::root;
 use futures_util::StreamExt;
 use rivya_sdk::types::{
     ChatCompletionRequest, CreateGenerationRequest, CreateWebhookEndpointRequest,
@@ -28,10 +31,6 @@ impl Drop for PrismGuard {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 fn free_port() -> u16 {

@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 
 use serde_json::{json, Value};
 
-use common::root;
+use common::{root, stderr, stdout};
 
 const BIN: &str = env!("CARGO_BIN_EXE_rivya-codegen");
 const WORKFLOW: &str = "examples/ci/contract.yml";
@@ -143,14 +143,6 @@ fn binary(repo: &Path, args: &[&str]) -> Output {
         .env_remove("GITHUB_OUTPUT")
         .output()
         .unwrap()
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 fn status(repo: &Path) -> String {

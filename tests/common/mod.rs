@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
-use rivya_codegen::ir::{self, Ir};
+use rivya_codegen::ir::Ir;
 use rivya_codegen::load::{self, Limits, Source};
 use rivya_codegen::normalize::{self, Spec};
 use rivya_codegen::pipeline::DEFAULT_SPEC;
@@ -23,7 +23,7 @@ pub fn spec(path: &str) -> Spec {
 }
 
 pub fn ir_of(path: &str) -> Ir {
-    ir::build(&spec(path), None).unwrap()
+    rivya_codegen::pipeline::build_ir(&spec(path), None).unwrap()
 }
 
 /// The IR of the fixture, built once per test binary.
@@ -254,4 +254,65 @@ pub fn train_document(relative: &str) -> PathBuf {
         "{relative} is in the held-back half"
     );
     directory_package().join(relative)
+}
+
+// Output of the binary.
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+// Compiling generated crates. A crate is generated into a temporary folder outside the
+// workspace and built there with the workspace's target folder (so dependencies built once are
+// reused) and the workspace's lockfile (so the versions are the ones the workspace tested).
+
+/// The workspace's target folder, as cargo resolves it.
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .map(|dir| {
+            if dir.is_absolute() {
+                dir
+            } else {
+                root().join(dir)
+            }
+        })
+        .unwrap_or_else(|| root().join("target"))
+}
+
+/// Runs `cargo COMMAND --all-targets` in `crate_dir` under `RUSTFLAGS=-Dwarnings`, and asserts
+/// that it succeeds.
+pub fn cargo(crate_dir: &Path, command: &str, extra: &[&str]) {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let result = Command::new(cargo)
+        .current_dir(crate_dir)
+        .arg(command)
+        .args(["--all-targets", "--offline", "--quiet"])
+        .args(extra)
+        .env("CARGO_TARGET_DIR", target_dir())
+        .env("RUSTFLAGS", "-Dwarnings")
+        .env_remove("RUSTDOCFLAGS")
+        .output()
+        .unwrap();
+    assert!(
+        result.status.success(),
+        "`cargo {command}` failed for {}:\n{}",
+        crate_dir.display(),
+        String::from_utf8_lossy(&result.stderr)
+    );
+}
+
+/// Writes the SDK crate of `tree` (an `output` tree) outside the workspace and asserts that it
+/// compiles warning-free and passes clippy. One `cargo clippy` does both: clippy runs the
+/// compiler's checks, and `-Dwarnings` makes its warnings and rustc's errors.
+pub fn compiles_warning_free(tree: &rivya_codegen::write::OutputTree) {
+    let dir = tempfile::tempdir().unwrap();
+    rivya_codegen::write::write(tree, dir.path()).unwrap();
+    let crate_dir = dir.path().join("rivya-sdk");
+    std::fs::copy(root().join("Cargo.lock"), crate_dir.join("Cargo.lock")).unwrap();
+    cargo(&crate_dir, "clippy", &["--", "-D", "warnings"]);
 }
