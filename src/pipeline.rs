@@ -46,7 +46,16 @@ pub fn load_ir(spec: &str, models: Option<&str>, limits: &Limits) -> Result<ir::
         Some(models) => Some(load::load(&Source::parse(models), limits)?),
         None => None,
     };
-    ir::build(&spec, models.as_ref())
+    build_ir(&spec, models.as_ref())
+}
+
+/// `normalize → ir` with the names the backends reserve: how every command turns a
+/// normalized contract into the IR.
+pub fn build_ir(
+    spec: &normalize::Spec,
+    models: Option<&load::Document>,
+) -> Result<ir::Ir> {
+    ir::build(spec, models, sdk::reserved::runtime_type_names())
 }
 
 /// Everything `generate` writes, relative to `--out`.

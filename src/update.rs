@@ -75,13 +75,13 @@ pub fn run(args: &UpdateArgs) -> Result<i32> {
         load::load_with_bytes(&Source::parse(&args.from), &limits)?;
     let contract_date = release_date(&new_document);
     let new_spec = normalize::normalize(new_document)?;
-    let new_ir = ir::build(&new_spec, None)?;
+    let new_ir = crate::pipeline::build_ir(&new_spec, None)?;
     let snapshot_origin = args.snapshot.display().to_string();
     let old_spec = normalize::normalize(load::load(
         &Source::File(args.snapshot.clone()),
         &limits,
     )?)?;
-    let old_ir = ir::build(&old_spec, None)?;
+    let old_ir = crate::pipeline::build_ir(&old_spec, None)?;
     let drift = match &args.models {
         Some(models) => Some(catalog_drift_of(&new_spec, &new_ir, models, &limits)?),
         None => None,
@@ -423,7 +423,7 @@ pub fn catalog_drift(
     limits: &Limits,
 ) -> Result<Report> {
     let spec = normalize::normalize(load::load(&Source::parse(spec_source), limits)?)?;
-    let contract = ir::build(&spec, None)?;
+    let contract = crate::pipeline::build_ir(&spec, None)?;
     catalog_drift_of(&spec, &contract, models, limits)
 }
 
@@ -434,7 +434,7 @@ fn catalog_drift_of(
     limits: &Limits,
 ) -> Result<Report> {
     let served = load::load(&Source::parse(models), limits)?;
-    let served = ir::build(spec, Some(&served))?;
+    let served = crate::pipeline::build_ir(spec, Some(&served))?;
     // Same spec on both sides: only the catalogs can differ.
     Ok(diff::diff(contract, &served))
 }

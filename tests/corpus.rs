@@ -39,7 +39,7 @@ fn documents(dir: &Path) -> Vec<PathBuf> {
 
 fn build(path: &Path) -> Result<ir::Ir, Error> {
     let document = load::load(&Source::File(path.to_owned()), &Limits::default())?;
-    ir::build(&normalize::normalize(document)?, None)
+    rivya_codegen::pipeline::build_ir(&normalize::normalize(document)?, None)
 }
 
 #[test]

@@ -32,7 +32,7 @@ fn versions_3_0_and_3_1_give_the_same_ir() {
     let mut spec_31 = spec("fixtures/openapi.json");
     assert_eq!(spec_31.webhooks.len(), 2, "the 3.1 fixture has webhooks");
     spec_31.webhooks.clear();
-    let mut from_31 = ir::build(&spec_31, None).unwrap();
+    let mut from_31 = rivya_codegen::pipeline::build_ir(&spec_31, None).unwrap();
     let from_30 = ir_of("fixtures/openapi-3.0.json");
     assert_eq!(from_31.api.spec_version, SpecVersion::V3_1);
     assert_eq!(from_30.api.spec_version, SpecVersion::V3_0);
@@ -195,8 +195,14 @@ fn models_flag_supplies_the_same_catalog() {
         &Limits::default(),
     )
     .unwrap();
-    let from_file = ir::build(&spec, Some(&models)).unwrap().catalog.unwrap();
-    let embedded = ir::build(&spec, None).unwrap().catalog.unwrap();
+    let from_file = rivya_codegen::pipeline::build_ir(&spec, Some(&models))
+        .unwrap()
+        .catalog
+        .unwrap();
+    let embedded = rivya_codegen::pipeline::build_ir(&spec, None)
+        .unwrap()
+        .catalog
+        .unwrap();
     assert_eq!(embedded.source, "x-rivya-models");
     assert!(from_file.source.ends_with("models.json"));
     assert_eq!(from_file.models, embedded.models);
@@ -214,7 +220,11 @@ fn spec_and_models_load_from_urls() {
     let url = format!("{}/api/v1/openapi.json", server.url);
     let document = load::load(&Source::parse(&url), &Limits::default()).unwrap();
     assert_eq!(document.origin, url);
-    let from_url = ir::build(&normalize::normalize(document).unwrap(), None).unwrap();
+    let from_url = rivya_codegen::pipeline::build_ir(
+        &normalize::normalize(document).unwrap(),
+        None,
+    )
+    .unwrap();
     assert_eq!(
         from_url,
         ir_of("tests/data/every-construct.yaml"),
@@ -402,7 +412,7 @@ fn component_names_with_slashes_stay_one_type() {
         value: doc,
     })
     .unwrap();
-    let ir = ir::build(&spec, None).unwrap();
+    let ir = rivya_codegen::pipeline::build_ir(&spec, None).unwrap();
     assert_eq!(ir.types.keys().collect::<Vec<_>>(), ["C", "a/b"]);
     assert_eq!(ir.types["a/b"].rust_name, "AB");
 }

@@ -19,13 +19,15 @@ use crate::load::Document;
 use crate::normalize::Spec;
 use names::{field_name, type_name, variant_name, Namespace};
 
-/// Identifiers the generated crate defines itself, which contract types must not take.
-const RESERVED_TYPE_IDENTS: &[&str] =
-    &["Client", "ClientBuilder", "Error", "ApiError", "Result"];
-
 /// Builds the IR. The catalog comes from `models` (a ModelList document) when given, otherwise
-/// from the spec's `x-rivya-models` extension, if it has one.
-pub fn build(spec: &Spec, models: Option<&Document>) -> Result<Ir> {
+/// from the spec's `x-rivya-models` extension, if it has one. `reserved` are the type names
+/// the generated code defines itself, which contract types must not take: the backends know
+/// them (the SDK reads its runtime's), so the pipeline passes them in.
+pub fn build(
+    spec: &Spec,
+    models: Option<&Document>,
+    reserved: &std::collections::BTreeSet<String>,
+) -> Result<Ir> {
     let mut schemas = schemas::SchemaBuilder::new(spec);
     schemas.define_components()?;
     let mut ops = operations::OperationBuilder {
@@ -49,7 +51,7 @@ pub fn build(spec: &Spec, models: Option<&Document>) -> Result<Ir> {
     }
     graph::mark_usage(&mut types, &operations, &webhooks);
     graph::mark_recursion(&mut types);
-    assign_type_names(&mut types);
+    assign_type_names(&mut types, reserved);
     let tags = assign_operation_names(spec, &mut operations);
     for webhook in &mut webhooks {
         let operation = &mut webhook.operation;
@@ -190,9 +192,12 @@ pub fn multipart_struct<'t>(
     matches!(def.kind, TypeKind::Struct { .. }).then_some(def)
 }
 
-fn assign_type_names(types: &mut std::collections::BTreeMap<String, TypeDef>) {
+fn assign_type_names(
+    types: &mut std::collections::BTreeMap<String, TypeDef>,
+    reserved: &std::collections::BTreeSet<String>,
+) {
     let mut namespace = Namespace::new();
-    namespace.reserve(RESERVED_TYPE_IDENTS.iter().copied());
+    namespace.reserve(reserved.iter().map(String::as_str));
     let idents = namespace.assign_all(types.keys().map(String::as_str), type_name);
     for (name, def) in types.iter_mut() {
         def.rust_name = idents[name].clone();

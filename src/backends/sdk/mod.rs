@@ -11,6 +11,7 @@ mod dedupe;
 pub mod krate;
 pub mod ops;
 pub mod render;
+pub mod reserved;
 pub mod types;
 
 use crate::error::Result;
