@@ -60,7 +60,7 @@ fn stages(c: &mut Criterion, name: &str, path: &Path, budget: &Budget) {
     // Each stage's input, computed once outside the timing (and checked to succeed).
     let document = load::load(&source, &limits).expect("the spec loads");
     let spec = normalize::normalize(document.clone()).expect("the spec normalizes");
-    let ir = ir::build(&spec, None).expect("the IR builds");
+    let ir = pipeline::build_ir(&spec, None).expect("the IR builds");
     let tree = pipeline::output(&ir).expect("the output generates");
 
     let mut group = c.benchmark_group(name);
@@ -88,7 +88,7 @@ fn stages(c: &mut Criterion, name: &str, path: &Path, budget: &Budget) {
         )
     });
     group.bench_function("ir build", |b| {
-        b.iter(|| ir::build(black_box(&spec), None).unwrap())
+        b.iter(|| pipeline::build_ir(black_box(&spec), None).unwrap())
     });
     group.measurement_time(budget.sdk_measurement);
     group.bench_function("backend: sdk (catalog.rs included)", |b| {

@@ -14,36 +14,9 @@ use crate::validators::runtime::{
 };
 use crate::validators::{rules, RUNTIME_SOURCE};
 
-/// Type names the runtime half of `catalog.rs` defines or imports.
-const RUNTIME_TYPES: &[&str] = &[
-    "ModelInfo",
-    "PromptRule",
-    "CreditInfo",
-    "ParamLocation",
-    "ParamRule",
-    "ParamKind",
-    "NumberRule",
-    "OptionValue",
-    "MediaRule",
-    "MediaShape",
-    "MediaKind",
-    "ReferenceMediaItem",
-    "ChatAttachment",
-    "ViolationRule",
-    "ParamViolation",
-    "Segment",
-    "Path",
-    "Map",
-    "Value",
-    "Serialize",
-    "Deserialize",
-    "Option",
-    "Result",
-    "Vec",
-    "String",
-    "Box",
-    "Self",
-];
+/// Prelude types the generated half names unqualified, besides what the runtime half defines
+/// or imports (read from it, see [`super::reserved::catalog_runtime_names`]).
+const PRELUDE_TYPES: &[&str] = &["Option", "Result", "Vec", "String", "Box", "Self"];
 
 /// Method names of the typed structs, and names a setter must not take because clippy would
 /// read them as an implementation of a std trait method.
@@ -548,7 +521,12 @@ struct StructSpec<'a> {
 impl Types {
     fn new() -> Self {
         let mut namespace = Namespace::new();
-        namespace.reserve(RUNTIME_TYPES.iter().copied());
+        namespace.reserve(PRELUDE_TYPES.iter().copied());
+        namespace.reserve(
+            super::reserved::catalog_runtime_names()
+                .iter()
+                .map(String::as_str),
+        );
         Types { namespace }
     }
 

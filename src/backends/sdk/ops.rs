@@ -18,23 +18,23 @@ use crate::ir::{
     StringFormat, Tag, TypeKind, TypeRef,
 };
 
-/// Identifiers of `ops.rs` that builders and groups must not take.
-const RESERVED: &[&str] = &[
-    "Call",
-    "Response",
-    "Client",
-    "Result",
-    "Error",
-    "EventStream",
-    "FilePart",
-    "FormPart",
-    "WaitOptions",
-    "Duration",
-    "Method",
-    "BoxFuture",
-    "IntoFuture",
-    "Bytes",
-];
+/// Type names of `ops.rs` that builders and groups must not take besides what it imports (see
+/// [`reserved_types`]): the crate root's re-export of `bytes::Bytes`.
+const ROOT_REEXPORTS: &[&str] = &["Bytes"];
+
+/// Everything a builder or group name could shadow or be shadowed by: the names `ops.rs`
+/// imports, the runtime's public types, and the root's re-exports.
+fn reserved_types() -> impl Iterator<Item = &'static str> {
+    IMPORTS
+        .iter()
+        .flat_map(|import| import.names.iter().copied())
+        .chain(
+            super::reserved::runtime_type_names()
+                .iter()
+                .map(String::as_str),
+        )
+        .chain(ROOT_REEXPORTS.iter().copied())
+}
 
 /// Locals of the generated methods, which arguments must not shadow.
 const LOCALS: &[&str] = &[
@@ -179,7 +179,7 @@ impl<'a> Ops<'a> {
         let ir = self.types.ir;
         let mut summary = Summary::default();
         let mut names = Namespace::new();
-        names.reserve(RESERVED.iter().copied());
+        names.reserve(reserved_types());
         let mut module = render::Module::new(NAME, IMPORTS);
         let mut empty = true;
         let mut accessors = TokenStream::new();

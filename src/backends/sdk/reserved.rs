@@ -23,8 +23,52 @@ pub fn runtime_type_names() -> &'static BTreeSet<String> {
     })
 }
 
+/// Every type name in scope at the top of the runtime half of the SDK's `catalog.rs`
+/// ([`crate::validators::RUNTIME_SOURCE`]): the types it defines and the names it imports, which
+/// the generated half's typed structs must not take.
+pub fn catalog_runtime_names() -> &'static BTreeSet<String> {
+    static NAMES: OnceLock<BTreeSet<String>> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        let file = syn::parse_file(crate::validators::RUNTIME_SOURCE)
+            .expect("the catalog runtime is Rust");
+        let mut names = BTreeSet::new();
+        for item in file.items {
+            match item {
+                syn::Item::Use(item) => imported(&item.tree, &mut names),
+                item => names.extend(type_name(item).map(|(_, name)| name)),
+            }
+        }
+        names
+    })
+}
+
+/// The names a `use` tree brings into scope.
+fn imported(tree: &syn::UseTree, names: &mut BTreeSet<String>) {
+    match tree {
+        syn::UseTree::Path(path) => imported(&path.tree, names),
+        syn::UseTree::Name(name) => {
+            names.insert(name.ident.to_string());
+        }
+        syn::UseTree::Rename(rename) => {
+            names.insert(rename.rename.to_string());
+        }
+        syn::UseTree::Group(group) => {
+            for tree in &group.items {
+                imported(tree, names);
+            }
+        }
+        syn::UseTree::Glob(_) => {}
+    }
+}
+
 /// The name of a top-level `pub` struct, enum, union, trait or type alias.
 fn public_type_name(item: syn::Item) -> Option<String> {
+    let (vis, name) = type_name(item)?;
+    matches!(vis, syn::Visibility::Public(_)).then_some(name)
+}
+
+/// The visibility and name of a struct, enum, union, trait or type alias.
+fn type_name(item: syn::Item) -> Option<(syn::Visibility, String)> {
     let (vis, ident) = match item {
         syn::Item::Struct(item) => (item.vis, item.ident),
         syn::Item::Enum(item) => (item.vis, item.ident),
@@ -33,7 +77,7 @@ fn public_type_name(item: syn::Item) -> Option<String> {
         syn::Item::Type(item) => (item.vis, item.ident),
         _ => return None,
     };
-    matches!(vis, syn::Visibility::Public(_)).then(|| ident.to_string())
+    Some((vis, ident.to_string()))
 }
 
 #[cfg(test)]
@@ -58,5 +102,21 @@ mod tests {
             !names.contains("Call") && !names.contains("Backoff"),
             "{names:?}"
         );
+    }
+
+    #[test]
+    fn the_catalog_runtime_names_include_its_imports_and_private_types() {
+        let names = catalog_runtime_names();
+        for name in [
+            "ModelInfo",
+            "ViolationRule",
+            "Segment",
+            "Path",
+            "Map",
+            "Value",
+            "fmt",
+        ] {
+            assert!(names.contains(name), "{name} missing from {names:?}");
+        }
     }
 }
