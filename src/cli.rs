@@ -1,6 +1,6 @@
 //! The command line: argument parsing and dispatch to the pipeline stages.
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -16,6 +16,9 @@ use crate::write::{self, OutputTree};
 
 // Callers written before the pipeline had a module of its own still find it here.
 pub use crate::pipeline::{load_ir, output, DEFAULT_SPEC};
+// The report's forms and the fail level are the library's (`update` uses them too).
+pub use crate::backends::diff::report::{write as write_report, DiffFormat};
+pub use crate::backends::diff::FailOn;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -52,7 +55,7 @@ pub enum Command {
     ///
     /// Exit code 0: updated, or already up to date; 1: refused (nothing changed); 2: usage or
     /// input error (nothing changed).
-    Update(crate::update::UpdateArgs),
+    Update(UpdateArgs),
 }
 
 #[derive(Debug, Args)]
@@ -208,25 +211,6 @@ pub struct DiffArgs {
     pub limits: LimitArgs,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum DiffFormat {
-    /// For people at a terminal.
-    Text,
-    /// `{"breaking", "semver", "changes": [...]}` for tools.
-    Json,
-    /// A pull-request comment.
-    Markdown,
-    /// GitHub Actions workflow annotations.
-    Github,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum FailOn {
-    Breaking,
-    Warning,
-    Never,
-}
-
 /// Runs a command and returns its exit code.
 pub fn run(cli: Cli) -> Result<i32> {
     match cli.command {
@@ -242,7 +226,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             Ok(0)
         }
         Command::Generate(args) => generate(&args),
-        Command::Update(args) => crate::update::run(&args),
+        Command::Update(args) => crate::update::run(&args.update()),
         Command::Diff(args) => run_diff(args),
         Command::Validate(args) => validate(args),
         Command::Docs(args) => {
@@ -402,22 +386,6 @@ fn run_diff(args: DiffArgs) -> Result<i32> {
     Ok(i32::from(failed))
 }
 
-/// Prints a diff report on standard output in one of its forms.
-pub fn write_report(
-    report: &crate::backends::diff::Report,
-    labels: &crate::backends::diff::report::Labels,
-    format: DiffFormat,
-) -> Result<()> {
-    use crate::backends::diff::report as form;
-    let output = match format {
-        DiffFormat::Text => form::text(report, labels),
-        DiffFormat::Json => form::json(report),
-        DiffFormat::Markdown => form::markdown(report, labels),
-        DiffFormat::Github => form::github(report),
-    };
-    write_stdout(output.as_bytes())
-}
-
 /// Says on stderr where the contract could only be read by degrading it (the first 20, then a
 /// one-line summary); returns how many places that was.
 fn report_warnings(ir: &ir::Ir) -> usize {
@@ -480,14 +448,57 @@ fn generate(args: &GenerateArgs) -> Result<i32> {
 }
 
 fn write_stdout(bytes: &[u8]) -> Result<()> {
-    let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(bytes).and_then(|_| stdout.flush()) {
-        // A closed pipe (`| head`) is the reader's choice, not an error of ours.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(source) => Err(Error::Output {
-            path: "<stdout>".into(),
-            source,
-        }),
-        Ok(()) => Ok(()),
+    write::to_stdout(bytes)
+}
+
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    /// The new contract: a path, an http(s) URL, or git:REV:PATH.
+    #[arg(long, default_value = crate::update::LIVE_CONTRACT, value_name = "PATH|URL")]
+    pub from: String,
+    /// The committed contract the SDK was generated from; replaced by the new one.
+    #[arg(long, default_value = DEFAULT_SPEC, value_name = "PATH")]
+    pub snapshot: PathBuf,
+    /// The folder holding `rivya-sdk/` and `docs/`, as for `generate`.
+    #[arg(long, default_value = "generated", value_name = "DIR")]
+    pub out: PathBuf,
+    /// The catalog the API serves (a `GET /api/v1/models` document). When given, the new
+    /// contract's `x-rivya-models` must describe the same models, or nothing is updated.
+    #[arg(long, value_name = "PATH|URL")]
+    pub models: Option<String>,
+    /// Refuse the update (exit 1, nothing written) when a change at or above this level is found.
+    #[arg(long, value_enum, default_value_t = FailOn::Breaking)]
+    pub fail_on: FailOn,
+    /// Accept the changes `--fail-on` would refuse (a breaking change bumps the major version).
+    #[arg(long)]
+    pub allow_breaking: bool,
+    /// Also write the Markdown summary (the pull-request body) to this file.
+    #[arg(long, value_name = "FILE")]
+    pub summary: Option<PathBuf>,
+    /// The release date in the CHANGELOG (YYYY-MM-DD). Default: the contract's
+    /// `info.x-release-date`, or its `info.version` when that is a date, or today (UTC).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::update::parse_date)]
+    pub date: Option<chrono::NaiveDate>,
+    /// How the report is printed on standard output (`github`: workflow annotations).
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+impl UpdateArgs {
+    fn update(&self) -> crate::update::Update {
+        crate::update::Update {
+            from: self.from.clone(),
+            snapshot: self.snapshot.clone(),
+            out: self.out.clone(),
+            models: self.models.clone(),
+            fail_on: self.fail_on,
+            allow_breaking: self.allow_breaking,
+            summary: self.summary.clone(),
+            date: self.date,
+            format: self.format,
+            limits: self.limits.limits(),
+        }
     }
 }

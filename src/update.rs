@@ -11,9 +11,9 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use semver::{BuildMetadata, Prerelease, Version};
 
-use crate::backends::diff::{self, report, Level, Report, Semver};
+use crate::backends::diff::report::DiffFormat;
+use crate::backends::diff::{self, report, FailOn, Level, Report, Semver};
 use crate::backends::sdk::krate;
-use crate::cli::{self, DiffFormat, FailOn, LimitArgs};
 use crate::error::{Error, Location, Result};
 use crate::ir;
 use crate::load::{self, Limits, Source};
@@ -27,49 +27,37 @@ const CHANGELOG: &str = "CHANGELOG.md";
 const CHANGELOG_HEADER: &str = "# Changelog\n\nEvery release of the generated `rivya-sdk` crate, \
 newest first, with the contract changes that made it and the rule that rated each one.\n";
 
-#[derive(Debug, clap::Args)]
-pub struct UpdateArgs {
+/// What `update` is asked to do (the command line's `update` arguments, parsed).
+#[derive(Debug, Clone)]
+pub struct Update {
     /// The new contract: a path, an http(s) URL, or git:REV:PATH.
-    #[arg(long, default_value = LIVE_CONTRACT, value_name = "PATH|URL")]
     pub from: String,
     /// The committed contract the SDK was generated from; replaced by the new one.
-    #[arg(long, default_value = cli::DEFAULT_SPEC, value_name = "PATH")]
     pub snapshot: PathBuf,
-    /// The folder holding `rivya-sdk/` and `docs/`, as for `generate`.
-    #[arg(long, default_value = "generated", value_name = "DIR")]
+    /// The folder holding `rivya-sdk/` and `docs/`.
     pub out: PathBuf,
-    /// The catalog the API serves (a `GET /api/v1/models` document). When given, the new
-    /// contract's `x-rivya-models` must describe the same models, or nothing is updated.
-    #[arg(long, value_name = "PATH|URL")]
+    /// The catalog the API serves, which the new contract's `x-rivya-models` must match.
     pub models: Option<String>,
-    /// Refuse the update (exit 1, nothing written) when a change at or above this level is found.
-    #[arg(long, value_enum, default_value_t = FailOn::Breaking)]
     pub fail_on: FailOn,
-    /// Accept the changes `--fail-on` would refuse (a breaking change bumps the major version).
-    #[arg(long)]
+    /// Accept the changes `fail_on` would refuse.
     pub allow_breaking: bool,
     /// Also write the Markdown summary (the pull-request body) to this file.
-    #[arg(long, value_name = "FILE")]
     pub summary: Option<PathBuf>,
-    /// The release date in the CHANGELOG (YYYY-MM-DD). Default: the contract's
-    /// `info.x-release-date`, or its `info.version` when that is a date, or today (UTC).
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    /// The release date in the CHANGELOG; `None` reads it from the contract (or today).
     pub date: Option<NaiveDate>,
-    /// How the report is printed on standard output (`github`: workflow annotations).
-    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
     pub format: DiffFormat,
-    #[command(flatten)]
-    pub limits: LimitArgs,
+    pub limits: Limits,
 }
 
-fn parse_date(text: &str) -> std::result::Result<NaiveDate, String> {
+/// A `YYYY-MM-DD` date, as `--date` and the contract's release date give it.
+pub fn parse_date(text: &str) -> std::result::Result<NaiveDate, String> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .map_err(|e| format!("not a YYYY-MM-DD date: {e}"))
 }
 
 /// Runs `update` and returns its exit code.
-pub fn run(args: &UpdateArgs) -> Result<i32> {
-    let limits = args.limits.limits();
+pub fn run(args: &Update) -> Result<i32> {
+    let limits = args.limits.clone();
     // Reading: every input is loaded and checked before anything is written.
     let (new_document, new_bytes) =
         load::load_with_bytes(&Source::parse(&args.from), &limits)?;
@@ -117,7 +105,7 @@ pub fn run(args: &UpdateArgs) -> Result<i32> {
         old: &snapshot_origin,
         new: &args.from,
     };
-    cli::write_report(&report, &labels, args.format)?;
+    report::write(&report, &labels, args.format)?;
     let refused = reaches(&report, args.fail_on) && !args.allow_breaking;
     if refused {
         let summary = refused_summary(&report, &labels, args.fail_on);
@@ -450,7 +438,7 @@ pub fn print_drift(
     let old = format!("x-rivya-models of {contract}");
     let labels = report::Labels { old: &old, new: models };
     if format == DiffFormat::Github {
-        cli::write_report(drift, &labels, DiffFormat::Github)
+        report::write(drift, &labels, DiffFormat::Github)
     } else {
         eprint!(
             "catalog drift: the served catalog differs from the contract's x-rivya-models\n{}",

@@ -5,7 +5,7 @@ use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, PathItem, Referenc
 
 use super::model::*;
 use super::names::{hint_part, type_name};
-use super::schemas::{docs_of, SchemaBuilder};
+use super::schemas::{schema_docs, SchemaBuilder};
 use crate::error::{pointer_join, Error, Result};
 use crate::normalize::{deserialize_at, local_pointer};
 
@@ -267,7 +267,7 @@ impl<'s, 'a> OperationBuilder<'s, 'a> {
         match format {
             ParameterSchemaOrContent::Schema(schema) => {
                 let docs = match schema {
-                    ReferenceOr::Item(s) => docs_of(&s.schema_data),
+                    ReferenceOr::Item(s) => schema_docs(&s.schema_data),
                     ReferenceOr::Reference { .. } => Docs::default(),
                 };
                 Ok((

@@ -454,7 +454,7 @@ impl<'a> SchemaBuilder<'a> {
             let shape = self.boxed_shape(schema, &field_hint, &field_pointer)?;
             let (docs, read_only, write_only) = match schema {
                 ReferenceOr::Item(s) => (
-                    docs_of(&s.schema_data),
+                    schema_docs(&s.schema_data),
                     s.schema_data.read_only,
                     s.schema_data.write_only,
                 ),
@@ -876,7 +876,7 @@ impl<'a> SchemaBuilder<'a> {
             name.clone(),
             pointer,
             synthesized,
-            docs_of(&schema.schema_data),
+            schema_docs(&schema.schema_data),
             kind,
         );
         Shape::of(TypeRef::Named { name })
@@ -948,7 +948,7 @@ impl<'a> SchemaBuilder<'a> {
                 name,
                 pointer,
                 synthesized,
-                docs_of(&schema.schema_data),
+                schema_docs(&schema.schema_data),
                 TypeKind::Alias { target: Box::new(shape) },
             ),
         }
@@ -1168,7 +1168,7 @@ fn enum_value(value: Value) -> EnumValue {
     }
 }
 
-pub fn docs_of(data: &openapiv3::SchemaData) -> Docs {
+pub fn schema_docs(data: &openapiv3::SchemaData) -> Docs {
     Docs {
         title: data.title.clone(),
         description: data.description.clone(),

@@ -6,11 +6,13 @@
 mod fetch;
 mod git;
 mod parse;
+mod yaml;
 
 use crate::error::Result;
 
 pub use fetch::{Limits, DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT};
-pub use parse::{parse_document, parse_yaml};
+pub use parse::parse_document;
+pub use yaml::parse_yaml;
 
 /// Where a document comes from, as the user wrote it.
 #[derive(Debug, Clone, PartialEq, Eq)]

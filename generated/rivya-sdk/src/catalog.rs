@@ -2732,7 +2732,7 @@ impl VisionChatMiniBodyParams {
 
 // The hand-written half of the generated `catalog.rs`.
 //
-// This file is compiled twice: here, as `rivya_codegen::backends::validators::runtime`, where
+// This file is compiled twice: here, as `rivya_codegen::validators::runtime`, where
 // the `validate` command runs it over rule tables built from the IR at run time; and copied
 // verbatim to the end of the generated SDK's `src/catalog.rs`, where it runs over the static
 // tables generated from the same IR. It is the one definition of the validation rules.

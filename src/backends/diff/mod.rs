@@ -17,6 +17,14 @@ use serde::Serialize;
 use crate::ir::Ir;
 pub use rules::RuleId;
 
+/// The level of change at which `diff` and `update` fail (`--fail-on`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    Breaking,
+    Warning,
+    Never,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {

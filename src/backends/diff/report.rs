@@ -9,6 +9,34 @@ use std::fmt::Write as _;
 use super::rules::Section;
 use super::{Change, Level, Report};
 
+/// How a report is printed (`diff --format`, `update --format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiffFormat {
+    /// For people at a terminal.
+    Text,
+    /// `{"breaking", "semver", "changes": [...]}` for tools.
+    Json,
+    /// A pull-request comment.
+    Markdown,
+    /// GitHub Actions workflow annotations.
+    Github,
+}
+
+/// Prints a report on standard output in one of its forms.
+pub fn write(
+    report: &Report,
+    labels: &Labels,
+    format: DiffFormat,
+) -> crate::error::Result<()> {
+    let output = match format {
+        DiffFormat::Text => text(report, labels),
+        DiffFormat::Json => json(report),
+        DiffFormat::Markdown => markdown(report, labels),
+        DiffFormat::Github => github(report),
+    };
+    crate::write::to_stdout(output.as_bytes())
+}
+
 /// How the two inputs are named in headings.
 pub struct Labels<'a> {
     pub old: &'a str,

@@ -71,7 +71,7 @@ pub fn catalog_module(ir: &Ir) -> Option<String> {
 fn module_source(ir: &Ir, runtime: &str) -> Option<String> {
     let catalog = ir.catalog.as_ref()?;
     let infos = rules::catalog_rules(catalog);
-    let mut types = Types::new();
+    let mut types = TypedStructs::new();
     let mut typed = Vec::new();
     for model in &catalog.models {
         typed.push(types.model(model));
@@ -502,7 +502,8 @@ impl Group {
     }
 }
 
-struct Types {
+/// The typed parameter structs of the catalog module, and the type names they have taken.
+struct TypedStructs {
     namespace: Namespace,
 }
 
@@ -518,7 +519,7 @@ struct StructSpec<'a> {
     top: Option<(&'a str, Group)>,
 }
 
-impl Types {
+impl TypedStructs {
     fn new() -> Self {
         let mut namespace = Namespace::new();
         namespace.reserve(PRELUDE_TYPES.iter().copied());
@@ -527,7 +528,7 @@ impl Types {
                 .iter()
                 .map(String::as_str),
         );
-        Types { namespace }
+        TypedStructs { namespace }
     }
 
     fn claim(&mut self, name: &str) -> Ident {
