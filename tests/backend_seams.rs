@@ -64,3 +64,123 @@ fn the_check_sees_a_cross_backend_path() {
         backends_named("use crate::backends::docs::markdown;\nuse super::super::sdk;");
     assert_eq!(named, ["docs", "sdk"]);
 }
+
+fn src_files() -> Vec<(String, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    rust_files(&root.join("src"), &mut files);
+    files.sort();
+    files
+        .into_iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let relative = path.strip_prefix(root).unwrap().display().to_string();
+            (relative, text)
+        })
+        .collect()
+}
+
+/// The files of `src/` whose code (comments left out) contains `needle` as a whole path: not
+/// preceded or followed by an identifier character (`cli::` is not `client::`).
+fn files_using(needle: &str) -> Vec<String> {
+    let ident =
+        |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+    let whole = |line: &str| {
+        line.match_indices(needle).any(|(at, _)| {
+            let before = line[..at].chars().next_back();
+            let after = line[at + needle.len()..].chars().next();
+            !ident(before)
+                && !(needle.ends_with(|c: char| c.is_ascii_alphanumeric())
+                    && ident(after))
+        })
+    };
+    src_files()
+        .into_iter()
+        .filter(|(_, text)| {
+            text.lines()
+                .filter(|line| !line.trim_start().starts_with("//"))
+                .any(whole)
+        })
+        .map(|(path, _)| path)
+        .collect()
+}
+
+/// `cli.rs` is argument parsing: the library (pipeline, update, backends) never calls into it.
+#[test]
+fn the_library_does_not_use_the_command_line() {
+    let mut users: Vec<String> = ["crate::cli", "super::cli", "cli::"]
+        .iter()
+        .flat_map(|needle| files_using(needle))
+        .filter(|path| path != "src/cli.rs" && path != "src/main.rs")
+        .collect();
+    users.dedup();
+    assert!(users.is_empty(), "{users:#?} use the cli module");
+}
+
+/// One function builds the SDK crate: `sdk::generate` is called by the pipeline alone, and
+/// only the SDK backend's `mod.rs` puts the catalog module into it.
+#[test]
+fn one_function_builds_the_sdk_crate() {
+    assert_eq!(files_using("sdk::generate("), ["src/pipeline.rs"]);
+    assert_eq!(
+        files_using("catalog_module("),
+        ["src/backends/sdk/catalog.rs", "src/backends/sdk/mod.rs"]
+    );
+    assert_eq!(
+        files_using("\"src/catalog.rs\""),
+        ["src/backends/sdk/catalog.rs", "src/backends/sdk/mod.rs"]
+    );
+}
+
+/// One Rust renderer: prettyplease is called from `sdk/render.rs` only.
+#[test]
+fn one_renderer_prints_rust() {
+    assert_eq!(
+        files_using("prettyplease::"),
+        ["src/backends/sdk/render.rs"]
+    );
+}
+
+/// One golden copy: no insta snapshot repeats a file of `generated/` (which `generate --check`
+/// compares).
+#[test]
+fn no_snapshot_repeats_the_golden_copy() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut golden = Vec::new();
+    collect_files(&root.join("generated"), &mut golden);
+    let golden: std::collections::HashSet<Vec<u8>> = golden
+        .iter()
+        .map(|path| std::fs::read(path).unwrap())
+        .collect();
+    let mut snapshots = Vec::new();
+    collect_files(&root.join("tests/snapshots"), &mut snapshots);
+    collect_files(&root.join("fixtures/drift"), &mut snapshots);
+    let mut repeated = Vec::new();
+    for path in snapshots
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "snap"))
+    {
+        let text = std::fs::read_to_string(path).unwrap();
+        // An insta file is a `---` delimited header, then the snapshot.
+        let body = text.splitn(3, "---\n").nth(2).unwrap_or_default();
+        if golden.contains(body.as_bytes()) {
+            repeated.push(path.display().to_string());
+        }
+    }
+    assert!(snapshots.len() > 10, "the snapshots were found");
+    assert!(
+        repeated.is_empty(),
+        "{repeated:#?} repeat files of generated/"
+    );
+}
+
+fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            collect_files(&path, out);
+        } else {
+            out.push(path);
+        }
+    }
+}

@@ -36,6 +36,8 @@ fn generated_sources(tree: &OutputTree) -> Vec<(&str, &str)> {
     tree.files()
         .filter(|(path, _)| path.starts_with("rivya-sdk/"))
         .filter(|(path, _)| !templates.iter().any(|t| t == path))
+        // Copied verbatim too, and the same for every contract: generated/ has it.
+        .filter(|(path, _)| *path != "rivya-sdk/rustfmt.toml")
         .map(|(path, bytes)| (path, std::str::from_utf8(bytes).unwrap()))
         .collect()
 }
