@@ -14,7 +14,7 @@ use std::time::Duration;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, SamplingMode};
 use rivya_codegen::backends::{docs, sdk};
 use rivya_codegen::load::{self, Limits, Source};
-use rivya_codegen::{ir, normalize, pipeline, write};
+use rivya_codegen::{normalize, pipeline, write};
 
 /// The allocator the `rivya-codegen` binary uses (src/main.rs), so these timings add up to its
 /// own; the system allocator is much slower on the large specs.

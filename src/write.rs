@@ -275,6 +275,21 @@ fn files_under(dir: &Path, prefix: &str) -> Result<Vec<String>> {
     Ok(out)
 }
 
+/// Writes `bytes` to standard output. A closed pipe (`| head`) is the reader's choice, not an
+/// error.
+pub fn to_stdout(bytes: &[u8]) -> Result<()> {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|_| stdout.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(source) => Err(Error::Output {
+            path: "<stdout>".into(),
+            source,
+        }),
+        Ok(()) => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -345,20 +360,5 @@ mod tests {
             .collect();
         names.sort();
         assert_eq!(names, ["blocked", "sdk"], "staging folders must not remain");
-    }
-}
-
-/// Writes `bytes` to standard output. A closed pipe (`| head`) is the reader's choice, not an
-/// error.
-pub fn to_stdout(bytes: &[u8]) -> Result<()> {
-    use std::io::Write as _;
-    let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(bytes).and_then(|_| stdout.flush()) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(source) => Err(Error::Output {
-            path: "<stdout>".into(),
-            source,
-        }),
-        Ok(()) => Ok(()),
     }
 }

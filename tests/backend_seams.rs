@@ -89,9 +89,9 @@ fn files_using(needle: &str) -> Vec<String> {
         line.match_indices(needle).any(|(at, _)| {
             let before = line[..at].chars().next_back();
             let after = line[at + needle.len()..].chars().next();
-            !ident(before)
-                && !(needle.ends_with(|c: char| c.is_ascii_alphanumeric())
-                    && ident(after))
+            let open_end = needle.ends_with(|c: char| c.is_ascii_alphanumeric());
+            let inside_a_longer_name = ident(before) || (open_end && ident(after));
+            !inside_a_longer_name
         })
     };
     src_files()

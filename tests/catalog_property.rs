@@ -234,7 +234,7 @@ fn schema_valid_catalogs_load_validate_document_and_self_diff_cleanly() {
                 origin: "models.json".into(),
                 value: document.clone(),
             };
-            let built = ir::build(&spec, Some(&models));
+            let built = rivya_codegen::pipeline::build_ir(&spec, Some(&models));
             let ir = match built {
                 Ok(ir) => ir,
                 Err(e) => {
@@ -321,7 +321,8 @@ fn parameters_named_alike_pair_with_themselves() {
         origin: "models.json".into(),
         value: document,
     };
-    let ir = ir::build(&spec, Some(&models)).expect("a schema-valid catalog loads");
+    let ir = rivya_codegen::pipeline::build_ir(&spec, Some(&models))
+        .expect("a schema-valid catalog loads");
     let report = diff::diff(&ir, &ir);
     assert!(report.changes.is_empty(), "self-diff: {:?}", report.changes);
 }
@@ -334,7 +335,7 @@ fn an_added_unknown_member_is_reported_as_an_addition() {
     new["data"][0]["tags"] = json!(["fast", "photo"]);
     new["data"][0]["params"][0]["max_concurrency"] = json!(4);
     let ir_of = |value: &Value| {
-        ir::build(
+        rivya_codegen::pipeline::build_ir(
             &spec,
             Some(&Document {
                 origin: "models.json".into(),

@@ -13,8 +13,7 @@
 mod common;
 
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 use common::{
     assert_input_error, cells, page_request, root, run, table_rows, temp_file,

@@ -269,7 +269,8 @@ fn space_items(items: &mut Vec<syn::Item>, lead: bool) {
         let is_use = matches!(item, syn::Item::Use(_));
         let comment = matches!(&item, syn::Item::Macro(m) if is_comment(&m.mac));
         if let Some((previous_use, previous_comment)) = previous {
-            if !previous_comment && !(previous_use && is_use) {
+            let together = previous_comment || (previous_use && is_use);
+            if !together {
                 items.push(syn::Item::Macro(syn::ItemMacro {
                     attrs: Vec::new(),
                     ident: None,
