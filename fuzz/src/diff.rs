@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 
 use rivya_codegen::backends::diff::{self, Report, RuleId};
-use rivya_codegen::ir::{self, Ir};
+use rivya_codegen::ir::Ir;
 
 /// Rules that report one thing appearing, with the rule that reports it disappearing.
 const MIRRORED: &[(RuleId, RuleId)] = &[
@@ -39,7 +39,7 @@ const MIRRORED: &[(RuleId, RuleId)] = &[
 
 fn build(text: &str) -> Option<Ir> {
     let spec = super::load_and_normalize(text.as_bytes())?;
-    match ir::build(&spec, None) {
+    match rivya_codegen::pipeline::build_ir(&spec, None) {
         Ok(ir) => Some(ir),
         Err(error) => {
             super::check_error(&error);

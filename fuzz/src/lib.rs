@@ -11,7 +11,7 @@ pub mod generate;
 pub mod structured;
 
 use rivya_codegen::load::{self, Document};
-use rivya_codegen::{ir, normalize, Error};
+use rivya_codegen::{normalize, Error};
 
 /// The file name every fuzzed document pretends to have.
 pub const ORIGIN: &str = "fuzz.json";
@@ -38,7 +38,7 @@ pub fn full_pipeline(bytes: &[u8]) {
     let Some(spec) = load_and_normalize(bytes) else {
         return;
     };
-    match ir::build(&spec, None) {
+    match rivya_codegen::pipeline::build_ir(&spec, None) {
         Ok(ir) => {
             serde_json::to_string_pretty(&ir).expect("the IR always serializes");
         }
@@ -52,7 +52,7 @@ pub fn generate_pipeline(bytes: &[u8]) {
     let Some(spec) = load_and_normalize(bytes) else {
         return;
     };
-    match ir::build(&spec, None) {
+    match rivya_codegen::pipeline::build_ir(&spec, None) {
         Ok(ir) => generate::generate_and_check(&ir),
         Err(error) => check_error(&error),
     }
