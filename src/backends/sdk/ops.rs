@@ -41,10 +41,9 @@ const LOCALS: &[&str] = &[
     "call", "path", "parts", "value", "response", "fetch", "state",
 ];
 
-/// Methods of `Client` that a group accessor must not shadow.
-const CLIENT_METHODS: &[&str] = &[
-    "new", "from_env", "builder", "base_url", "execute", "send", "clone",
-];
+/// Methods of `Client` from outside its inherent impls (read from the template, see
+/// [`super::reserved::client_methods`]) that a group accessor must not shadow.
+const CLIENT_TRAIT_METHODS: &[&str] = &["clone"];
 
 /// Methods every builder has.
 const BUILDER_METHODS: &[&str] = &[
@@ -184,7 +183,9 @@ impl<'a> Ops<'a> {
         let mut empty = true;
         let mut accessors = TokenStream::new();
         let mut accessor_names = Namespace::new();
-        accessor_names.reserve(CLIENT_METHODS.iter().copied());
+        accessor_names.reserve(CLIENT_TRAIT_METHODS.iter().copied());
+        accessor_names
+            .reserve(super::reserved::client_methods().iter().map(String::as_str));
         for tag in &ir.tags {
             let operations: Vec<&Operation> =
                 ir.operations.iter().filter(|o| o.tag == tag.name).collect();

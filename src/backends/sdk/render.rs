@@ -30,7 +30,7 @@ pub fn header(ir: &Ir) -> String {
     )
 }
 
-/// Formats a file of items with prettyplease and puts the header above it.
+/// Formats a file of items with [`source`] and puts the header above it.
 pub fn file(ir: &Ir, name: &str, tokens: TokenStream) -> Result<String> {
     Ok(format!("{}{}", header(ir), source(name, tokens)?))
 }

@@ -23,6 +23,35 @@ pub fn runtime_type_names() -> &'static BTreeSet<String> {
     })
 }
 
+/// The inherent methods of the runtime's `Client` (public or not: `ops.rs` adds a group accessor
+/// per tag to the same type, and two methods of one name do not compile).
+pub fn client_methods() -> &'static BTreeSet<String> {
+    static NAMES: OnceLock<BTreeSet<String>> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        let (_, source) = TEMPLATES
+            .iter()
+            .find(|(name, _)| *name == "client.rs")
+            .expect("the runtime has client.rs");
+        let file = syn::parse_file(source).expect("templates/sdk/client.rs is Rust");
+        let mut names = BTreeSet::new();
+        for item in file.items {
+            let syn::Item::Impl(block) = item else {
+                continue;
+            };
+            let is_client = matches!(&*block.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"));
+            if !is_client || block.trait_.is_some() {
+                continue;
+            }
+            for item in block.items {
+                if let syn::ImplItem::Fn(method) = item {
+                    names.insert(method.sig.ident.to_string());
+                }
+            }
+        }
+        names
+    })
+}
+
 /// Every type name in scope at the top of the runtime half of the SDK's `catalog.rs`
 /// ([`crate::validators::RUNTIME_SOURCE`]): the types it defines and the names it imports, which
 /// the generated half's typed structs must not take.
@@ -102,6 +131,24 @@ mod tests {
             !names.contains("Call") && !names.contains("Backoff"),
             "{names:?}"
         );
+    }
+
+    #[test]
+    fn the_client_methods_are_read_from_client_rs() {
+        let names = client_methods();
+        for name in [
+            "new",
+            "from_env",
+            "builder",
+            "base_url",
+            "execute",
+            "send",
+            "api_error",
+        ] {
+            assert!(names.contains(name), "{name} missing from {names:?}");
+        }
+        // `ClientBuilder`'s methods are not `Client`'s.
+        assert!(!names.contains("build"), "{names:?}");
     }
 
     #[test]
