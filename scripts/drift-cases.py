@@ -761,6 +761,21 @@ case("nullable-both-directions", "null allowed in a shared field (breaking only 
      "request field (breaking) and from a response field (compatible).", new=attachment_nullable)
 
 
+def owner_of_generation(target):
+    def edit(d):
+        nullable = copy.deepcopy(schemas(d)["FileReference"])
+        nullable["type"] = ["object", "null"]
+        schemas(d)["NullableFileReference"] = nullable
+        props(d, "PublicGeneration")["owner"] = ref(target)
+        schemas(d)["PublicGeneration"]["required"].append("owner")
+        return d
+    return edit
+
+
+case("nullable-through-ref", "A required response field's $ref moved to a nullable copy of its type: the value "
+     "may now be null (breaking), whatever the names; the SDK type is renamed as well.",
+     old=owner_of_generation("FileReference"), new=owner_of_generation("NullableFileReference"))
+
 def attachment_range(d):
     props(d, "Attachment")["size"]["maximum"] = 500
     props(d, "CreateGenerationRequest")["count"]["maximum"] = 2

@@ -74,6 +74,9 @@ fn resolve<'a>(ir: &'a Ir, shape: &'a Shape) -> Resolved<'a> {
             break;
         };
         let TypeKind::Alias { target } = &def.kind else {
+            // A `$ref` carries the nullability of its target, whatever the target is called:
+            // `simple-user` → `nullable-simple-user` makes the value nullable.
+            resolved.nullable |= def.nullable;
             resolved.def = Some(def);
             break;
         };
