@@ -11,6 +11,7 @@ mod operations;
 pub mod report;
 pub mod rules;
 mod schema;
+mod subsume;
 
 use serde::Serialize;
 

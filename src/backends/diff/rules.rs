@@ -159,6 +159,7 @@ registry! {
     ResponseTypeChanged = "response-type-changed", B, Brk, "The type of a response value changed or widened.", "Clients parse the old type and fail on the new one.";
     ResponseTypeNarrowed = "response-type-narrowed", I, Changed, "The type of a response value narrowed (number to integer, any to a type).", "Everything clients receive still parses as the old type.";
     TypeRenamed = "type-renamed", B, Brk, "A value keeps its shape but refers to a type with another name.", "The wire is unchanged, but the generated SDK names types after the schema; code naming the old type stops compiling.";
+    SdkTypeChanged = "sdk-type-changed", B, Brk, "The SDK type of a value changes although the wire accepts what it did: a request enum became a string, a value became a union holding its old type, an alternative was folded into another.", "Requests and responses keep working, but the generated SDK's type or variant changes; code naming it stops compiling.";
     RequestFormatChanged = "request-format-changed", B, Brk, "The format of a request string or number changed.", "The server validates formats; the SDK picks the Rust type from the format.";
     ResponseFormatChanged = "response-format-changed", B, Brk, "The format of a response string or number changed.", "Clients parse by format (a date-time, a uuid); the SDK picks the Rust type from it.";
     // Enums and unions.
