@@ -187,9 +187,10 @@ pub struct DiffArgs {
     pub new: Option<String>,
     #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
     pub format: DiffFormat,
-    /// Exit 1 when a change at or above this level is found.
-    #[arg(long, value_enum, default_value_t = FailOn::Breaking)]
-    pub fail_on: FailOn,
+    /// Exit 1 when a change at or above this level is found: `breaking` counts breaks of the
+    /// wire contract and of the generated SDK alike, `wire` only those of the wire contract.
+    #[arg(long, value_enum, default_value_t = DiffFailOn::Breaking)]
+    pub fail_on: DiffFailOn,
     /// Print a Markdown section for the SDK's CHANGELOG instead of the report.
     #[arg(long)]
     pub changelog: bool,
@@ -218,6 +219,18 @@ pub enum DiffFormat {
     Markdown,
     /// GitHub Actions workflow annotations.
     Github,
+}
+
+/// The diff's gate: the levels of [`FailOn`], and the wire contract alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiffFailOn {
+    /// Any breaking finding, whether it breaks the wire contract or only the generated SDK.
+    Breaking,
+    /// Only findings that break the wire contract (what the API's versioning policy forbids).
+    Wire,
+    /// Breaking findings and warnings.
+    Warning,
+    Never,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -385,12 +398,14 @@ fn run_diff(args: DiffArgs) -> Result<i32> {
         write_report(&report, &labels, args.format)?;
     }
     let threshold = match args.fail_on {
-        FailOn::Breaking => Some(diff::Level::Breaking),
-        FailOn::Warning => Some(diff::Level::Warning),
-        FailOn::Never => None,
+        DiffFailOn::Breaking | DiffFailOn::Wire => Some(diff::Level::Breaking),
+        DiffFailOn::Warning => Some(diff::Level::Warning),
+        DiffFailOn::Never => None,
     };
-    let mut failed =
-        threshold.is_some_and(|t| report.changes.iter().any(|c| c.level >= t));
+    let mut failed = match args.fail_on {
+        DiffFailOn::Wire => report.breaks_wire(),
+        _ => threshold.is_some_and(|t| report.changes.iter().any(|c| c.level >= t)),
+    };
     if let (Some(drift), Some(models)) = (drift, args.models.as_deref()) {
         if !drift.changes.is_empty() {
             crate::update::print_drift(&drift, new_source, models, args.format)?;

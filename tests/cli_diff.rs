@@ -74,7 +74,12 @@ fn json_report_has_the_documented_shape() {
             .keys()
             .map(String::as_str)
             .collect();
-        assert_eq!(keys, ["id", "level", "location", "message"]);
+        if change["level"] == "breaking" {
+            assert_eq!(keys, ["id", "level", "location", "message", "breaks"]);
+            assert!(["wire", "sdk"].contains(&change["breaks"].as_str().unwrap()));
+        } else {
+            assert_eq!(keys, ["id", "level", "location", "message"]);
+        }
     }
 }
 

@@ -42,6 +42,38 @@ impl Level {
     }
 }
 
+/// What a breaking finding breaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Breaks {
+    /// The wire contract: a request valid before is refused, or a response a client could
+    /// read before is different. The API's policy calls it breaking; it needs a new API version.
+    Wire,
+    /// Only the generated SDK: a type, variant or method renamed or retyped while the wire
+    /// accepts and sends what it did. The crate's semver-major, not the API's.
+    Sdk,
+}
+
+impl Breaks {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Breaks::Wire => "wire",
+            Breaks::Sdk => "sdk",
+        }
+    }
+
+    /// What a finding of this rule at this level breaks; `None` below breaking.
+    pub fn of(id: RuleId, level: Level) -> Option<Breaks> {
+        (level == Level::Breaking).then(|| {
+            if id.rule().sdk_only() {
+                Breaks::Sdk
+            } else {
+                Breaks::Wire
+            }
+        })
+    }
+}
+
 /// The SDK version bump a report calls for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -70,6 +102,9 @@ pub struct Change {
     /// `METHOD /path #/json/pointer`, `webhook NAME #/pointer`, or `model ID params.NAME`.
     pub location: String,
     pub message: String,
+    /// For breaking findings, whether they break the wire contract or only the SDK.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub breaks: Option<Breaks>,
 }
 
 impl Change {
@@ -113,6 +148,19 @@ impl Report {
     pub fn count(&self, level: Level) -> usize {
         self.changes.iter().filter(|c| c.level == level).count()
     }
+
+    /// Breaking findings of one kind.
+    pub fn count_breaks(&self, breaks: Breaks) -> usize {
+        self.changes
+            .iter()
+            .filter(|c| c.breaks == Some(breaks))
+            .count()
+    }
+
+    /// Some finding breaks the wire contract.
+    pub fn breaks_wire(&self) -> bool {
+        self.count_breaks(Breaks::Wire) > 0
+    }
 }
 
 /// Compares two versions of the contract.
@@ -142,6 +190,7 @@ impl Changes {
             level: rule.level,
             location: location.into(),
             message: message.into(),
+            breaks: Breaks::of(rule.id, rule.level),
         });
     }
 

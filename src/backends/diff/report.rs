@@ -7,7 +7,7 @@
 use std::fmt::Write as _;
 
 use super::rules::Section;
-use super::{Change, Level, Report};
+use super::{Breaks, Change, Level, Report};
 
 /// How the two inputs are named in headings.
 pub struct Labels<'a> {
@@ -27,10 +27,17 @@ fn summary(report: &Report) -> String {
         );
     }
     let n = report.changes.len();
+    let breaking = match report.count(Level::Breaking) {
+        0 => "0 breaking".to_owned(),
+        b => format!(
+            "{b} breaking ({} wire, {} SDK only)",
+            report.count_breaks(Breaks::Wire),
+            report.count_breaks(Breaks::Sdk)
+        ),
+    };
     format!(
-        "{n} change{}: {} breaking, {} warning{}, {} info. SDK version bump required: {}.",
+        "{n} change{}: {breaking}, {} warning{}, {} info. SDK version bump required: {}.",
         if n == 1 { "" } else { "s" },
-        report.count(Level::Breaking),
         report.count(Level::Warning),
         if report.count(Level::Warning) == 1 {
             ""
@@ -81,9 +88,10 @@ pub fn text(report: &Report, labels: &Labels) -> String {
     for change in &report.changes {
         let _ = write!(
             out,
-            "\n{:<8}  {}\n          at {}\n          {}\n",
+            "\n{:<8}  {}{}\n          at {}\n          {}\n",
             change.level.as_str().to_uppercase(),
             change.id,
+            sdk_only_note(change),
             printable(&change.location),
             printable(&change.message)
         );
@@ -91,10 +99,20 @@ pub fn text(report: &Report, labels: &Labels) -> String {
     out
 }
 
+/// Marks a breaking finding that breaks only the SDK; wire breaks, the usual case, go unmarked.
+fn sdk_only_note(change: &Change) -> &'static str {
+    match change.breaks {
+        Some(Breaks::Sdk) => "  (SDK only: the wire is unchanged)",
+        _ => "",
+    }
+}
+
 pub fn json(report: &Report) -> String {
     #[derive(serde::Serialize)]
     struct Out<'a> {
         breaking: bool,
+        /// Some finding breaks the wire contract (not only the SDK).
+        breaks_wire: bool,
         semver: super::Semver,
         changes: &'a [Change],
         #[serde(skip_serializing_if = "<[_]>::is_empty")]
@@ -102,6 +120,7 @@ pub fn json(report: &Report) -> String {
     }
     let mut json = serde_json::to_string_pretty(&Out {
         breaking: report.breaking(),
+        breaks_wire: report.breaks_wire(),
         semver: report.semver(),
         changes: &report.changes,
         overrides: &report.overrides,
@@ -229,7 +248,7 @@ pub fn markdown(report: &Report, labels: &Labels) -> String {
             let _ = writeln!(
                 out,
                 "| {} | {} | {} |",
-                markdown_cell(&format!("`{}`", change.id)),
+                markdown_cell(&format!("`{}`{}", change.id, sdk_only_note(change))),
                 markdown_escape(&change.location),
                 markdown_cell(&change.message)
             );
@@ -268,7 +287,14 @@ pub fn github(report: &Report) -> String {
         let _ = writeln!(
             out,
             "::{command} title={}::{}",
-            github_property(&format!("{} ({})", change.id, change.level.as_str())),
+            github_property(&format!(
+                "{} ({})",
+                change.id,
+                match change.breaks {
+                    Some(Breaks::Sdk) => "breaking, SDK only",
+                    _ => change.level.as_str(),
+                }
+            )),
             github_data(&format!("{}: {}", change.location, change.message))
         );
     }

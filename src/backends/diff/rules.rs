@@ -5,7 +5,7 @@
 //! equal. "Request" means what clients send; "response" means what clients read: response
 //! bodies and headers, SSE events and webhook payloads.
 
-use super::{Level, Semver};
+use super::{Breaks, Level, Semver};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Section {
@@ -219,6 +219,24 @@ registry! {
     ModelCreditsChanged = "model-credits-changed", I, Changed, "A model's credit unit or amount changed.", "Requests keep working but cost differently; worth telling users.";
 }
 
+impl Rule {
+    /// Its breaking findings break only the generated SDK: the wire accepts and sends what it
+    /// did, but a name or Rust type the SDK derives from the contract changes. A format is an
+    /// annotation of a string or number, not a new type on the wire.
+    pub fn sdk_only(&self) -> bool {
+        matches!(
+            self.id,
+            RuleId::TypeRenamed
+                | RuleId::SdkTypeChanged
+                | RuleId::OperationIdChanged
+                | RuleId::OperationTagChanged
+                | RuleId::PathParameterRenamed
+                | RuleId::RequestFormatChanged
+                | RuleId::ResponseFormatChanged
+        )
+    }
+}
+
 impl RuleId {
     pub fn rule(self) -> &'static Rule {
         &RULES[self as usize]
@@ -261,10 +279,14 @@ pub fn markdown_table() -> String {
         "| Rule | Level | SDK bump | What changed | Why it has this level |\n|---|---|---|---|---|\n",
     );
     for rule in RULES {
+        let level = match Breaks::of(rule.id, rule.level) {
+            Some(Breaks::Sdk) => "breaking (SDK only)",
+            _ => rule.level.as_str(),
+        };
         out.push_str(&format!(
             "| `{}` | {} | {} | {} | {} |\n",
             rule.id.as_str(),
-            rule.level.as_str(),
+            level,
             rule.section.bump().as_str(),
             rule.summary.replace('|', "\\|"),
             rule.rationale.replace('|', "\\|"),
