@@ -202,6 +202,11 @@ pub struct DiffArgs {
     /// replace the registry's levels for this report; the report lists every override.
     #[arg(long, value_name = "FILE")]
     pub severity_levels: Option<std::path::PathBuf>,
+    /// A TOML file of accepted findings (`[[accept]]` entries: `rule`, `location` — exact or
+    /// a prefix ending in `*` —, `reason`, optional `expires = "YYYY-MM-DD"`). Accepted findings
+    /// are shown with their reason and fail no job; expired entries accept nothing.
+    #[arg(long, value_name = "FILE")]
+    pub accept: Option<std::path::PathBuf>,
     /// Print the table of rules (the README's rule table) and exit.
     #[arg(long, conflicts_with_all = ["old", "new", "changelog"])]
     pub rules_markdown: bool,
@@ -388,6 +393,13 @@ fn run_diff(args: DiffArgs) -> Result<i32> {
             .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?
             .apply(&mut report);
     }
+    if let Some(path) = &args.accept {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
+        diff::accept::Accepted::parse(&text)
+            .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?
+            .apply(&mut report, chrono::Local::now().date_naive());
+    }
     let labels = report::Labels {
         old: old_source,
         new: new_source,
@@ -404,7 +416,7 @@ fn run_diff(args: DiffArgs) -> Result<i32> {
     };
     let mut failed = match args.fail_on {
         DiffFailOn::Wire => report.breaks_wire(),
-        _ => threshold.is_some_and(|t| report.changes.iter().any(|c| c.level >= t)),
+        _ => threshold.is_some_and(|t| report.reaches(t)),
     };
     if let (Some(drift), Some(models)) = (drift, args.models.as_deref()) {
         if !drift.changes.is_empty() {

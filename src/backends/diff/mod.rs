@@ -5,6 +5,7 @@
 //! [`rules`]; the rule, not the check, decides its level, so the README's table and the
 //! behaviour cannot drift apart.
 
+pub mod accept;
 mod catalog;
 pub mod levels;
 mod operations;
@@ -105,6 +106,9 @@ pub struct Change {
     /// For breaking findings, whether they break the wire contract or only the SDK.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub breaks: Option<Breaks>,
+    /// The reason a team accepted this finding (see [`accept`]); it then fails no job.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accepted: Option<String>,
 }
 
 impl Change {
@@ -130,6 +134,9 @@ pub struct Report {
     /// Rules whose level a team changed for this report.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub overrides: Vec<levels::Override>,
+    /// Acceptances whose expiry date has passed: they accept nothing any more.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub expired: Vec<accept::Expired>,
 }
 
 impl Report {
@@ -157,9 +164,22 @@ impl Report {
             .count()
     }
 
-    /// Some finding breaks the wire contract.
+    /// Some finding that no one accepted breaks the wire contract.
     pub fn breaks_wire(&self) -> bool {
-        self.count_breaks(Breaks::Wire) > 0
+        self.changes
+            .iter()
+            .any(|c| c.breaks == Some(Breaks::Wire) && c.accepted.is_none())
+    }
+
+    /// Some finding that no one accepted is at or above `level`: what fails a job.
+    pub fn reaches(&self, level: Level) -> bool {
+        self.changes
+            .iter()
+            .any(|c| c.level >= level && c.accepted.is_none())
+    }
+
+    pub fn count_accepted(&self) -> usize {
+        self.changes.iter().filter(|c| c.accepted.is_some()).count()
     }
 }
 
@@ -191,6 +211,7 @@ impl Changes {
             location: location.into(),
             message: message.into(),
             breaks: Breaks::of(rule.id, rule.level),
+            accepted: None,
         });
     }
 
@@ -200,6 +221,7 @@ impl Changes {
         Report {
             changes: shared_once(self.changes),
             overrides: Vec::new(),
+            expired: Vec::new(),
         }
     }
 }

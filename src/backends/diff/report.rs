@@ -35,8 +35,12 @@ fn summary(report: &Report) -> String {
             report.count_breaks(Breaks::Sdk)
         ),
     };
+    let accepted = match report.count_accepted() {
+        0 => String::new(),
+        a => format!(" ({a} accepted)"),
+    };
     format!(
-        "{n} change{}: {breaking}, {} warning{}, {} info. SDK version bump required: {}.",
+        "{n} change{}{accepted}: {breaking}, {} warning{}, {} info. SDK version bump required: {}.",
         if n == 1 { "" } else { "s" },
         report.count(Level::Warning),
         if report.count(Level::Warning) == 1 {
@@ -85,13 +89,16 @@ pub fn text(report: &Report, labels: &Labels) -> String {
     if !report.overrides.is_empty() {
         let _ = writeln!(out, "{}", overrides(report));
     }
+    if !report.expired.is_empty() {
+        let _ = writeln!(out, "{}", printable(&expired(report)));
+    }
     for change in &report.changes {
         let _ = write!(
             out,
             "\n{:<8}  {}{}\n          at {}\n          {}\n",
             change.level.as_str().to_uppercase(),
             change.id,
-            sdk_only_note(change),
+            printable(&sdk_only_note(change)),
             printable(&change.location),
             printable(&change.message)
         );
@@ -99,12 +106,33 @@ pub fn text(report: &Report, labels: &Labels) -> String {
     out
 }
 
-/// Marks a breaking finding that breaks only the SDK; wire breaks, the usual case, go unmarked.
-fn sdk_only_note(change: &Change) -> &'static str {
-    match change.breaks {
-        Some(Breaks::Sdk) => "  (SDK only: the wire is unchanged)",
-        _ => "",
+/// Marks a breaking finding that breaks only the SDK (wire breaks, the usual case, go
+/// unmarked) and a finding a team accepted, with its reason.
+fn sdk_only_note(change: &Change) -> String {
+    let mut note = String::new();
+    if change.breaks == Some(Breaks::Sdk) {
+        note.push_str("  (SDK only: the wire is unchanged)");
     }
+    if let Some(reason) = &change.accepted {
+        let _ = write!(note, "  (accepted: {reason})");
+    }
+    note
+}
+
+/// Acceptances that expired, one sentence; empty when none did.
+fn expired(report: &Report) -> String {
+    if report.expired.is_empty() {
+        return String::new();
+    }
+    let list: Vec<String> = report
+        .expired
+        .iter()
+        .map(|e| format!("`{}` at {} (expired {})", e.rule, e.location, e.expired))
+        .collect();
+    format!(
+        "Acceptances that expired and accept nothing: {}.",
+        list.join(", ")
+    )
 }
 
 pub fn json(report: &Report) -> String {
@@ -117,6 +145,8 @@ pub fn json(report: &Report) -> String {
         changes: &'a [Change],
         #[serde(skip_serializing_if = "<[_]>::is_empty")]
         overrides: &'a [super::levels::Override],
+        #[serde(skip_serializing_if = "<[_]>::is_empty")]
+        expired: &'a [super::accept::Expired],
     }
     let mut json = serde_json::to_string_pretty(&Out {
         breaking: report.breaking(),
@@ -124,6 +154,7 @@ pub fn json(report: &Report) -> String {
         semver: report.semver(),
         changes: &report.changes,
         overrides: &report.overrides,
+        expired: &report.expired,
     })
     .expect("a report always serializes");
     json.push('\n');
@@ -228,6 +259,9 @@ pub fn markdown(report: &Report, labels: &Labels) -> String {
     if !report.overrides.is_empty() {
         let _ = write!(out, "\n{}\n", markdown_cell(&overrides(report)));
     }
+    if !report.expired.is_empty() {
+        let _ = write!(out, "\n{}\n", markdown_cell(&expired(report)));
+    }
     for level in LEVELS {
         let changes: Vec<&Change> =
             report.changes.iter().filter(|c| c.level == level).collect();
@@ -280,6 +314,8 @@ pub fn github(report: &Report) -> String {
     let mut out = String::new();
     for change in &report.changes {
         let command = match change.level {
+            // An accepted break is shown, not raised.
+            _ if change.accepted.is_some() => "notice",
             Level::Breaking => "error",
             Level::Warning => "warning",
             Level::Info => "notice",
@@ -295,7 +331,16 @@ pub fn github(report: &Report) -> String {
                     _ => change.level.as_str(),
                 }
             )),
-            github_data(&format!("{}: {}", change.location, change.message))
+            github_data(&format!(
+                "{}: {}{}",
+                change.location,
+                change.message,
+                change
+                    .accepted
+                    .as_ref()
+                    .map(|r| format!(" (accepted: {r})"))
+                    .unwrap_or_default()
+            ))
         );
     }
     let summary = format!("{} {}", summary(report), overrides(report));
