@@ -191,3 +191,63 @@ fn accepted_findings_are_shown_and_fail_nothing_until_they_expire() {
         let _ = std::fs::remove_file(path);
     }
 }
+
+#[test]
+fn findings_carry_positions_in_json_and_yaml_documents() {
+    // A removal is placed in the old document (YAML here), an addition in the new one.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/drift");
+    let old = dir.join("noop-json-to-yaml/new.yaml");
+    let new = dir.join("operation-removed-and-added/new.json");
+    let output = Command::new(env!("CARGO_BIN_EXE_rivya-codegen"))
+        .args(["diff", "--format", "json", "--fail-on", "never"])
+        .arg(&old)
+        .arg(&new)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    for change in report["changes"].as_array().unwrap() {
+        let position = &change["position"];
+        let file = position["file"].as_str().unwrap();
+        let line = position["line"].as_u64().unwrap() as usize;
+        let column = position["column"].as_u64().unwrap() as usize;
+        let text = std::fs::read_to_string(file).unwrap();
+        let at: String = text
+            .lines()
+            .nth(line - 1)
+            .unwrap()
+            .chars()
+            .skip(column - 1)
+            .collect();
+        // The pointer's last token is the key written at that place.
+        let pointer = change["location"]
+            .as_str()
+            .unwrap()
+            .split_once(" #")
+            .unwrap()
+            .1;
+        let key = pointer.rsplit('/').next().unwrap();
+        assert!(
+            at.trim_start_matches('"').starts_with(key),
+            "{file}:{line}:{column} is {at:?}, not {key}"
+        );
+        let expected = if change["id"] == "operation-removed" {
+            &old
+        } else {
+            &new
+        };
+        assert_eq!(file, expected.to_str().unwrap());
+    }
+    let github = Command::new(env!("CARGO_BIN_EXE_rivya-codegen"))
+        .args(["diff", "--format", "github", "--fail-on", "never"])
+        .arg(&old)
+        .arg(&new)
+        .output()
+        .unwrap();
+    let github = String::from_utf8(github.stdout).unwrap();
+    let first = github.lines().next().unwrap();
+    assert!(first.starts_with("::error file="), "{first}");
+    assert!(
+        first.contains(",line=") && first.contains(",col="),
+        "{first}"
+    );
+}

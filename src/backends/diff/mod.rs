@@ -109,6 +109,25 @@ pub struct Change {
     /// The reason a team accepted this finding (see [`accept`]); it then fails no job.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub accepted: Option<String>,
+    /// Where the changed node stands: in the new document, or in the old one for what was
+    /// removed. Only documents read from files have positions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub position: Option<Position>,
+}
+
+/// `file:line:column` of a finding, 1-based.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Position {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Change {
+    /// The JSON pointer of the finding's location, when it has one.
+    pub fn pointer(&self) -> Option<&str> {
+        self.location.split_once(" #").map(|(_, pointer)| pointer)
+    }
 }
 
 impl Change {
@@ -212,6 +231,7 @@ impl Changes {
             message: message.into(),
             breaks: Breaks::of(rule.id, rule.level),
             accepted: None,
+            position: None,
         });
     }
 

@@ -102,6 +102,15 @@ pub fn text(report: &Report, labels: &Labels) -> String {
             printable(&change.location),
             printable(&change.message)
         );
+        if let Some(p) = &change.position {
+            let _ = writeln!(
+                out,
+                "          {}:{}:{}",
+                printable(&p.file),
+                p.line,
+                p.column
+            );
+        }
     }
     out
 }
@@ -320,9 +329,21 @@ pub fn github(report: &Report) -> String {
             Level::Warning => "warning",
             Level::Info => "notice",
         };
+        let place = change
+            .position
+            .as_ref()
+            .map(|p| {
+                format!(
+                    "file={},line={},col={},",
+                    github_property(&p.file),
+                    p.line,
+                    p.column
+                )
+            })
+            .unwrap_or_default();
         let _ = writeln!(
             out,
-            "::{command} title={}::{}",
+            "::{command} {place}title={}::{}",
             github_property(&format!(
                 "{} ({})",
                 change.id,
