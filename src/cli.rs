@@ -224,6 +224,12 @@ pub enum DiffFormat {
     Markdown,
     /// GitHub Actions workflow annotations.
     Github,
+    /// JUnit XML, for CI test reporters.
+    Junit,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// A self-contained HTML page.
+    Html,
 }
 
 /// The diff's gate: the levels of [`FailOn`], and the wire contract alone.
@@ -484,6 +490,9 @@ pub fn write_report(
         DiffFormat::Json => form::json(report),
         DiffFormat::Markdown => form::markdown(report, labels),
         DiffFormat::Github => form::github(report),
+        DiffFormat::Junit => form::junit(report),
+        DiffFormat::Sarif => form::sarif(report),
+        DiffFormat::Html => form::html(report, labels),
     };
     write_stdout(output.as_bytes())
 }

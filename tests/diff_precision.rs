@@ -251,3 +251,127 @@ fn findings_carry_positions_in_json_and_yaml_documents() {
         "{first}"
     );
 }
+
+/// A report with every kind of finding: breaking (wire and SDK only), accepted, warnings, info.
+fn report_in(format: &str) -> String {
+    let accept = accept_file(
+        &format!("format-{format}"),
+        "[[accept]]\nrule = \"operation-id-changed\"\nlocation = \"*\"\nreason = \"method renamed <on purpose> & documented\"\n",
+    );
+    let output = diff(
+        "operation-id-and-tag-changed",
+        &[
+            "--format",
+            format,
+            "--fail-on",
+            "never",
+            "--accept",
+            &accept,
+        ],
+    );
+    let _ = std::fs::remove_file(accept);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn sarif_validates_against_the_sarif_2_1_0_schema() {
+    // The published schema (pinned verbatim, from the npm package @microsoft/jest-sarif) has
+    // one pattern with a stray `]` that a strict regex engine refuses; only `run.language`
+    // uses it, and the report sets no language, so it is read as the pattern it means.
+    let text = include_str!("data/sarif-2.1.0-rtm.5.json").replace(
+        "^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$",
+        "^[a-zA-Z]{2}(-[a-zA-Z]{2})?$",
+    );
+    let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let validator = jsonschema::draft4::new(&schema).expect("the SARIF schema compiles");
+    let log: serde_json::Value = serde_json::from_str(&report_in("sarif")).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&log)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    let rules = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    for result in results {
+        let index = result["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], result["ruleId"]);
+        let region = &result["locations"][0]["physicalLocation"]["region"];
+        assert!(region["startLine"].as_u64().unwrap() > 0);
+    }
+    assert!(results
+        .iter()
+        .any(|r| r["suppressions"][0]["kind"] == "external"));
+    // A broken log is refused: the check can fail.
+    let mut broken = log.clone();
+    broken["version"] = "2.0".into();
+    assert!(!validator.is_valid(&broken));
+}
+
+#[test]
+fn junit_is_well_formed_and_counts_failures() {
+    let text = report_in("junit");
+    let doc = roxmltree::Document::parse(&text).expect("well-formed XML");
+    let suite = doc
+        .descendants()
+        .find(|n| n.has_tag_name("testsuite"))
+        .unwrap();
+    let cases: Vec<_> = suite
+        .children()
+        .filter(|n| n.has_tag_name("testcase"))
+        .collect();
+    assert_eq!(suite.attribute("tests").unwrap(), cases.len().to_string());
+    let failures = cases
+        .iter()
+        .filter(|c| c.children().any(|n| n.has_tag_name("failure")))
+        .count();
+    assert_eq!(suite.attribute("failures").unwrap(), failures.to_string());
+    let skipped: Vec<_> = cases
+        .iter()
+        .filter_map(|c| c.children().find(|n| n.has_tag_name("skipped")))
+        .collect();
+    assert_eq!(skipped.len(), 1);
+    assert_eq!(
+        skipped[0].attribute("message"),
+        Some("accepted: method renamed <on purpose> & documented")
+    );
+    assert!(failures > 0);
+    assert!(cases
+        .iter()
+        .all(|c| c.attribute("file").is_some() && c.attribute("line").is_some()));
+}
+
+#[test]
+fn html_is_self_contained_and_parses() {
+    let text = report_in("html");
+    assert!(text.starts_with("<!DOCTYPE html>"));
+    let doc = roxmltree::Document::parse_with_options(
+        &text,
+        roxmltree::ParsingOptions {
+            allow_dtd: true,
+            ..Default::default()
+        },
+    )
+    .expect("the page is well-formed");
+    for node in doc.descendants().filter(|n| n.is_element()) {
+        assert!(!["script", "link", "img", "iframe"].contains(&node.tag_name().name()));
+        assert!(node.attribute("src").is_none() && node.attribute("href").is_none());
+    }
+    let rows = doc.descendants().filter(|n| n.has_tag_name("tr")).count();
+    let report = json("operation-id-and-tag-changed", &[]);
+    let headers = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("table"))
+        .count();
+    assert_eq!(rows - headers, report["changes"].as_array().unwrap().len());
+    let summary = doc
+        .descendants()
+        .find(|n| n.attribute("id") == Some("summary"))
+        .unwrap();
+    assert!(summary
+        .descendants()
+        .any(|n| n.text().is_some_and(|t| t.contains("1 accepted"))));
+}
