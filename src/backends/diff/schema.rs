@@ -477,7 +477,13 @@ impl<'a> Walker<'a> {
             out.emit(
                 RuleId::SdkTypeChanged,
                 at(),
-                format!("{what} (the wire accepts every {} it did)", dir.noun()),
+                format!(
+                    "{what} ({})",
+                    dir.pick(
+                        "the wire accepts every request it did",
+                        "every response it can send now was possible before"
+                    )
+                ),
             );
         };
         let changed = |out: &mut Changes, walker: &Self| {

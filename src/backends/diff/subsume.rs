@@ -241,16 +241,20 @@ impl<'a> Accepts<'a> {
                         return false;
                     }
                 }
-                // A member `a` does not describe is accepted only where `a` takes any extra.
+                // A member `a` does not describe is accepted unless `a` describes its extra
+                // members as something else (JSON Schema allows what it does not describe).
                 None => match a_extra {
-                    Some(extra) if self.at(extra, &fb.shape, depth + 1) => {}
-                    _ => return false,
+                    Some(extra) if !self.at(extra, &fb.shape, depth + 1) => {
+                        return false
+                    }
+                    _ => {}
                 },
             }
         }
         match (a_extra, b_extra) {
             (Some(x), Some(y)) => self.at(x, y, depth + 1),
-            (None, Some(_)) => false,
+            // `b` takes extra members `a` describes: only if `a` takes any value there.
+            (Some(x), None) => matches!(flat(self.a_ir, x).ty, TypeRef::Any),
             _ => true,
         }
     }
