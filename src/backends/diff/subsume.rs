@@ -335,6 +335,9 @@ fn identity<'a>(ir: &'a Ir, variant: &'a Variant) -> Identity<'a> {
     id
 }
 
+/// The keys one stage of matching reads from an alternative.
+type IdentityKeys = dyn Fn(&Identity) -> Vec<String>;
+
 /// Pairs the alternatives of two unions by what identifies them: the discriminator's value,
 /// the component they refer to, a constant tag property, their Rust name when it is not
 /// positional, and last how alike they are. Position never pairs two alternatives, so an
@@ -352,7 +355,7 @@ pub fn pair_variants(
     let mut new_of_old: Vec<Option<usize>> = vec![None; old.len()];
 
     // Each stage pairs alternatives whose key is unique on both sides among those unpaired.
-    let stages: [&dyn Fn(&Identity) -> Vec<String>; 4] = [
+    let stages: [&IdentityKeys; 4] = [
         &|id| id.tag.map(|t| vec![t.to_owned()]).unwrap_or_default(),
         &|id| id.reference.map(|r| vec![r.to_owned()]).unwrap_or_default(),
         &|id| {
