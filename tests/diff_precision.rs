@@ -245,9 +245,9 @@ fn findings_carry_positions_in_json_and_yaml_documents() {
         .unwrap();
     let github = String::from_utf8(github.stdout).unwrap();
     let first = github.lines().next().unwrap();
-    assert!(first.starts_with("::error file="), "{first}");
+    assert!(first.starts_with("::error title="), "{first}");
     assert!(
-        first.contains(",line=") && first.contains(",col="),
+        first.contains(",file=") && first.contains(",line=") && first.contains(",col="),
         "{first}"
     );
 }

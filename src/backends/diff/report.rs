@@ -335,7 +335,7 @@ pub fn github(report: &Report) -> String {
             .as_ref()
             .map(|p| {
                 format!(
-                    "file={},line={},col={},",
+                    ",file={},line={},col={}",
                     github_property(&p.file),
                     p.line,
                     p.column
@@ -344,7 +344,7 @@ pub fn github(report: &Report) -> String {
             .unwrap_or_default();
         let _ = writeln!(
             out,
-            "::{command} {place}title={}::{}",
+            "::{command} title={}{place}::{}",
             github_property(&format!(
                 "{} ({})",
                 change.id,
