@@ -761,6 +761,66 @@ case("nullable-both-directions", "null allowed in a shared field (breaking only 
      "request field (breaking) and from a response field (compatible).", new=attachment_nullable)
 
 
+def owner_of_generation(target):
+    def edit(d):
+        nullable = copy.deepcopy(schemas(d)["FileReference"])
+        nullable["type"] = ["object", "null"]
+        schemas(d)["NullableFileReference"] = nullable
+        props(d, "PublicGeneration")["owner"] = ref(target)
+        schemas(d)["PublicGeneration"]["required"].append("owner")
+        return d
+    return edit
+
+
+case("nullable-through-ref", "A required response field's $ref moved to a nullable copy of its type: the value "
+     "may now be null (breaking), whatever the names; the SDK type is renamed as well.",
+     old=owner_of_generation("FileReference"), new=owner_of_generation("NullableFileReference"))
+
+def rule(kind, extra=None):
+    properties = {"type": {"type": "string", "const": kind}}
+    properties.update(extra or {})
+    return {"allOf": [{"type": "object", "required": ["type"], "properties": properties}, ref("ResultBase")]}
+
+
+def rules_union(kinds):
+    def edit(d):
+        props(d, "PublicGeneration")["rule"] = {
+            "oneOf": [rule(k, {f"{k}_limit": {"type": "integer"}}) for k in kinds]}
+        return d
+    return edit
+
+
+case("union-variant-inserted-anonymous", "A response oneOf of anonymous allOf wrappers gained two alternatives in "
+     "the middle: matched by their constant `type`, not by position, so the report is two additions.",
+     old=rules_union(["creation", "update", "deletion", "workflows"]),
+     new=rules_union(["creation", "update", "code_scanning", "copilot", "deletion", "workflows"]))
+
+
+def labels_request(folded):
+    def edit(d):
+        label = {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}}
+        if folded:
+            labels = {"oneOf": [{"type": "array", "items": {"oneOf": [{"type": "string"}, label]}}]}
+        else:
+            labels = {"oneOf": [{"type": "array", "items": {"type": "string"}},
+                                {"type": "array", "items": label}]}
+        p = props(d, "CreateGenerationRequest")
+        p["labels"] = labels
+        p["assignee"] = {"oneOf": [{"type": "string"}, label]} if folded else {"type": "string"}
+        chat = schemas(d)["ChatCompletionRequest"]
+        if folded:
+            chat["required"] = ["model"]
+            chat["properties"]["messages"] = {"type": "array", "items": {"type": "string"}}
+            chat["anyOf"] = [{"required": ["message"]}, {"required": ["messages"]}]
+        return d
+    return edit
+
+
+case("request-widenings", "Request values widened: a string became a oneOf holding a string, one alternative "
+     "was folded into another's items, `required` became an `anyOf` of required sets. No request valid before "
+     "is refused (wire widenings), but the SDK types change (SDK-only breaks).",
+     old=labels_request(False), new=labels_request(True))
+
 def attachment_range(d):
     props(d, "Attachment")["size"]["maximum"] = 500
     props(d, "CreateGenerationRequest")["count"]["maximum"] = 2

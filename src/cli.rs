@@ -190,7 +190,8 @@ pub struct DiffArgs {
     pub new: Option<String>,
     #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
     pub format: DiffFormat,
-    /// Exit 1 when a change at or above this level is found.
+    /// Exit 1 when a change at or above this level is found: `breaking` counts breaks of the
+    /// wire contract and of the generated SDK alike, `wire` only those of the wire contract.
     #[arg(long, value_enum, default_value_t = FailOn::Breaking)]
     pub fail_on: FailOn,
     /// Print a Markdown section for the SDK's CHANGELOG instead of the report.
@@ -204,6 +205,11 @@ pub struct DiffArgs {
     /// replace the registry's levels for this report; the report lists every override.
     #[arg(long, value_name = "FILE")]
     pub severity_levels: Option<std::path::PathBuf>,
+    /// A TOML file of accepted findings (`[[accept]]` entries: `rule`, `location` — exact or
+    /// a prefix ending in `*` —, `reason`, optional `expires = "YYYY-MM-DD"`). Accepted findings
+    /// are shown with their reason and fail no job; expired entries accept nothing.
+    #[arg(long, value_name = "FILE")]
+    pub accept: Option<std::path::PathBuf>,
     /// Print the table of rules (the README's rule table) and exit.
     #[arg(long, conflicts_with_all = ["old", "new", "changelog"])]
     pub rules_markdown: bool,
@@ -359,6 +365,14 @@ fn run_diff(args: DiffArgs) -> Result<i32> {
             .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?
             .apply(&mut report);
     }
+    if let Some(path) = &args.accept {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
+        diff::accept::Accepted::parse(&text)
+            .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?
+            .apply(&mut report, chrono::Local::now().date_naive());
+    }
+    crate::pipeline::attach_positions(&mut report, new_source, old_source);
     let labels = report::Labels {
         old: old_source,
         new: new_source,
@@ -368,13 +382,7 @@ fn run_diff(args: DiffArgs) -> Result<i32> {
     } else {
         write_report(&report, &labels, args.format)?;
     }
-    let threshold = match args.fail_on {
-        FailOn::Breaking => Some(diff::Level::Breaking),
-        FailOn::Warning => Some(diff::Level::Warning),
-        FailOn::Never => None,
-    };
-    let mut failed =
-        threshold.is_some_and(|t| report.changes.iter().any(|c| c.level >= t));
+    let mut failed = report.fails(args.fail_on);
     if let (Some(drift), Some(models)) = (drift, args.models.as_deref()) {
         if !drift.changes.is_empty() {
             crate::update::print_drift(&drift, new_source, models, args.format)?;
@@ -466,7 +474,8 @@ pub struct UpdateArgs {
     /// contract's `x-rivya-models` must describe the same models, or nothing is updated.
     #[arg(long, value_name = "PATH|URL")]
     pub models: Option<String>,
-    /// Refuse the update (exit 1, nothing written) when a change at or above this level is found.
+    /// Refuse the update (exit 1, nothing written) when a change at or above this level is found
+    /// (`wire`: only breaks of the wire contract, not those of the generated SDK alone).
     #[arg(long, value_enum, default_value_t = FailOn::Breaking)]
     pub fail_on: FailOn,
     /// Accept the changes `--fail-on` would refuse (a breaking change bumps the major version).

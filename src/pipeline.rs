@@ -71,3 +71,49 @@ pub fn output(ir: &ir::Ir) -> Result<OutputTree> {
     tree.nest("docs", docs?)?;
     Ok(tree)
 }
+
+/// Gives each finding the `file:line:column` of its node: in NEW, or in OLD for what only OLD
+/// has. Only local files are read again (a URL or a git revision is not fetched twice); a
+/// file that cannot be read now simply gives no positions.
+pub fn attach_positions(
+    report: &mut crate::backends::diff::Report,
+    new: &str,
+    old: &str,
+) {
+    use crate::load::{positions, Source};
+    if report.changes.is_empty() {
+        return;
+    }
+    let mut missing: Vec<usize> = (0..report.changes.len()).collect();
+    for source in [new, old] {
+        let Source::File(path) = Source::parse(source) else {
+            continue;
+        };
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let pointers: Vec<&str> = missing
+            .iter()
+            .filter_map(|&i| report.changes[i].pointer())
+            .collect();
+        let found: std::collections::HashMap<String, positions::Position> =
+            positions::locate(&text, &pointers)
+                .into_iter()
+                .map(|(pointer, position)| (pointer.to_owned(), position))
+                .collect();
+        missing.retain(|&i| {
+            let change = &mut report.changes[i];
+            match change.pointer().and_then(|p| found.get(p)) {
+                Some(position) => {
+                    change.position = Some(crate::backends::diff::Position {
+                        file: source.to_owned(),
+                        line: position.line,
+                        column: position.column,
+                    });
+                    false
+                }
+                None => true,
+            }
+        });
+    }
+}

@@ -282,28 +282,15 @@ fn release_date(document: &load::Document) -> Option<NaiveDate> {
 }
 
 fn reaches(report: &Report, fail_on: FailOn) -> bool {
-    count_reaching(report, fail_on) > 0
+    report.fails(fail_on)
 }
 
 fn count_reaching(report: &Report, fail_on: FailOn) -> usize {
-    let threshold = match fail_on {
-        FailOn::Breaking => Level::Breaking,
-        FailOn::Warning => Level::Warning,
-        FailOn::Never => return 0,
-    };
-    report
-        .changes
-        .iter()
-        .filter(|c| c.level >= threshold)
-        .count()
+    report.changes.iter().filter(|c| fail_on.counts(c)).count()
 }
 
 fn fail_on_name(fail_on: FailOn) -> &'static str {
-    match fail_on {
-        FailOn::Breaking => "breaking",
-        FailOn::Warning => "warning",
-        FailOn::Never => "never",
-    }
+    fail_on.as_str()
 }
 
 fn plural(n: usize) -> &'static str {

@@ -69,8 +69,15 @@ fn json_report_has_the_documented_shape() {
             .unwrap()
             .keys()
             .map(String::as_str)
+            .filter(|k| *k != "position")
             .collect();
-        assert_eq!(keys, ["id", "level", "location", "message"]);
+        assert_eq!(change["position"]["file"], case(CASE, "new"));
+        if change["level"] == "breaking" {
+            assert_eq!(keys, ["id", "level", "location", "message", "breaks"]);
+            assert!(["wire", "sdk"].contains(&change["breaks"].as_str().unwrap()));
+        } else {
+            assert_eq!(keys, ["id", "level", "location", "message"]);
+        }
     }
 }
 

@@ -63,6 +63,11 @@ pub struct TypeDef {
     pub in_response: bool,
     /// Part of a reference cycle (directly or through lists and maps).
     pub recursive: bool,
+    /// The definition itself admits `null` (`nullable: true`, or `null` among its types), so
+    /// every `$ref` to it may be null. Only the diff reads it: the SDK types such a reference
+    /// as the value it wraps, and the IR's JSON form stays as it was.
+    #[serde(skip)]
+    pub nullable: bool,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]

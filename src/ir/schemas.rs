@@ -902,6 +902,7 @@ impl<'a> SchemaBuilder<'a> {
                 in_request: false,
                 in_response: false,
                 recursive: false,
+                nullable: false,
             },
         );
     }
@@ -934,7 +935,10 @@ impl<'a> SchemaBuilder<'a> {
         match shape.named() {
             Some(created) if created == name => match self.types.get_mut(&name) {
                 // The schema was an object, enum or union and is now defined under its own name.
-                Some(def) => def.synthesized = synthesized,
+                Some(def) => {
+                    def.synthesized = synthesized;
+                    def.nullable = shape.nullable;
+                }
                 // It only refers to itself (`A: {allOf: [{$ref: A}]}`): no value has that type.
                 None => {
                     return Err(Error::at_pointer(

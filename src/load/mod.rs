@@ -6,6 +6,7 @@
 mod fetch;
 mod git;
 mod parse;
+pub mod positions;
 mod yaml;
 
 use crate::error::Result;

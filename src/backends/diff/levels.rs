@@ -77,6 +77,7 @@ impl LevelOverrides {
         for change in &mut report.changes {
             if let Some(&level) = self.levels.get(&change.id) {
                 change.level = level;
+                change.breaks = super::Breaks::of(change.id, level);
             }
         }
         super::sort(&mut report.changes);

@@ -5,12 +5,14 @@
 //! [`rules`]; the rule, not the check, decides its level, so the README's table and the
 //! behaviour cannot drift apart.
 
+pub mod accept;
 mod catalog;
 pub mod levels;
 mod operations;
 pub mod report;
 pub mod rules;
 mod schema;
+mod subsume;
 
 use serde::Serialize;
 
@@ -20,9 +22,39 @@ pub use rules::RuleId;
 /// The level of change at which `diff` and `update` fail (`--fail-on`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum FailOn {
+    /// Any breaking finding, whether it breaks the wire contract or only the generated SDK.
     Breaking,
+    /// Only findings that break the wire contract (what the API's versioning policy forbids).
+    Wire,
+    /// Breaking findings and warnings.
     Warning,
     Never,
+}
+
+impl FailOn {
+    /// Whether `change` fails a job gated at this level; an accepted finding never does.
+    pub fn counts(self, change: &Change) -> bool {
+        change.accepted.is_none()
+            && match self {
+                FailOn::Breaking => change.level >= Level::Breaking,
+                FailOn::Wire => {
+                    change.level >= Level::Breaking
+                        && change.breaks == Some(Breaks::Wire)
+                }
+                FailOn::Warning => change.level >= Level::Warning,
+                FailOn::Never => false,
+            }
+    }
+
+    /// The spelling `--fail-on` takes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FailOn::Breaking => "breaking",
+            FailOn::Wire => "wire",
+            FailOn::Warning => "warning",
+            FailOn::Never => "never",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -46,6 +78,38 @@ impl Level {
             Level::Warning => "warning",
             Level::Breaking => "breaking",
         }
+    }
+}
+
+/// What a breaking finding breaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Breaks {
+    /// The wire contract: a request valid before is refused, or a response a client could
+    /// read before is different. The API's policy calls it breaking; it needs a new API version.
+    Wire,
+    /// Only the generated SDK: a type, variant or method renamed or retyped while the wire
+    /// accepts and sends what it did. The crate's semver-major, not the API's.
+    Sdk,
+}
+
+impl Breaks {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Breaks::Wire => "wire",
+            Breaks::Sdk => "sdk",
+        }
+    }
+
+    /// What a finding of this rule at this level breaks; `None` below breaking.
+    pub fn of(id: RuleId, level: Level) -> Option<Breaks> {
+        (level == Level::Breaking).then(|| {
+            if id.rule().sdk_only() {
+                Breaks::Sdk
+            } else {
+                Breaks::Wire
+            }
+        })
     }
 }
 
@@ -77,6 +141,31 @@ pub struct Change {
     /// `METHOD /path #/json/pointer`, `webhook NAME #/pointer`, or `model ID params.NAME`.
     pub location: String,
     pub message: String,
+    /// For breaking findings, whether they break the wire contract or only the SDK.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub breaks: Option<Breaks>,
+    /// The reason a team accepted this finding (see [`accept`]); it then fails no job.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accepted: Option<String>,
+    /// Where the changed node stands: in the new document, or in the old one for what was
+    /// removed. Only documents read from files have positions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub position: Option<Position>,
+}
+
+/// `file:line:column` of a finding, 1-based.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Position {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Change {
+    /// The JSON pointer of the finding's location, when it has one.
+    pub fn pointer(&self) -> Option<&str> {
+        self.location.split_once(" #").map(|(_, pointer)| pointer)
+    }
 }
 
 impl Change {
@@ -102,6 +191,9 @@ pub struct Report {
     /// Rules whose level a team changed for this report.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub overrides: Vec<levels::Override>,
+    /// Acceptances whose expiry date has passed: they accept nothing any more.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub expired: Vec<accept::Expired>,
 }
 
 impl Report {
@@ -119,6 +211,30 @@ impl Report {
 
     pub fn count(&self, level: Level) -> usize {
         self.changes.iter().filter(|c| c.level == level).count()
+    }
+
+    /// Breaking findings of one kind.
+    pub fn count_breaks(&self, breaks: Breaks) -> usize {
+        self.changes
+            .iter()
+            .filter(|c| c.breaks == Some(breaks))
+            .count()
+    }
+
+    /// Some finding that no one accepted breaks the wire contract.
+    pub fn breaks_wire(&self) -> bool {
+        self.changes
+            .iter()
+            .any(|c| c.breaks == Some(Breaks::Wire) && c.accepted.is_none())
+    }
+
+    /// Some finding fails a job gated at `fail_on`.
+    pub fn fails(&self, fail_on: FailOn) -> bool {
+        self.changes.iter().any(|c| fail_on.counts(c))
+    }
+
+    pub fn count_accepted(&self) -> usize {
+        self.changes.iter().filter(|c| c.accepted.is_some()).count()
     }
 }
 
@@ -149,6 +265,9 @@ impl Changes {
             level: rule.level,
             location: location.into(),
             message: message.into(),
+            breaks: Breaks::of(rule.id, rule.level),
+            accepted: None,
+            position: None,
         });
     }
 
@@ -158,6 +277,7 @@ impl Changes {
         Report {
             changes: shared_once(self.changes),
             overrides: Vec::new(),
+            expired: Vec::new(),
         }
     }
 }

@@ -5,7 +5,7 @@
 //! equal. "Request" means what clients send; "response" means what clients read: response
 //! bodies and headers, SSE events and webhook payloads.
 
-use super::{Level, Semver};
+use super::{Breaks, Level, Semver};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Section {
@@ -159,6 +159,7 @@ registry! {
     ResponseTypeChanged = "response-type-changed", B, Brk, "The type of a response value changed or widened.", "Clients parse the old type and fail on the new one.";
     ResponseTypeNarrowed = "response-type-narrowed", I, Changed, "The type of a response value narrowed (number to integer, any to a type).", "Everything clients receive still parses as the old type.";
     TypeRenamed = "type-renamed", B, Brk, "A value keeps its shape but refers to a type with another name.", "The wire is unchanged, but the generated SDK names types after the schema; code naming the old type stops compiling.";
+    SdkTypeChanged = "sdk-type-changed", B, Brk, "The SDK type of a value changes although the wire accepts what it did: a request enum became a string, a value became a union holding its old type, an alternative was folded into another.", "Requests and responses keep working, but the generated SDK's type or variant changes; code naming it stops compiling.";
     RequestFormatChanged = "request-format-changed", B, Brk, "The format of a request string or number changed.", "The server validates formats; the SDK picks the Rust type from the format.";
     ResponseFormatChanged = "response-format-changed", B, Brk, "The format of a response string or number changed.", "Clients parse by format (a date-time, a uuid); the SDK picks the Rust type from it.";
     // Enums and unions.
@@ -218,6 +219,24 @@ registry! {
     ModelCreditsChanged = "model-credits-changed", I, Changed, "A model's credit unit or amount changed.", "Requests keep working but cost differently; worth telling users.";
 }
 
+impl Rule {
+    /// Its breaking findings break only the generated SDK: the wire accepts and sends what it
+    /// did, but a name or Rust type the SDK derives from the contract changes. A format is an
+    /// annotation of a string or number, not a new type on the wire.
+    pub fn sdk_only(&self) -> bool {
+        matches!(
+            self.id,
+            RuleId::TypeRenamed
+                | RuleId::SdkTypeChanged
+                | RuleId::OperationIdChanged
+                | RuleId::OperationTagChanged
+                | RuleId::PathParameterRenamed
+                | RuleId::RequestFormatChanged
+                | RuleId::ResponseFormatChanged
+        )
+    }
+}
+
 impl RuleId {
     pub fn rule(self) -> &'static Rule {
         &RULES[self as usize]
@@ -260,10 +279,14 @@ pub fn markdown_table() -> String {
         "| Rule | Level | SDK bump | What changed | Why it has this level |\n|---|---|---|---|---|\n",
     );
     for rule in RULES {
+        let level = match Breaks::of(rule.id, rule.level) {
+            Some(Breaks::Sdk) => "breaking (SDK only)",
+            _ => rule.level.as_str(),
+        };
         out.push_str(&format!(
             "| `{}` | {} | {} | {} | {} |\n",
             rule.id.as_str(),
-            rule.level.as_str(),
+            level,
             rule.section.bump().as_str(),
             rule.summary.replace('|', "\\|"),
             rule.rationale.replace('|', "\\|"),

@@ -11,6 +11,7 @@ use std::rc::Rc;
 
 use serde_json::Value;
 
+use super::subsume::{pair_variants, variant_label, Accepts};
 use super::{q, Changes, RuleId};
 use crate::ir::{
     Constraints, Docs, Field, Ir, Shape, TypeDef, TypeKind, TypeRef, Variant,
@@ -74,6 +75,9 @@ fn resolve<'a>(ir: &'a Ir, shape: &'a Shape) -> Resolved<'a> {
             break;
         };
         let TypeKind::Alias { target } = &def.kind else {
+            // A `$ref` carries the nullability of its target, whatever the target is called:
+            // `simple-user` → `nullable-simple-user` makes the value nullable.
+            resolved.nullable |= def.nullable;
             resolved.def = Some(def);
             break;
         };
@@ -171,6 +175,80 @@ fn describe(ir: &Ir, shape: &Shape) -> String {
         TypeRef::List { items } => format!("array of {}", describe(ir, items)),
         TypeRef::Map { values } => format!("map of {}", describe(ir, values)),
         TypeRef::Any => "any value".into(),
+    }
+}
+
+/// What a named type is, for messages where both sides carry the same name.
+fn inside(ir: &Ir, r: &Resolved) -> String {
+    let Some(def) = r.def else {
+        return describe_ty(ir, r.ty);
+    };
+    let plural =
+        |n: usize, one: &str| format!("{n} {one}{}", if n == 1 { "" } else { "s" });
+    match &def.kind {
+        TypeKind::Struct { fields, .. } => {
+            format!("an object of {}", plural(fields.len(), "property"))
+                .replace("propertys", "properties")
+        }
+        TypeKind::StringEnum { values } => {
+            format!("a string enum of {}", plural(values.len(), "value"))
+        }
+        TypeKind::IntegerEnum { values } => {
+            format!("an integer enum of {}", plural(values.len(), "value"))
+        }
+        TypeKind::TaggedUnion { tag, variants } => format!(
+            "a union of {} told apart by {}",
+            plural(variants.len(), "alternative"),
+            q(tag)
+        ),
+        TypeKind::UntaggedUnion { variants } => {
+            let any = variants
+                .iter()
+                .filter(|v| matches!(resolve(ir, &v.shape).ty, TypeRef::Any))
+                .count();
+            let untyped = match any {
+                0 => String::new(),
+                n if n == variants.len() => " the IR cannot type (any value)".to_owned(),
+                n => format!(" ({n} of them any value)"),
+            };
+            format!(
+                "a union of {}{untyped}",
+                plural(variants.len(), "alternative")
+            )
+        }
+        TypeKind::Alias { target } => describe(ir, target),
+    }
+}
+
+/// What kind of Rust item the SDK makes of a value.
+fn sdk_kind(r: &Resolved) -> &'static str {
+    match r.def.map(|d| &d.kind) {
+        Some(TypeKind::Struct { .. }) => "a struct",
+        Some(TypeKind::StringEnum { .. } | TypeKind::IntegerEnum { .. }) => {
+            "a plain enum"
+        }
+        Some(TypeKind::TaggedUnion { .. } | TypeKind::UntaggedUnion { .. }) => {
+            "an enum of alternatives"
+        }
+        _ => "a plain value",
+    }
+}
+
+fn describe_ty(ir: &Ir, ty: &TypeRef) -> String {
+    describe(ir, &Shape::of(ty.clone()))
+}
+
+/// The Rust type the SDK gives a value, roughly: enough to say that it changes.
+fn sdk_type(ir: &Ir, shape: &Shape) -> String {
+    let r = resolve(ir, shape);
+    if let Some(def) = r.def {
+        return q(&def.rust_name);
+    }
+    match r.ty {
+        TypeRef::String { .. } => q("String"),
+        TypeRef::List { items } => format!("a list of {}", sdk_type(ir, items)),
+        TypeRef::Map { values } => format!("a map of {}", sdk_type(ir, values)),
+        _ => describe(ir, shape),
     }
 }
 
@@ -352,15 +430,68 @@ impl<'a> Walker<'a> {
         let at = || location(site, pointer);
         let retype = |out: &mut Changes, walker: &Self, change: TypeChange| {
             let (id, verb) = change.rule(dir);
+            let (from, to) = (
+                describe(walker.old, old_shape),
+                describe(walker.new, new_shape),
+            );
+            // The same name on both sides says nothing: say what it is on each side instead.
+            let (from, to) = if from == to {
+                (
+                    format!("{from} as {}", inside(walker.old, o)),
+                    inside(walker.new, n),
+                )
+            } else {
+                (from, to)
+            };
+            out.emit(id, at(), format!("the type {verb} from {from} to {to}"));
+        };
+        // A change of kind is decided by what the values accept, not by the kinds' names: a
+        // request that now takes a union holding the old type takes every request it took.
+        let subsumed = |walker: &Self| match dir {
+            Direction::Request => {
+                Accepts::new(walker.new, walker.old).shape(new_shape, old_shape)
+            }
+            Direction::Response => {
+                Accepts::new(walker.old, walker.new).shape(old_shape, new_shape)
+            }
+        };
+        let regrouped = |out: &mut Changes, walker: &Self| {
+            let change = match dir {
+                Direction::Request => TypeChange::Widened,
+                Direction::Response => TypeChange::Narrowed,
+            };
+            retype(out, walker, change);
+            let (from, to) = (
+                sdk_type(walker.old, old_shape),
+                sdk_type(walker.new, new_shape),
+            );
+            let what = if from == to {
+                format!(
+                    "the SDK type {from} changes from {} to {}",
+                    sdk_kind(o),
+                    sdk_kind(n)
+                )
+            } else {
+                format!("the SDK type changes from {from} to {to}")
+            };
             out.emit(
-                id,
+                RuleId::SdkTypeChanged,
                 at(),
                 format!(
-                    "the type {verb} from {} to {}",
-                    describe(walker.old, old_shape),
-                    describe(walker.new, new_shape)
+                    "{what} ({})",
+                    dir.pick(
+                        "the wire accepts every request it did",
+                        "every response it can send now was possible before"
+                    )
                 ),
             );
+        };
+        let changed = |out: &mut Changes, walker: &Self| {
+            if subsumed(walker) {
+                regrouped(out, walker)
+            } else {
+                retype(out, walker, TypeChange::Changed)
+            }
         };
 
         if let (Some(ov), Some(nv)) = (values(o), values(n)) {
@@ -395,7 +526,20 @@ impl<'a> Walker<'a> {
                 }
                 (Values::Closed(_, a), Values::Open(b)) if base_fits(a, b) => {
                     match dir {
-                        Direction::Request => retype(out, self, TypeChange::Widened),
+                        Direction::Request => {
+                            retype(out, self, TypeChange::Widened);
+                            if let Some(def) = o.def {
+                                out.emit(
+                                    RuleId::SdkTypeChanged,
+                                    at(),
+                                    format!(
+                                        "the SDK enum {} is replaced by {} (the wire accepts every request it did)",
+                                        q(&def.rust_name),
+                                        sdk_type(self.new, new_shape)
+                                    ),
+                                );
+                            }
+                        }
                         Direction::Response => out.emit(
                             RuleId::ResponseEnumValueAdded,
                             at(),
@@ -422,7 +566,7 @@ impl<'a> Walker<'a> {
                     }
                     self.enum_values(out, site, &at(), (o, ov), (n, nv), dir);
                 }
-                _ => retype(out, self, TypeChange::Changed),
+                _ => changed(out, self),
             };
         }
 
@@ -441,7 +585,7 @@ impl<'a> Walker<'a> {
                         )
                 );
                 if !same_kind {
-                    return retype(out, self, TypeChange::Changed);
+                    return changed(out, self);
                 }
                 if od.rust_name != nd.rust_name
                     && self.renames_seen.insert((&od.name, &nd.name))
@@ -476,7 +620,7 @@ impl<'a> Walker<'a> {
             (TypeRef::Any, TypeRef::Any) => {}
             (_, TypeRef::Any) => retype(out, self, TypeChange::Widened),
             (TypeRef::Any, _) => retype(out, self, TypeChange::Narrowed),
-            _ => retype(out, self, TypeChange::Changed),
+            _ => changed(out, self),
         }
     }
 
@@ -595,16 +739,13 @@ impl<'a> Walker<'a> {
                             ),
                         );
                     }
-                    let key =
-                        |v: &'a Variant| v.tag_value.as_deref().unwrap_or(&v.rust_name);
-                    self.variants(out, &site, old, new, ov, nv, key, dir);
+                    self.variants(out, &site, old, new, ov, nv, dir);
                 }
                 (
                     TypeKind::UntaggedUnion { variants: ov },
                     TypeKind::UntaggedUnion { variants: nv },
                 ) => {
-                    let key = |v: &'a Variant| v.rust_name.as_str();
-                    self.variants(out, &site, old, new, ov, nv, key, dir);
+                    self.variants(out, &site, old, new, ov, nv, dir);
                 }
                 _ => {}
             }
@@ -704,7 +845,6 @@ impl<'a> Walker<'a> {
         new_def: &'a TypeDef,
         old: &'a [Variant],
         new: &'a [Variant],
-        key: impl Fn(&'a Variant) -> &'a str,
         dir: Direction,
     ) {
         let sse = self
@@ -712,29 +852,47 @@ impl<'a> Walker<'a> {
             .contains(&(old_def.name.as_str(), new_def.name.as_str()));
         let at = location(site, &new_def.pointer);
         let what = if sse { "event type" } else { "alternative" };
-        for ov in old {
-            match new.iter().find(|nv| key(nv) == key(ov)) {
-                Some(nv) => {
-                    self.shape(out, site, &new_def.pointer, &ov.shape, &nv.shape, dir)
-                }
-                None => {
-                    let id = match dir {
-                        _ if sse => RuleId::SseEventTypeRemoved,
-                        Direction::Request => RuleId::RequestUnionVariantRemoved,
-                        Direction::Response => RuleId::ResponseUnionVariantRemoved,
-                    };
+        let pairs = pair_variants(self.old, old, self.new, new);
+        for (i, ov) in old.iter().enumerate() {
+            if let Some(&(_, j)) = pairs.iter().find(|(o, _)| *o == i) {
+                self.shape(out, site, &new_def.pointer, &ov.shape, &new[j].shape, dir);
+                continue;
+            }
+            let label = variant_label(self.old, ov);
+            // A request alternative folded into another that accepts all it did: the wire
+            // loses nothing, the SDK loses a variant.
+            if dir == Direction::Request && !sse {
+                let mut accepts = Accepts::new(self.new, self.old);
+                if let Some(keeper) =
+                    new.iter().find(|nv| accepts.shape(&nv.shape, &ov.shape))
+                {
                     out.emit(
-                        id,
+                        RuleId::SdkTypeChanged,
                         &at,
-                        format!("{} lost the {what} {}", q(&new_def.name), q(key(ov))),
+                        format!(
+                            "{} lost the alternative {label}, but {} accepts every request it did (the SDK variant disappears)",
+                            q(&new_def.name),
+                            variant_label(self.new, keeper)
+                        ),
                     );
+                    continue;
                 }
             }
+            let id = match dir {
+                _ if sse => RuleId::SseEventTypeRemoved,
+                Direction::Request => RuleId::RequestUnionVariantRemoved,
+                Direction::Response => RuleId::ResponseUnionVariantRemoved,
+            };
+            out.emit(
+                id,
+                &at,
+                format!("{} lost the {what} {label}", q(&new_def.name)),
+            );
         }
-        for nv in new
-            .iter()
-            .filter(|nv| !old.iter().any(|ov| key(ov) == key(nv)))
-        {
+        for (j, nv) in new.iter().enumerate() {
+            if pairs.iter().any(|(_, n)| *n == j) {
+                continue;
+            }
             let id = match dir {
                 _ if sse => RuleId::SseEventTypeAdded,
                 Direction::Request => RuleId::RequestUnionVariantAdded,
@@ -743,7 +901,11 @@ impl<'a> Walker<'a> {
             out.emit(
                 id,
                 &at,
-                format!("{} has a new {what} {}", q(&new_def.name), q(key(nv))),
+                format!(
+                    "{} has a new {what} {}",
+                    q(&new_def.name),
+                    variant_label(self.new, nv)
+                ),
             );
         }
     }
