@@ -12,6 +12,14 @@
 //! - Each model has a typed parameter struct (`ZImageParams`...) with chained setters and a
 //!   `validate` method; option lists are enums.
 
+/// Typed parameters of one model's `params`: they know the model they are for and
+/// convert into the JSON object the request carries, so
+/// `CreateGenerationRequest::for_model(params)` and `.params(params)` take them as they are.
+pub trait ModelParams: Into<Map<String, Value>> {
+    /// The public ID of the model these parameters are for.
+    const MODEL_ID: &'static str;
+}
+
 /// Every model of the catalog, in catalog order.
 pub fn models() -> &'static [ModelInfo] {
     &MODELS
@@ -1155,6 +1163,25 @@ impl ZImageParams {
     }
 }
 
+impl ModelParams for ZImageParams {
+    const MODEL_ID: &'static str = "z-image";
+}
+
+impl From<ZImageParams> for Map<String, Value> {
+    fn from(params: ZImageParams) -> Self {
+        Self::from(&params)
+    }
+}
+
+impl From<&ZImageParams> for Map<String, Value> {
+    fn from(params: &ZImageParams) -> Self {
+        match params.to_value() {
+            Value::Object(members) => members,
+            _ => Map::new(),
+        }
+    }
+}
+
 /// The options of `aspect_ratio`.
 ///
 /// Output aspect ratio.
@@ -1261,6 +1288,25 @@ impl NanoBanana2Params {
     pub fn strength(mut self, value: f64) -> Self {
         self.strength = Some(value);
         self
+    }
+}
+
+impl ModelParams for NanoBanana2Params {
+    const MODEL_ID: &'static str = "nano-banana-2";
+}
+
+impl From<NanoBanana2Params> for Map<String, Value> {
+    fn from(params: NanoBanana2Params) -> Self {
+        Self::from(&params)
+    }
+}
+
+impl From<&NanoBanana2Params> for Map<String, Value> {
+    fn from(params: &NanoBanana2Params) -> Self {
+        match params.to_value() {
+            Value::Object(members) => members,
+            _ => Map::new(),
+        }
     }
 }
 
@@ -1418,6 +1464,25 @@ impl LumenVideo1Params {
     pub fn fps(mut self, value: i64) -> Self {
         self.fps = Some(value);
         self
+    }
+}
+
+impl ModelParams for LumenVideo1Params {
+    const MODEL_ID: &'static str = "lumen-video-1";
+}
+
+impl From<LumenVideo1Params> for Map<String, Value> {
+    fn from(params: LumenVideo1Params) -> Self {
+        Self::from(&params)
+    }
+}
+
+impl From<&LumenVideo1Params> for Map<String, Value> {
+    fn from(params: &LumenVideo1Params) -> Self {
+        match params.to_value() {
+            Value::Object(members) => members,
+            _ => Map::new(),
+        }
     }
 }
 
@@ -1703,6 +1768,25 @@ impl LumenVideo1I2vParams {
     }
 }
 
+impl ModelParams for LumenVideo1I2vParams {
+    const MODEL_ID: &'static str = "lumen-video-1-i2v";
+}
+
+impl From<LumenVideo1I2vParams> for Map<String, Value> {
+    fn from(params: LumenVideo1I2vParams) -> Self {
+        Self::from(&params)
+    }
+}
+
+impl From<&LumenVideo1I2vParams> for Map<String, Value> {
+    fn from(params: &LumenVideo1I2vParams) -> Self {
+        match params.to_value() {
+            Value::Object(members) => members,
+            _ => Map::new(),
+        }
+    }
+}
+
 /// The options of `resolution`.
 ///
 /// Output resolution.
@@ -1784,6 +1868,25 @@ impl MotionTransfer1Params {
     }
 }
 
+impl ModelParams for MotionTransfer1Params {
+    const MODEL_ID: &'static str = "motion-transfer-1";
+}
+
+impl From<MotionTransfer1Params> for Map<String, Value> {
+    fn from(params: MotionTransfer1Params) -> Self {
+        Self::from(&params)
+    }
+}
+
+impl From<&MotionTransfer1Params> for Map<String, Value> {
+    fn from(params: &MotionTransfer1Params) -> Self {
+        match params.to_value() {
+            Value::Object(members) => members,
+            _ => Map::new(),
+        }
+    }
+}
+
 /// Parameters of Lumen Video 2 (preview) (`lumen-video-2-preview`), sent as the `params` of `POST /api/v1/generations`.
 ///
 /// Next-generation video model, currently in Studio preview.
@@ -1825,6 +1928,25 @@ impl LumenVideo2PreviewParams {
     pub fn duration_seconds(mut self, value: i64) -> Self {
         self.duration_seconds = Some(value);
         self
+    }
+}
+
+impl ModelParams for LumenVideo2PreviewParams {
+    const MODEL_ID: &'static str = "lumen-video-2-preview";
+}
+
+impl From<LumenVideo2PreviewParams> for Map<String, Value> {
+    fn from(params: LumenVideo2PreviewParams) -> Self {
+        Self::from(&params)
+    }
+}
+
+impl From<&LumenVideo2PreviewParams> for Map<String, Value> {
+    fn from(params: &LumenVideo2PreviewParams) -> Self {
+        match params.to_value() {
+            Value::Object(members) => members,
+            _ => Map::new(),
+        }
     }
 }
 
@@ -1906,6 +2028,25 @@ impl Veo3_1Params {
     pub fn enhance_prompt(mut self, value: bool) -> Self {
         self.enhance_prompt = Some(value);
         self
+    }
+}
+
+impl ModelParams for Veo3_1Params {
+    const MODEL_ID: &'static str = "veo-3-1";
+}
+
+impl From<Veo3_1Params> for Map<String, Value> {
+    fn from(params: Veo3_1Params) -> Self {
+        Self::from(&params)
+    }
+}
+
+impl From<&Veo3_1Params> for Map<String, Value> {
+    fn from(params: &Veo3_1Params) -> Self {
+        match params.to_value() {
+            Value::Object(members) => members,
+            _ => Map::new(),
+        }
     }
 }
 
@@ -2184,6 +2325,25 @@ impl VoiceTts2Params {
     }
 }
 
+impl ModelParams for VoiceTts2Params {
+    const MODEL_ID: &'static str = "voice-tts-2";
+}
+
+impl From<VoiceTts2Params> for Map<String, Value> {
+    fn from(params: VoiceTts2Params) -> Self {
+        Self::from(&params)
+    }
+}
+
+impl From<&VoiceTts2Params> for Map<String, Value> {
+    fn from(params: &VoiceTts2Params) -> Self {
+        match params.to_value() {
+            Value::Object(members) => members,
+            _ => Map::new(),
+        }
+    }
+}
+
 /// The options of `voice`.
 ///
 /// Voice to speak with.
@@ -2304,6 +2464,25 @@ impl VoiceTts1Params {
     }
 }
 
+impl ModelParams for VoiceTts1Params {
+    const MODEL_ID: &'static str = "voice-tts-1";
+}
+
+impl From<VoiceTts1Params> for Map<String, Value> {
+    fn from(params: VoiceTts1Params) -> Self {
+        Self::from(&params)
+    }
+}
+
+impl From<&VoiceTts1Params> for Map<String, Value> {
+    fn from(params: &VoiceTts1Params) -> Self {
+        match params.to_value() {
+            Value::Object(members) => members,
+            _ => Map::new(),
+        }
+    }
+}
+
 /// The options of `voice`.
 ///
 /// Voice to speak with.
@@ -2421,6 +2600,25 @@ impl Soundscape1Params {
     }
 }
 
+impl ModelParams for Soundscape1Params {
+    const MODEL_ID: &'static str = "soundscape-1";
+}
+
+impl From<Soundscape1Params> for Map<String, Value> {
+    fn from(params: Soundscape1Params) -> Self {
+        Self::from(&params)
+    }
+}
+
+impl From<&Soundscape1Params> for Map<String, Value> {
+    fn from(params: &Soundscape1Params) -> Self {
+        match params.to_value() {
+            Value::Object(members) => members,
+            _ => Map::new(),
+        }
+    }
+}
+
 /// The options of `output_format`.
 ///
 /// Audio container of the output.
@@ -2499,6 +2697,25 @@ impl FoleySync1Params {
     pub fn mix_original_audio(mut self, value: bool) -> Self {
         self.mix_original_audio = Some(value);
         self
+    }
+}
+
+impl ModelParams for FoleySync1Params {
+    const MODEL_ID: &'static str = "foley-sync-1";
+}
+
+impl From<FoleySync1Params> for Map<String, Value> {
+    fn from(params: FoleySync1Params) -> Self {
+        Self::from(&params)
+    }
+}
+
+impl From<&FoleySync1Params> for Map<String, Value> {
+    fn from(params: &FoleySync1Params) -> Self {
+        match params.to_value() {
+            Value::Object(members) => members,
+            _ => Map::new(),
+        }
     }
 }
 

@@ -730,14 +730,24 @@ impl CreateGenerationRequest {
         self
     }
     /// Sets `params`.
-    pub fn params(mut self, params: serde_json::Map<String, serde_json::Value>) -> Self {
-        self.params = Some(params);
+    pub fn params(
+        mut self,
+        params: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.params = Some(params.into());
         self
     }
     /// Sets `client_request_id`.
     pub fn client_request_id(mut self, client_request_id: impl Into<String>) -> Self {
         self.client_request_id = Some(client_request_id.into());
         self
+    }
+}
+impl CreateGenerationRequest {
+    /// A request for the model `params` are typed for, with those parameters: the
+    /// model ID is taken from them, so it cannot name another model by accident.
+    pub fn for_model<P: crate::catalog::ModelParams>(params: P) -> Self {
+        Self::new(P::MODEL_ID).params(params)
     }
 }
 impl serde::Serialize for CreateGenerationRequest {

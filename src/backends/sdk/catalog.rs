@@ -17,6 +17,7 @@ use crate::validators::{rules, RUNTIME_SOURCE};
 /// Type names the runtime half of `catalog.rs` defines or imports.
 const RUNTIME_TYPES: &[&str] = &[
     "ModelInfo",
+    "ModelParams",
     "PromptRule",
     "CreditInfo",
     "ParamLocation",
@@ -202,6 +203,14 @@ fn api(infos: &[ModelInfo]) -> TokenStream {
         }
     };
     quote! {
+        /// Typed parameters of one model's `params`: they know the model they are for and
+        /// convert into the JSON object the request carries, so
+        /// `CreateGenerationRequest::for_model(params)` and `.params(params)` take them as they are.
+        pub trait ModelParams: Into<Map<String, Value>> {
+            /// The public ID of the model these parameters are for.
+            const MODEL_ID: &'static str;
+        }
+
         /// Every model of the catalog, in catalog order.
         pub fn models() -> &'static [ModelInfo] {
             &MODELS
@@ -744,6 +753,30 @@ impl Types {
                 }
             }
         });
+        let plugs_in = top.and_then(|(id, group)| {
+            matches!(group, Group::Params).then(|| {
+                quote! {
+                    impl ModelParams for #name {
+                        const MODEL_ID: &'static str = #id;
+                    }
+
+                    impl From<#name> for Map<String, Value> {
+                        fn from(params: #name) -> Self {
+                            Self::from(&params)
+                        }
+                    }
+
+                    impl From<&#name> for Map<String, Value> {
+                        fn from(params: &#name) -> Self {
+                            match params.to_value() {
+                                Value::Object(members) => members,
+                                _ => Map::new(),
+                            }
+                        }
+                    }
+                }
+            })
+        });
         quote! {
             #struct_docs
             #[derive(Debug, Clone, PartialEq #derive_default)]
@@ -764,6 +797,8 @@ impl Types {
 
                 #(#setters)*
             }
+
+            #plugs_in
 
             #nested
         }

@@ -426,7 +426,9 @@ impl<'a> Types<'a> {
         // `params`) are built by callers too.
         let built_by_callers = def.in_request || !def.in_response;
         let constructors = if built_by_callers {
-            constructors(name, &required, &optional, &defaulted)
+            let mut tokens = constructors(name, &required, &optional, &defaulted);
+            tokens.extend(self.for_model(name, &required, &optional));
+            tokens
         } else {
             TokenStream::new()
         };
@@ -473,6 +475,42 @@ impl<'a> Types<'a> {
                 }
             }
         })
+    }
+
+    /// `for_model(params)` on a request that names a catalog model and carries its `params`
+    /// (the generation request): the model ID comes from the typed parameters, so the two
+    /// cannot disagree.
+    fn for_model(
+        &self,
+        name: &Ident,
+        required: &[(Ident, &Field, Member)],
+        optional: &[(Ident, &Field, Member)],
+    ) -> TokenStream {
+        let Some(catalog) = &self.ir.catalog else {
+            return TokenStream::new();
+        };
+        if !catalog.models.iter().any(|m| m.kind != "chat") {
+            return TokenStream::new();
+        }
+        let names_model = matches!(required, [(ident, _, member)]
+            if ident == "model" && member.base.to_string() == "String");
+        let takes_params = optional.iter().any(|(ident, _, member)| {
+            ident == "params"
+                && member.base.to_string()
+                    == "serde_json :: Map < String , serde_json :: Value >"
+        });
+        if !names_model || !takes_params {
+            return TokenStream::new();
+        }
+        quote! {
+            impl #name {
+                /// A request for the model `params` are typed for, with those parameters: the
+                /// model ID is taken from them, so it cannot name another model by accident.
+                pub fn for_model<P: crate::catalog::ModelParams>(params: P) -> Self {
+                    Self::new(P::MODEL_ID).params(params)
+                }
+            }
+        }
     }
 
     /// A multipart form: no serde, file members are `FilePart`s.
@@ -913,7 +951,11 @@ fn constructors(
 fn argument(member: &Member, ident: &Ident) -> (TokenStream, TokenStream) {
     let base = &member.base;
     let text = base.to_string();
-    let (ty, value) = if text == "String" || text == "crate :: Secret" {
+    // A free-form object also takes a model's typed parameters, which convert into one.
+    let (ty, value) = if text == "String"
+        || text == "crate :: Secret"
+        || text == "serde_json :: Map < String , serde_json :: Value >"
+    {
         (quote!(impl Into<#base>), quote!(#ident.into()))
     } else {
         (base.clone(), quote!(#ident))
