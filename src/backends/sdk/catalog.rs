@@ -100,6 +100,12 @@ fn module_source(ir: &Ir, runtime: &str) -> Option<String> {
     let catalog = ir.catalog.as_ref()?;
     let infos = rules::catalog_rules(catalog);
     let mut types = Types::new();
+    types.media = MEDIA_TYPES
+        .iter()
+        .filter(|name| ir.types.get(**name).is_some_and(|d| d.rust_name == **name))
+        .copied()
+        .collect();
+    let media = media_items(ir, &types.media);
     let mut typed = Vec::new();
     for model in &catalog.models {
         typed.push(types.model(model));
@@ -109,6 +115,7 @@ fn module_source(ir: &Ir, runtime: &str) -> Option<String> {
     let table = table(infos);
     let file = quote! {
         #header
+        #media
         #api
         #table
         #(#typed)*
@@ -569,6 +576,89 @@ impl Group {
 
 struct Types {
     namespace: Namespace,
+    /// The contract types of [`MEDIA_TYPES`] this contract defines, which media parameters take.
+    media: Vec<&'static str>,
+}
+
+/// The contract's media types, re-exported by the catalog so that there is one type each.
+const MEDIA_TYPES: &[&str] = &["ChatAttachment", "MediaKind", "ReferenceMediaItem"];
+
+/// The upload response a [`ReferenceMediaItem`](MediaShape::ReferenceMediaItem) is built from.
+const UPLOADED_FILE: &str = "PublicApiFile";
+
+/// The re-exports of the contract's media types, and `From<&PublicApiFile>` for the reference
+/// item: every member the two share by name is copied, so an upload plugs into `params`.
+fn media_items(ir: &Ir, media: &[&str]) -> TokenStream {
+    if media.is_empty() {
+        return TokenStream::new();
+    }
+    let names = media.iter().map(|name| ident(name));
+    let mut out = quote! {
+        /// The contract's media types, which the typed parameters take.
+        pub use crate::types::{#(#names),*};
+    };
+    let fields_of = |name: &str| match ir.types.get(name).map(|d| &d.kind) {
+        Some(crate::ir::TypeKind::Struct { fields, .. }) => Some(fields),
+        _ => None,
+    };
+    let (Some(item), Some(file)) = (
+        media
+            .contains(&"ReferenceMediaItem")
+            .then(|| fields_of("ReferenceMediaItem"))
+            .flatten(),
+        fields_of(UPLOADED_FILE).filter(|_| {
+            ir.types
+                .get(UPLOADED_FILE)
+                .is_some_and(|d| d.rust_name == UPLOADED_FILE)
+        }),
+    ) else {
+        return out;
+    };
+    let mut inits = Vec::new();
+    for field in item {
+        let name = ident(&field.rust_name);
+        let source = file.iter().find(|f| f.rust_name == field.rust_name);
+        let value = match source {
+            None if field.required => return out,
+            None => quote!(None),
+            Some(source) => {
+                let wrapped =
+                    !field.required && source.required && !source.shape.nullable;
+                let unwrapped =
+                    field.required && !(source.required && !source.shape.nullable);
+                if unwrapped {
+                    return out;
+                }
+                let copy = matches!(
+                    source.shape.ty,
+                    crate::ir::TypeRef::Integer { .. }
+                        | crate::ir::TypeRef::Number { .. }
+                        | crate::ir::TypeRef::Boolean
+                );
+                let read = if copy {
+                    quote!(file.#name)
+                } else {
+                    quote!(file.#name.clone())
+                };
+                if wrapped {
+                    quote!(Some(#read))
+                } else {
+                    read
+                }
+            }
+        };
+        inits.push(quote!(#name: #value,));
+    }
+    let file_ty = ident(UPLOADED_FILE);
+    out.extend(quote! {
+        impl From<&crate::types::#file_ty> for ReferenceMediaItem {
+            /// The reference to an upload: its url, kind, name, MIME type and duration (token).
+            fn from(file: &crate::types::#file_ty) -> Self {
+                ReferenceMediaItem { #(#inits)* }
+            }
+        }
+    });
+    out
 }
 
 /// A struct to emit: its name, docs and fields.
@@ -587,7 +677,10 @@ impl Types {
     fn new() -> Self {
         let mut namespace = Namespace::new();
         namespace.reserve(RUNTIME_TYPES.iter().copied());
-        Types { namespace }
+        Types {
+            namespace,
+            media: Vec::new(),
+        }
     }
 
     fn claim(&mut self, name: &str) -> Ident {
@@ -858,9 +951,17 @@ impl Types {
                 nested.extend(self.structure(spec));
                 plain(quote!(#name))
             }
+            // A contract without the media type gets the JSON value the runtime checks.
             ParamType::Media => match rules::media_shape(location) {
-                MediaShape::ReferenceMediaItem => plain(quote!(ReferenceMediaItem)),
-                MediaShape::ChatAttachment => plain(quote!(ChatAttachment)),
+                MediaShape::ReferenceMediaItem
+                    if self.media.contains(&"ReferenceMediaItem") =>
+                {
+                    plain(quote!(ReferenceMediaItem))
+                }
+                MediaShape::ChatAttachment if self.media.contains(&"ChatAttachment") => {
+                    plain(quote!(ChatAttachment))
+                }
+                _ => plain(quote!(serde_json::Value)),
             },
         }
     }
