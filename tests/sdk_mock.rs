@@ -932,7 +932,7 @@ async fn the_catalog_checks_requests_before_sending() {
         .prompt("a cat")
         .params(params(json!({"aspect_ratio": "2:1", "num_images": 9})));
     let error = client.generations().create(&bad).await.unwrap_err();
-    let Error::InvalidRequest(message) = &error else {
+    let Error::InvalidRequest { message, .. } = &error else {
         panic!("{error:?}")
     };
     assert!(

@@ -122,7 +122,7 @@ impl Call {
         if HeaderValue::from_str(&value).is_err() {
             let message =
                 format!("the value of header {name} is not a valid header value");
-            self.fail(Error::InvalidRequest(message));
+            self.fail(Error::invalid(message));
             return;
         }
         self.headers.retain(|(n, _)| *n != name);
@@ -136,7 +136,7 @@ impl Call {
                 self.body = Body::Json(Bytes::from(bytes));
                 self.json = Some(value);
             }
-            Err(e) => self.fail(Error::InvalidRequest(format!(
+            Err(e) => self.fail(Error::invalid(format!(
                 "the body does not serialize: {e}"
             ))),
         }
@@ -163,10 +163,8 @@ impl Call {
                     .collect();
                 self.body = Body::Form(pairs);
             }
-            Ok(_) => self.fail(Error::InvalidRequest(
-                "a form body must be an object".into(),
-            )),
-            Err(e) => self.fail(Error::InvalidRequest(format!(
+            Ok(_) => self.fail(Error::invalid("a form body must be an object")),
+            Err(e) => self.fail(Error::invalid(format!(
                 "the body does not serialize: {e}"
             ))),
         }

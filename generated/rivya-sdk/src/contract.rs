@@ -19,6 +19,9 @@ pub(crate) fn error_message(body: &ApiErrorBody) -> Option<&str> {
 pub(crate) fn error_request_id(body: &ApiErrorBody) -> Option<&str> {
     body.error.request_id.as_deref()
 }
+pub(crate) fn error_param(body: &ApiErrorBody) -> Option<&str> {
+    body.error.param.as_deref()
+}
 pub(crate) fn parse_error_code(code: &str) -> ErrorCode {
     ErrorCode::from(code)
 }
@@ -70,12 +73,17 @@ pub(crate) fn before_send(call: &crate::call::Call) -> crate::Result<()> {
     let kind = model.kind;
     let route = route(call.operation);
     if route == Route::Chat && kind != "chat" {
-        let message = format!("{model_id} is a {kind} model: use generations()");
-        return Err(crate::Error::InvalidRequest(message));
+        let article = if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
+            "an"
+        } else {
+            "a"
+        };
+        let message = format!("{model_id} is {article} {kind} model: use generations()");
+        return Err(crate::Error::invalid(message));
     }
     if route == Route::Generation && kind == "chat" {
         let message = format!("{model_id} is a chat model: use chat()");
-        return Err(crate::Error::InvalidRequest(message));
+        return Err(crate::Error::invalid(message));
     }
     if route == Route::Other {
         return Ok(());
@@ -85,5 +93,7 @@ pub(crate) fn before_send(call: &crate::call::Call) -> crate::Result<()> {
     };
     let listed: Vec<String> = violations.iter().map(|v| v.to_string()).collect();
     let message = format!("{model_id}: {}", listed.join("; "));
-    Err(crate::Error::InvalidRequest(message))
+    Err(crate::Error::InvalidRequest { message, violations })
 }
+/// A broken catalog rule, as [`crate::Error::violations`] lists them.
+pub use crate::catalog::ParamViolation;

@@ -6,6 +6,7 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::contract::ParamViolation;
 use crate::{ApiErrorBody, ErrorCode};
 
 /// The result type of every fallible SDK call.
@@ -43,7 +44,14 @@ pub enum Error {
     /// The client is misconfigured (a missing environment variable, an invalid base URL).
     Config(String),
     /// The request was refused locally before anything was sent.
-    InvalidRequest(String),
+    InvalidRequest {
+        /// What is wrong, every violation included.
+        message: String,
+        /// The broken catalog rules, each with its JSON pointer (relative to the request
+        /// body), rule and message, so that a form can mark the field; empty when the request
+        /// was refused for another reason.
+        violations: Vec<ParamViolation>,
+    },
     /// Reading a file to upload failed.
     Io(std::io::Error),
 }
@@ -72,6 +80,23 @@ impl Error {
             Error::Api(error) => Some(error.status),
             Error::Decode(error) => Some(error.status),
             _ => None,
+        }
+    }
+
+    /// The catalog rules a request broke, for [`Error::InvalidRequest`]; empty for every other
+    /// error.
+    pub fn violations(&self) -> &[ParamViolation] {
+        match self {
+            Error::InvalidRequest { violations, .. } => violations,
+            _ => &[],
+        }
+    }
+
+    /// A request refused locally for a reason other than the catalog's rules.
+    pub(crate) fn invalid(message: impl Into<String>) -> Error {
+        Error::InvalidRequest {
+            message: message.into(),
+            violations: Vec::new(),
         }
     }
 
@@ -116,7 +141,9 @@ impl fmt::Display for Error {
                 waited.as_secs_f64()
             ),
             Error::Config(message) => write!(f, "client configuration: {message}"),
-            Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
+            Error::InvalidRequest { message, .. } => {
+                write!(f, "invalid request: {message}")
+            }
             Error::Io(error) => write!(f, "reading the upload: {error}"),
         }
     }
@@ -176,6 +203,12 @@ impl ApiError {
     /// The human-readable message.
     pub fn message(&self) -> Option<&str> {
         crate::contract::error_message(self.body.as_ref()?)
+    }
+
+    /// The request member the error is about (the body's `error.param`), when the server names
+    /// one.
+    pub fn param(&self) -> Option<&str> {
+        crate::contract::error_param(self.body.as_ref()?)
     }
 }
 

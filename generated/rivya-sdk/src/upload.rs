@@ -122,7 +122,7 @@ impl FilePart {
                 let taken = stream.lock().map(|mut slot| slot.take()).ok().flatten();
                 let Some(chunks) = taken else {
                     let message = "an upload stream can be sent only once";
-                    return Err(Error::InvalidRequest(message.into()));
+                    return Err(Error::invalid(message));
                 };
                 let body = reqwest::Body::wrap_stream(chunks);
                 match length {
@@ -141,7 +141,7 @@ impl FilePart {
         };
         let part = part.file_name(file_name);
         part.mime_str(&mime)
-            .map_err(|_| Error::InvalidRequest(format!("invalid MIME type {mime:?}")))
+            .map_err(|_| Error::invalid(format!("invalid MIME type {mime:?}")))
     }
 }
 

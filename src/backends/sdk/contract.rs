@@ -38,6 +38,18 @@ impl Contract<'_> {
         let streams = self.stream_events()?;
         let webhooks = self.webhooks()?;
         let before_send = self.before_send();
+        let violation = if self.catalog {
+            quote! {
+                /// A broken catalog rule, as [`crate::Error::violations`] lists them.
+                pub use crate::catalog::ParamViolation;
+            }
+        } else {
+            quote! {
+                /// A broken catalog rule: this SDK has no model catalog, so there are none.
+                #[derive(Debug, Clone, PartialEq)]
+                pub enum ParamViolation {}
+            }
+        };
         Ok(quote! {
             //! What the runtime needs to know about this contract.
             #[allow(unused_imports)]
@@ -53,6 +65,7 @@ impl Contract<'_> {
             #streams
             #webhooks
             #before_send
+            #violation
         })
     }
 
@@ -62,7 +75,8 @@ impl Contract<'_> {
         let Some(def) = error_type(ir) else {
             return Ok(value_error_glue());
         };
-        let Some((path, code, message, request_id)) = error_members(ir, def) else {
+        let Some((path, code, message, request_id, param)) = error_members(ir, def)
+        else {
             return Ok(value_error_glue());
         };
         let body_ty = self.types.named(&def.name, Scope::Elsewhere)?;
@@ -98,6 +112,10 @@ impl Contract<'_> {
         };
         let request_id_expr = match request_id {
             Some(field) => optional_str(&access, field),
+            None => missing.clone(),
+        };
+        let param_expr = match param {
+            Some(field) => optional_str(&access, field),
             None => missing,
         };
         let body_doc = docs(&format!(
@@ -118,6 +136,9 @@ impl Contract<'_> {
             }
             pub(crate) fn error_request_id(body: &ApiErrorBody) -> Option<&str> {
                 #request_id_expr
+            }
+            pub(crate) fn error_param(body: &ApiErrorBody) -> Option<&str> {
+                #param_expr
             }
             pub(crate) fn parse_error_code(code: &str) -> ErrorCode {
                 #parse
@@ -413,12 +434,18 @@ impl Contract<'_> {
                 let kind = model.kind;
                 let route = route(call.operation);
                 if route == Route::Chat && kind != "chat" {
-                    let message = format!("{model_id} is a {kind} model: use generations()");
-                    return Err(crate::Error::InvalidRequest(message));
+                    let article = if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                        "an"
+                    } else {
+                        "a"
+                    };
+                    let message =
+                        format!("{model_id} is {article} {kind} model: use generations()");
+                    return Err(crate::Error::invalid(message));
                 }
                 if route == Route::Generation && kind == "chat" {
                     let message = format!("{model_id} is a chat model: use chat()");
-                    return Err(crate::Error::InvalidRequest(message));
+                    return Err(crate::Error::invalid(message));
                 }
                 if route == Route::Other {
                     return Ok(());
@@ -430,7 +457,7 @@ impl Contract<'_> {
                 };
                 let listed: Vec<String> = violations.iter().map(|v| v.to_string()).collect();
                 let message = format!("{model_id}: {}", listed.join("; "));
-                Err(crate::Error::InvalidRequest(message))
+                Err(crate::Error::InvalidRequest { message, violations })
             }
         }
     }
@@ -460,6 +487,9 @@ fn value_error_glue() -> TokenStream {
         }
         pub(crate) fn error_request_id(body: &ApiErrorBody) -> Option<&str> {
             error_text(body, "request_id").map(String::as_str)
+        }
+        pub(crate) fn error_param(body: &ApiErrorBody) -> Option<&str> {
+            error_text(body, "param").map(String::as_str)
         }
         pub(crate) fn parse_error_code(code: &str) -> ErrorCode {
             code.to_owned()
@@ -495,6 +525,7 @@ type ErrorMembers<'a> = (
     &'a Field,
     Option<&'a Field>,
     Option<&'a Field>,
+    Option<&'a Field>,
 );
 
 /// Where the code, message and request ID sit: in the body itself, or in its `error` member.
@@ -509,6 +540,7 @@ fn error_members<'a>(ir: &'a Ir, def: &'a TypeDef) -> Option<ErrorMembers<'a>> {
             code,
             find("message").filter(text),
             find("request_id").filter(text),
+            find("param").filter(text),
         ))
     };
     if let Some(found) = direct(fields, Vec::new()) {
