@@ -1224,6 +1224,18 @@ pub enum ZImageAspectRatio {
 }
 
 impl ZImageAspectRatio {
+    /// The wire value of the option at `index`, in catalog order.
+    fn nth_value(index: usize) -> Option<&'static str> {
+        match index {
+            0 => Some("1:1"),
+            1 => Some("4:3"),
+            2 => Some("3:4"),
+            3 => Some("16:9"),
+            4 => Some("9:16"),
+            _ => None,
+        }
+    }
+
     /// The value as sent on the wire.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -1232,6 +1244,27 @@ impl ZImageAspectRatio {
             ZImageAspectRatio::V3_4 => "3:4",
             ZImageAspectRatio::V16_9 => "16:9",
             ZImageAspectRatio::V9_16 => "9:16",
+        }
+    }
+}
+
+impl fmt::Display for ZImageAspectRatio {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for ZImageAspectRatio {
+    type Err = crate::ParseEnumError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "1:1" => Ok(ZImageAspectRatio::V1_1),
+            "4:3" => Ok(ZImageAspectRatio::V4_3),
+            "3:4" => Ok(ZImageAspectRatio::V3_4),
+            "16:9" => Ok(ZImageAspectRatio::V16_9),
+            "9:16" => Ok(ZImageAspectRatio::V9_16),
+            other => Err(crate::ParseEnumError::listed(other, Self::nth_value)),
         }
     }
 }
@@ -1355,6 +1388,19 @@ pub enum NanoBanana2AspectRatio {
 }
 
 impl NanoBanana2AspectRatio {
+    /// The wire value of the option at `index`, in catalog order.
+    fn nth_value(index: usize) -> Option<&'static str> {
+        match index {
+            0 => Some("match_input"),
+            1 => Some("1:1"),
+            2 => Some("4:3"),
+            3 => Some("3:4"),
+            4 => Some("16:9"),
+            5 => Some("9:16"),
+            _ => None,
+        }
+    }
+
     /// The value as sent on the wire.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -1364,6 +1410,28 @@ impl NanoBanana2AspectRatio {
             NanoBanana2AspectRatio::V3_4 => "3:4",
             NanoBanana2AspectRatio::V16_9 => "16:9",
             NanoBanana2AspectRatio::V9_16 => "9:16",
+        }
+    }
+}
+
+impl fmt::Display for NanoBanana2AspectRatio {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for NanoBanana2AspectRatio {
+    type Err = crate::ParseEnumError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "match_input" => Ok(NanoBanana2AspectRatio::MatchInput),
+            "1:1" => Ok(NanoBanana2AspectRatio::V1_1),
+            "4:3" => Ok(NanoBanana2AspectRatio::V4_3),
+            "3:4" => Ok(NanoBanana2AspectRatio::V3_4),
+            "16:9" => Ok(NanoBanana2AspectRatio::V16_9),
+            "9:16" => Ok(NanoBanana2AspectRatio::V9_16),
+            other => Err(crate::ParseEnumError::listed(other, Self::nth_value)),
         }
     }
 }
@@ -1519,11 +1587,38 @@ pub enum LumenVideo1Resolution {
 }
 
 impl LumenVideo1Resolution {
+    /// The wire value of the option at `index`, in catalog order.
+    fn nth_value(index: usize) -> Option<&'static str> {
+        match index {
+            0 => Some("720p"),
+            1 => Some("1080p"),
+            _ => None,
+        }
+    }
+
     /// The value as sent on the wire.
     pub fn as_str(self) -> &'static str {
         match self {
             LumenVideo1Resolution::V720p => "720p",
             LumenVideo1Resolution::V1080p => "1080p",
+        }
+    }
+}
+
+impl fmt::Display for LumenVideo1Resolution {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for LumenVideo1Resolution {
+    type Err = crate::ParseEnumError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "720p" => Ok(LumenVideo1Resolution::V720p),
+            "1080p" => Ok(LumenVideo1Resolution::V1080p),
+            other => Err(crate::ParseEnumError::listed(other, Self::nth_value)),
         }
     }
 }
@@ -1547,12 +1642,41 @@ pub enum LumenVideo1AspectRatio {
 }
 
 impl LumenVideo1AspectRatio {
+    /// The wire value of the option at `index`, in catalog order.
+    fn nth_value(index: usize) -> Option<&'static str> {
+        match index {
+            0 => Some("16:9"),
+            1 => Some("9:16"),
+            2 => Some("1:1"),
+            _ => None,
+        }
+    }
+
     /// The value as sent on the wire.
     pub fn as_str(self) -> &'static str {
         match self {
             LumenVideo1AspectRatio::V16_9 => "16:9",
             LumenVideo1AspectRatio::V9_16 => "9:16",
             LumenVideo1AspectRatio::V1_1 => "1:1",
+        }
+    }
+}
+
+impl fmt::Display for LumenVideo1AspectRatio {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for LumenVideo1AspectRatio {
+    type Err = crate::ParseEnumError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "16:9" => Ok(LumenVideo1AspectRatio::V16_9),
+            "9:16" => Ok(LumenVideo1AspectRatio::V9_16),
+            "1:1" => Ok(LumenVideo1AspectRatio::V1_1),
+            other => Err(crate::ParseEnumError::listed(other, Self::nth_value)),
         }
     }
 }
@@ -1635,6 +1759,18 @@ pub enum LumenVideo1CameraMotion {
 }
 
 impl LumenVideo1CameraMotion {
+    /// The wire value of the option at `index`, in catalog order.
+    fn nth_value(index: usize) -> Option<&'static str> {
+        match index {
+            0 => Some("static"),
+            1 => Some("pan-left"),
+            2 => Some("pan-right"),
+            3 => Some("zoom-in"),
+            4 => Some("zoom-out"),
+            _ => None,
+        }
+    }
+
     /// The value as sent on the wire.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -1643,6 +1779,27 @@ impl LumenVideo1CameraMotion {
             LumenVideo1CameraMotion::PanRight => "pan-right",
             LumenVideo1CameraMotion::ZoomIn => "zoom-in",
             LumenVideo1CameraMotion::ZoomOut => "zoom-out",
+        }
+    }
+}
+
+impl fmt::Display for LumenVideo1CameraMotion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for LumenVideo1CameraMotion {
+    type Err = crate::ParseEnumError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "static" => Ok(LumenVideo1CameraMotion::Static),
+            "pan-left" => Ok(LumenVideo1CameraMotion::PanLeft),
+            "pan-right" => Ok(LumenVideo1CameraMotion::PanRight),
+            "zoom-in" => Ok(LumenVideo1CameraMotion::ZoomIn),
+            "zoom-out" => Ok(LumenVideo1CameraMotion::ZoomOut),
+            other => Err(crate::ParseEnumError::listed(other, Self::nth_value)),
         }
     }
 }
@@ -1820,11 +1977,38 @@ pub enum LumenVideo1I2vResolution {
 }
 
 impl LumenVideo1I2vResolution {
+    /// The wire value of the option at `index`, in catalog order.
+    fn nth_value(index: usize) -> Option<&'static str> {
+        match index {
+            0 => Some("720p"),
+            1 => Some("1080p"),
+            _ => None,
+        }
+    }
+
     /// The value as sent on the wire.
     pub fn as_str(self) -> &'static str {
         match self {
             LumenVideo1I2vResolution::V720p => "720p",
             LumenVideo1I2vResolution::V1080p => "1080p",
+        }
+    }
+}
+
+impl fmt::Display for LumenVideo1I2vResolution {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for LumenVideo1I2vResolution {
+    type Err = crate::ParseEnumError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "720p" => Ok(LumenVideo1I2vResolution::V720p),
+            "1080p" => Ok(LumenVideo1I2vResolution::V1080p),
+            other => Err(crate::ParseEnumError::listed(other, Self::nth_value)),
         }
     }
 }
@@ -2385,6 +2569,18 @@ pub enum VoiceTts2Voice {
 }
 
 impl VoiceTts2Voice {
+    /// The wire value of the option at `index`, in catalog order.
+    fn nth_value(index: usize) -> Option<&'static str> {
+        match index {
+            0 => Some("aria"),
+            1 => Some("ember"),
+            2 => Some("juniper"),
+            3 => Some("orion"),
+            4 => Some("sage"),
+            _ => None,
+        }
+    }
+
     /// The value as sent on the wire.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -2393,6 +2589,27 @@ impl VoiceTts2Voice {
             VoiceTts2Voice::Juniper => "juniper",
             VoiceTts2Voice::Orion => "orion",
             VoiceTts2Voice::Sage => "sage",
+        }
+    }
+}
+
+impl fmt::Display for VoiceTts2Voice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for VoiceTts2Voice {
+    type Err = crate::ParseEnumError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "aria" => Ok(VoiceTts2Voice::Aria),
+            "ember" => Ok(VoiceTts2Voice::Ember),
+            "juniper" => Ok(VoiceTts2Voice::Juniper),
+            "orion" => Ok(VoiceTts2Voice::Orion),
+            "sage" => Ok(VoiceTts2Voice::Sage),
+            other => Err(crate::ParseEnumError::listed(other, Self::nth_value)),
         }
     }
 }
@@ -2416,12 +2633,41 @@ pub enum VoiceTts2OutputFormat {
 }
 
 impl VoiceTts2OutputFormat {
+    /// The wire value of the option at `index`, in catalog order.
+    fn nth_value(index: usize) -> Option<&'static str> {
+        match index {
+            0 => Some("mp3"),
+            1 => Some("wav"),
+            2 => Some("ogg"),
+            _ => None,
+        }
+    }
+
     /// The value as sent on the wire.
     pub fn as_str(self) -> &'static str {
         match self {
             VoiceTts2OutputFormat::Mp3 => "mp3",
             VoiceTts2OutputFormat::Wav => "wav",
             VoiceTts2OutputFormat::Ogg => "ogg",
+        }
+    }
+}
+
+impl fmt::Display for VoiceTts2OutputFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for VoiceTts2OutputFormat {
+    type Err = crate::ParseEnumError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "mp3" => Ok(VoiceTts2OutputFormat::Mp3),
+            "wav" => Ok(VoiceTts2OutputFormat::Wav),
+            "ogg" => Ok(VoiceTts2OutputFormat::Ogg),
+            other => Err(crate::ParseEnumError::listed(other, Self::nth_value)),
         }
     }
 }
@@ -2515,11 +2761,38 @@ pub enum VoiceTts1Voice {
 }
 
 impl VoiceTts1Voice {
+    /// The wire value of the option at `index`, in catalog order.
+    fn nth_value(index: usize) -> Option<&'static str> {
+        match index {
+            0 => Some("aria"),
+            1 => Some("orion"),
+            _ => None,
+        }
+    }
+
     /// The value as sent on the wire.
     pub fn as_str(self) -> &'static str {
         match self {
             VoiceTts1Voice::Aria => "aria",
             VoiceTts1Voice::Orion => "orion",
+        }
+    }
+}
+
+impl fmt::Display for VoiceTts1Voice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for VoiceTts1Voice {
+    type Err = crate::ParseEnumError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "aria" => Ok(VoiceTts1Voice::Aria),
+            "orion" => Ok(VoiceTts1Voice::Orion),
+            other => Err(crate::ParseEnumError::listed(other, Self::nth_value)),
         }
     }
 }
@@ -2540,11 +2813,38 @@ pub enum VoiceTts1OutputFormat {
 }
 
 impl VoiceTts1OutputFormat {
+    /// The wire value of the option at `index`, in catalog order.
+    fn nth_value(index: usize) -> Option<&'static str> {
+        match index {
+            0 => Some("mp3"),
+            1 => Some("wav"),
+            _ => None,
+        }
+    }
+
     /// The value as sent on the wire.
     pub fn as_str(self) -> &'static str {
         match self {
             VoiceTts1OutputFormat::Mp3 => "mp3",
             VoiceTts1OutputFormat::Wav => "wav",
+        }
+    }
+}
+
+impl fmt::Display for VoiceTts1OutputFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for VoiceTts1OutputFormat {
+    type Err = crate::ParseEnumError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "mp3" => Ok(VoiceTts1OutputFormat::Mp3),
+            "wav" => Ok(VoiceTts1OutputFormat::Wav),
+            other => Err(crate::ParseEnumError::listed(other, Self::nth_value)),
         }
     }
 }
@@ -2652,11 +2952,38 @@ pub enum Soundscape1OutputFormat {
 }
 
 impl Soundscape1OutputFormat {
+    /// The wire value of the option at `index`, in catalog order.
+    fn nth_value(index: usize) -> Option<&'static str> {
+        match index {
+            0 => Some("mp3"),
+            1 => Some("wav"),
+            _ => None,
+        }
+    }
+
     /// The value as sent on the wire.
     pub fn as_str(self) -> &'static str {
         match self {
             Soundscape1OutputFormat::Mp3 => "mp3",
             Soundscape1OutputFormat::Wav => "wav",
+        }
+    }
+}
+
+impl fmt::Display for Soundscape1OutputFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Soundscape1OutputFormat {
+    type Err = crate::ParseEnumError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "mp3" => Ok(Soundscape1OutputFormat::Mp3),
+            "wav" => Ok(Soundscape1OutputFormat::Wav),
+            other => Err(crate::ParseEnumError::listed(other, Self::nth_value)),
         }
     }
 }
@@ -2825,12 +3152,41 @@ pub enum Gpt5_2ChatReasoningEffort {
 }
 
 impl Gpt5_2ChatReasoningEffort {
+    /// The wire value of the option at `index`, in catalog order.
+    fn nth_value(index: usize) -> Option<&'static str> {
+        match index {
+            0 => Some("low"),
+            1 => Some("medium"),
+            2 => Some("high"),
+            _ => None,
+        }
+    }
+
     /// The value as sent on the wire.
     pub fn as_str(self) -> &'static str {
         match self {
             Gpt5_2ChatReasoningEffort::Low => "low",
             Gpt5_2ChatReasoningEffort::Medium => "medium",
             Gpt5_2ChatReasoningEffort::High => "high",
+        }
+    }
+}
+
+impl fmt::Display for Gpt5_2ChatReasoningEffort {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Gpt5_2ChatReasoningEffort {
+    type Err = crate::ParseEnumError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "low" => Ok(Gpt5_2ChatReasoningEffort::Low),
+            "medium" => Ok(Gpt5_2ChatReasoningEffort::Medium),
+            "high" => Ok(Gpt5_2ChatReasoningEffort::High),
+            other => Err(crate::ParseEnumError::listed(other, Self::nth_value)),
         }
     }
 }

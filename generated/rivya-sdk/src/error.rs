@@ -230,6 +230,59 @@ impl fmt::Display for ApiError {
     }
 }
 
+/// A string that is none of an enum's values, from `str::parse` (`"2:1".parse::<..>()`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseEnumError {
+    value: String,
+    expected: Vec<&'static str>,
+}
+
+// Catalog enums list their values with `listed`, contract enums with `new`; a contract may
+// have only one kind.
+#[allow(dead_code)]
+impl ParseEnumError {
+    pub(crate) fn new(value: &str, expected: &[&'static str]) -> ParseEnumError {
+        ParseEnumError {
+            value: value.to_owned(),
+            expected: expected.to_vec(),
+        }
+    }
+
+    /// The values listed by `nth` (the value at each index, `None` past the end).
+    pub(crate) fn listed(
+        value: &str,
+        nth: fn(usize) -> Option<&'static str>,
+    ) -> ParseEnumError {
+        ParseEnumError {
+            value: value.to_owned(),
+            expected: (0..).map_while(nth).collect(),
+        }
+    }
+
+    /// The string that was parsed.
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+
+    /// The values the enum has, as on the wire.
+    pub fn expected(&self) -> &[&'static str] {
+        &self.expected
+    }
+}
+
+impl fmt::Display for ParseEnumError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?} is not one of ", self.value)?;
+        for (i, option) in self.expected.iter().enumerate() {
+            let separator = if i == 0 { "" } else { ", " };
+            write!(f, "{separator}{option:?}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ParseEnumError {}
+
 /// An `error` event received in the middle of a stream.
 #[derive(Debug, Clone)]
 #[non_exhaustive]

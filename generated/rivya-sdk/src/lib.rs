@@ -38,7 +38,8 @@ pub use bytes::Bytes;
 pub use client::{ApiKey, Client, ClientBuilder, API_KEY_ENV, BASE_URL_ENV};
 pub use contract::{ApiErrorBody, ErrorCode};
 pub use error::{
-    ApiError, DecodeError, Error, Result, StreamError, TransportError, MAX_KEPT_BODY,
+    ApiError, DecodeError, Error, ParseEnumError, Result, StreamError, TransportError,
+    MAX_KEPT_BODY,
 };
 pub use nullable::Nullable;
 pub use retry::{IDEMPOTENCY_CONFLICT, MAX_RETRY_AFTER};

@@ -236,6 +236,20 @@ impl std::fmt::Display for ChatControlsReasoningEffort {
         f.write_str(self.as_str())
     }
 }
+impl std::str::FromStr for ChatControlsReasoningEffort {
+    type Err = crate::ParseEnumError;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "low" => Ok(Self::Low),
+            "medium" => Ok(Self::Medium),
+            "high" => Ok(Self::High),
+            other => Err(crate::ParseEnumError::new(
+                other,
+                &["low", "medium", "high"],
+            )),
+        }
+    }
+}
 impl serde::Serialize for ChatControlsReasoningEffort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
@@ -357,6 +371,20 @@ impl From<&str> for ChatRole {
 impl std::fmt::Display for ChatRole {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for ChatRole {
+    type Err = crate::ParseEnumError;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "user" => Ok(Self::User),
+            "assistant" => Ok(Self::Assistant),
+            "system" => Ok(Self::System),
+            other => Err(crate::ParseEnumError::new(
+                other,
+                &["user", "assistant", "system"],
+            )),
+        }
     }
 }
 #[cfg(feature = "full-serde")]
@@ -991,6 +1019,21 @@ impl std::fmt::Display for GenerationStatus {
         f.write_str(self.as_str())
     }
 }
+impl std::str::FromStr for GenerationStatus {
+    type Err = crate::ParseEnumError;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "queued" => Ok(Self::Queued),
+            "processing" => Ok(Self::Processing),
+            "succeeded" => Ok(Self::Succeeded),
+            "failed" => Ok(Self::Failed),
+            other => Err(crate::ParseEnumError::new(
+                other,
+                &["queued", "processing", "succeeded", "failed"],
+            )),
+        }
+    }
+}
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GenerationStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -1069,6 +1112,38 @@ impl std::fmt::Display for InputMode {
         f.write_str(self.as_str())
     }
 }
+impl std::str::FromStr for InputMode {
+    type Err = crate::ParseEnumError;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "text-to-image" => Ok(Self::TextToImage),
+            "image-to-image" => Ok(Self::ImageToImage),
+            "text-to-video" => Ok(Self::TextToVideo),
+            "image-to-video" => Ok(Self::ImageToVideo),
+            "video-to-video" => Ok(Self::VideoToVideo),
+            "text-to-speech" => Ok(Self::TextToSpeech),
+            "text-to-audio" => Ok(Self::TextToAudio),
+            "video-to-audio" => Ok(Self::VideoToAudio),
+            "chat" => Ok(Self::Chat),
+            "chat-vision" => Ok(Self::ChatVision),
+            other => Err(crate::ParseEnumError::new(
+                other,
+                &[
+                    "text-to-image",
+                    "image-to-image",
+                    "text-to-video",
+                    "image-to-video",
+                    "video-to-video",
+                    "text-to-speech",
+                    "text-to-audio",
+                    "video-to-audio",
+                    "chat",
+                    "chat-vision",
+                ],
+            )),
+        }
+    }
+}
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for InputMode {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -1117,6 +1192,20 @@ impl From<&str> for MediaKind {
 impl std::fmt::Display for MediaKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for MediaKind {
+    type Err = crate::ParseEnumError;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "image" => Ok(Self::Image),
+            "video" => Ok(Self::Video),
+            "audio" => Ok(Self::Audio),
+            other => Err(crate::ParseEnumError::new(
+                other,
+                &["image", "video", "audio"],
+            )),
+        }
     }
 }
 impl serde::Serialize for MediaKind {
@@ -1200,6 +1289,21 @@ impl From<&str> for ModelKind {
 impl std::fmt::Display for ModelKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for ModelKind {
+    type Err = crate::ParseEnumError;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "image" => Ok(Self::Image),
+            "video" => Ok(Self::Video),
+            "audio" => Ok(Self::Audio),
+            "chat" => Ok(Self::Chat),
+            other => Err(crate::ParseEnumError::new(
+                other,
+                &["image", "video", "audio", "chat"],
+            )),
+        }
     }
 }
 #[cfg(feature = "full-serde")]
@@ -1421,6 +1525,20 @@ impl std::fmt::Display for ModelParamLocation {
         f.write_str(self.as_str())
     }
 }
+impl std::str::FromStr for ModelParamLocation {
+    type Err = crate::ParseEnumError;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "params" => Ok(Self::Params),
+            "controls" => Ok(Self::Controls),
+            "body" => Ok(Self::Body),
+            other => Err(crate::ParseEnumError::new(
+                other,
+                &["params", "controls", "body"],
+            )),
+        }
+    }
+}
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ModelParamLocation {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -1533,6 +1651,28 @@ impl std::fmt::Display for ModelParamType {
         f.write_str(self.as_str())
     }
 }
+impl std::str::FromStr for ModelParamType {
+    type Err = crate::ParseEnumError;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "string" => Ok(Self::String),
+            "integer" => Ok(Self::Integer),
+            "number" => Ok(Self::Number),
+            "boolean" => Ok(Self::Boolean),
+            "enum" => Ok(Self::Enum),
+            "array" => Ok(Self::Array),
+            "object" => Ok(Self::Object),
+            "media" => Ok(Self::Media),
+            other => Err(crate::ParseEnumError::new(
+                other,
+                &[
+                    "string", "integer", "number", "boolean", "enum", "array", "object",
+                    "media",
+                ],
+            )),
+        }
+    }
+}
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ModelParamType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -1607,6 +1747,20 @@ impl From<&str> for ModelStatus {
 impl std::fmt::Display for ModelStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for ModelStatus {
+    type Err = crate::ParseEnumError;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "available" => Ok(Self::Available),
+            "beta" => Ok(Self::Beta),
+            "deprecated" => Ok(Self::Deprecated),
+            other => Err(crate::ParseEnumError::new(
+                other,
+                &["available", "beta", "deprecated"],
+            )),
+        }
     }
 }
 #[cfg(feature = "full-serde")]
@@ -1745,6 +1899,40 @@ impl From<&str> for PublicApiErrorCode {
 impl std::fmt::Display for PublicApiErrorCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for PublicApiErrorCode {
+    type Err = crate::ParseEnumError;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "invalid_request" => Ok(Self::InvalidRequest),
+            "invalid_params" => Ok(Self::InvalidParams),
+            "unauthorized" => Ok(Self::Unauthorized),
+            "forbidden_scope" => Ok(Self::ForbiddenScope),
+            "insufficient_credits" => Ok(Self::InsufficientCredits),
+            "not_found" => Ok(Self::NotFound),
+            "model_not_found" => Ok(Self::ModelNotFound),
+            "idempotency_conflict" => Ok(Self::IdempotencyConflict),
+            "rate_limited" => Ok(Self::RateLimited),
+            "model_unavailable" => Ok(Self::ModelUnavailable),
+            "internal_error" => Ok(Self::InternalError),
+            other => Err(crate::ParseEnumError::new(
+                other,
+                &[
+                    "invalid_request",
+                    "invalid_params",
+                    "unauthorized",
+                    "forbidden_scope",
+                    "insufficient_credits",
+                    "not_found",
+                    "model_not_found",
+                    "idempotency_conflict",
+                    "rate_limited",
+                    "model_unavailable",
+                    "internal_error",
+                ],
+            )),
+        }
     }
 }
 #[cfg(feature = "full-serde")]
@@ -1947,6 +2135,19 @@ impl From<&str> for PublicApiModelEndpoint {
 impl std::fmt::Display for PublicApiModelEndpoint {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for PublicApiModelEndpoint {
+    type Err = crate::ParseEnumError;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "/api/v1/generations" => Ok(Self::ApiV1Generations),
+            "/api/v1/chat/completions" => Ok(Self::ApiV1ChatCompletions),
+            other => Err(crate::ParseEnumError::new(
+                other,
+                &["/api/v1/generations", "/api/v1/chat/completions"],
+            )),
+        }
     }
 }
 #[cfg(feature = "full-serde")]
@@ -2210,6 +2411,20 @@ impl std::fmt::Display for WebhookDeliveryStatus {
         f.write_str(self.as_str())
     }
 }
+impl std::str::FromStr for WebhookDeliveryStatus {
+    type Err = crate::ParseEnumError;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "pending" => Ok(Self::Pending),
+            "succeeded" => Ok(Self::Succeeded),
+            "failed" => Ok(Self::Failed),
+            other => Err(crate::ParseEnumError::new(
+                other,
+                &["pending", "succeeded", "failed"],
+            )),
+        }
+    }
+}
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for WebhookDeliveryStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -2332,6 +2547,16 @@ impl std::fmt::Display for WebhookEndpointStatus {
         f.write_str(self.as_str())
     }
 }
+impl std::str::FromStr for WebhookEndpointStatus {
+    type Err = crate::ParseEnumError;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "enabled" => Ok(Self::Enabled),
+            "disabled" => Ok(Self::Disabled),
+            other => Err(crate::ParseEnumError::new(other, &["enabled", "disabled"])),
+        }
+    }
+}
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for WebhookEndpointStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -2440,6 +2665,19 @@ impl From<&str> for WebhookEventType {
 impl std::fmt::Display for WebhookEventType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for WebhookEventType {
+    type Err = crate::ParseEnumError;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "generation.succeeded" => Ok(Self::GenerationSucceeded),
+            "generation.failed" => Ok(Self::GenerationFailed),
+            other => Err(crate::ParseEnumError::new(
+                other,
+                &["generation.succeeded", "generation.failed"],
+            )),
+        }
     }
 }
 impl serde::Serialize for WebhookEventType {

@@ -1083,6 +1083,29 @@ fn enumeration(name: &Ident, param: &ModelParam) -> TokenStream {
             })
             .collect();
         let body = matching(arms);
+        let texts: Vec<&str> = options
+            .iter()
+            .filter_map(|(_, option, _)| match option {
+                OptionValue::String(text) => Some(*text),
+                _ => None,
+            })
+            .collect();
+        let parse_arms = options
+            .iter()
+            .zip(&texts)
+            .map(|((variant, _, _), text)| quote!(#text => Ok(#name::#variant),));
+        // A list of values would be laid out differently by prettyplease and rustfmt; a match
+        // is laid out the same by both.
+        let nth_arms = texts.iter().enumerate().map(|(index, text)| {
+            let index = Literal::usize_unsuffixed(index);
+            quote!(#index => Some(#text),)
+        });
+        let from_str = quote! {
+            match value {
+                #(#parse_arms)*
+                other => Err(crate::ParseEnumError::listed(other, Self::nth_value)),
+            }
+        };
         return quote! {
             #docs
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash #derive_default)]
@@ -1092,9 +1115,31 @@ fn enumeration(name: &Ident, param: &ModelParam) -> TokenStream {
             }
 
             impl #name {
+                /// The wire value of the option at `index`, in catalog order.
+                fn nth_value(index: usize) -> Option<&'static str> {
+                    match index {
+                        #(#nth_arms)*
+                        _ => None,
+                    }
+                }
+
                 /// The value as sent on the wire.
                 pub fn as_str(self) -> &'static str {
                     #body
+                }
+            }
+
+            impl fmt::Display for #name {
+                fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str(self.as_str())
+                }
+            }
+
+            impl std::str::FromStr for #name {
+                type Err = crate::ParseEnumError;
+
+                fn from_str(value: &str) -> Result<Self, Self::Err> {
+                    #from_str
                 }
             }
         };

@@ -168,7 +168,7 @@ pub fn lib_rs(ir: &Ir, catalog: bool, wait: bool) -> TokenStream {
         pub use bytes::Bytes;
         pub use client::{ApiKey, Client, ClientBuilder, API_KEY_ENV, BASE_URL_ENV};
         pub use contract::{ApiErrorBody, ErrorCode};
-        pub use error::{ApiError, DecodeError, Error, Result, StreamError, TransportError, MAX_KEPT_BODY};
+        pub use error::{ApiError, DecodeError, Error, ParseEnumError, Result, StreamError, TransportError, MAX_KEPT_BODY};
         pub use nullable::Nullable;
         pub use retry::{IDEMPOTENCY_CONFLICT, MAX_RETRY_AFTER};
         pub use secret::Secret;

@@ -1040,10 +1040,22 @@ fn string_enum(
         from_str_closed.extend(quote!(#value => Ok(Self::#ident),));
         variants.extend(quote!(#[doc = #doc] #ident,));
     }
+    let wire_values = values.iter().map(|(_, value)| value);
+    // `parse` takes the contract's values only, also for enums that keep unknown values on
+    // receipt: a value typed by hand that is none of them is a mistake to report.
     let display = quote! {
         impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+        impl std::str::FromStr for #name {
+            type Err = crate::ParseEnumError;
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                match value {
+                    #from_str_closed
+                    other => Err(crate::ParseEnumError::new(other, &[#(#wire_values),*])),
+                }
             }
         }
     };
