@@ -37,6 +37,30 @@ impl crate::StreamEvent for types::ChatStreamEvent {
     const DONE: Option<&'static str> = Some("done");
     const ERROR: Option<&'static str> = Some("error");
 }
+impl crate::EventStream<types::ChatStreamEvent> {
+    /// Reads the stream to its end and returns the text of its `message.delta` events, joined; the first error item is returned as the error.
+    pub async fn text(mut self) -> crate::Result<String> {
+        use futures_util::StreamExt;
+        let mut text = String::new();
+        while let Some(event) = self.next().await {
+            if let types::ChatStreamEvent::MessageDelta(event) = event? {
+                text.push_str(&event.delta);
+            }
+        }
+        Ok(text)
+    }
+    /// Reads the stream to its end and returns the message of its `message.completed` event (`None` when the stream had none); the first error item is returned as the error.
+    pub async fn final_message(mut self) -> crate::Result<Option<types::ChatMessage>> {
+        use futures_util::StreamExt;
+        let mut message = None;
+        while let Some(event) = self.next().await {
+            if let types::ChatStreamEvent::MessageCompleted(event) = event? {
+                message = Some(event.message);
+            }
+        }
+        Ok(message)
+    }
+}
 /// A webhook event: the contract's `WebhookEvent` schema.
 pub type WebhookPayload = types::WebhookEvent;
 pub(crate) const WEBHOOK_SIGNATURE_HEADER: &str = "Rivya-Webhook-Signature";

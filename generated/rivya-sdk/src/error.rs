@@ -117,8 +117,19 @@ impl Error {
         }
         Error::Transport(Box::new(TransportError {
             connect: error.is_connect(),
-            source: error,
+            source: Box::new(error),
             idempotency_key,
+        }))
+    }
+
+    /// A connection lost after the answer began (in the middle of a stream, say).
+    pub(crate) fn transport(
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Error {
+        Error::Transport(Box::new(TransportError {
+            connect: false,
+            source: source.into(),
+            idempotency_key: None,
         }))
     }
 }
@@ -152,7 +163,7 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Transport(error) => Some(&error.source),
+            Error::Transport(error) => Some(&*error.source),
             Error::Io(error) => Some(error),
             _ => None,
         }
@@ -313,8 +324,10 @@ pub struct TransportError {
     pub connect: bool,
     /// The Idempotency-Key the call was sent with, if any: reuse it to retry safely.
     pub idempotency_key: Option<String>,
-    /// The underlying HTTP client error.
-    pub source: reqwest::Error,
+    /// The underlying error: the HTTP client's, or an [`std::io::Error`] of kind
+    /// [`UnexpectedEof`](std::io::ErrorKind::UnexpectedEof) when a stream's connection closed
+    /// cleanly before its final event.
+    pub source: Box<dyn std::error::Error + Send + Sync>,
 }
 
 /// A response body that does not match the contract.

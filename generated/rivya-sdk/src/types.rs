@@ -507,8 +507,6 @@ pub enum ChatStreamEvent {
     UsageCompleted(ChatStreamUsageCompleted),
     /// `heartbeat`
     Heartbeat(ChatStreamHeartbeat),
-    /// `error`
-    Error(ChatStreamError),
     /// `done`
     Done(ChatStreamDone),
     /// An event or variant this version of the SDK does not know, as
@@ -526,7 +524,6 @@ impl ChatStreamEvent {
             Self::MessageCompleted(_) => "message.completed",
             Self::UsageCompleted(_) => "usage.completed",
             Self::Heartbeat(_) => "heartbeat",
-            Self::Error(_) => "error",
             Self::Done(_) => "done",
             Self::Unknown(value) => codec::tag_str(value, Self::TAG),
         }
@@ -541,7 +538,6 @@ impl serde::Serialize for ChatStreamEvent {
             Self::MessageCompleted(inner) => inner.serialize(s),
             Self::UsageCompleted(inner) => inner.serialize(s),
             Self::Heartbeat(inner) => inner.serialize(s),
-            Self::Error(inner) => inner.serialize(s),
             Self::Done(inner) => inner.serialize(s),
             Self::Unknown(value) => value.serialize(s),
         }
@@ -556,7 +552,6 @@ impl<'de> serde::Deserialize<'de> for ChatStreamEvent {
             Some("message.completed") => codec::variant(value, Self::MessageCompleted),
             Some("usage.completed") => codec::variant(value, Self::UsageCompleted),
             Some("heartbeat") => codec::variant(value, Self::Heartbeat),
-            Some("error") => codec::variant(value, Self::Error),
             Some("done") => codec::variant(value, Self::Done),
             _ => Ok(Self::Unknown(value)),
         }

@@ -15,7 +15,7 @@ use super::types::{fallback_name, Scope, Types};
 use crate::error::Result;
 use crate::ir::{
     ContentKind, Field, Ir, ParamLocation, ParamRole, SecuritySchemeKind, Shape,
-    TypeDef, TypeKind, TypeRef,
+    TypeDef, TypeKind, TypeRef, Variant,
 };
 
 /// The contract's defaults where a spec says nothing.
@@ -249,8 +249,96 @@ impl Contract<'_> {
                     const ERROR: Option<&'static str> = #error;
                 }
             });
+            if let Some((_, variants)) = union {
+                out.extend(self.stream_helpers(&ty, variants)?);
+            }
         }
         Ok(out)
+    }
+
+    /// What users of a chat stream write by hand: the text of its deltas (a variant with a
+    /// required string `delta`), and the finished message (a variant with a required
+    /// `message` object).
+    fn stream_helpers(
+        &self,
+        ty: &TokenStream,
+        variants: &[Variant],
+    ) -> Result<TokenStream> {
+        let ir = self.types.ir;
+        let field_of = |variant: &Variant, name: &str| -> Option<Field> {
+            let def = ir.types.get(variant.shape.named()?)?;
+            struct_fields(def)?
+                .iter()
+                .find(|f| f.name == name && f.required && !f.shape.nullable)
+                .cloned()
+        };
+        let usable = |variant: &&Variant| {
+            variant.tag_value.as_deref() != Some("error") && !variant.shape.nullable
+        };
+        let mut methods = TokenStream::new();
+        let delta = variants.iter().filter(usable).find_map(|v| {
+            let field = field_of(v, "delta")?;
+            is_plain_string(&field.shape).then_some((v, field))
+        });
+        if let Some((variant, field)) = delta {
+            let variant = ident(&variant.rust_name)?;
+            let member = ident(&field.rust_name)?;
+            let doc = docs(&format!(
+                "Reads the stream to its end and returns the text of its `{}` events, joined; the first error item is returned as the error.",
+                variants
+                    .iter()
+                    .find(|v| v.rust_name == variant.to_string())
+                    .and_then(|v| v.tag_value.as_deref())
+                    .unwrap_or("delta")
+            ));
+            methods.extend(quote! {
+                #doc
+                pub async fn text(mut self) -> crate::Result<String> {
+                    use futures_util::StreamExt;
+                    let mut text = String::new();
+                    while let Some(event) = self.next().await {
+                        if let #ty::#variant(event) = event? {
+                            text.push_str(&event.#member);
+                        }
+                    }
+                    Ok(text)
+                }
+            });
+        }
+        let completed = variants.iter().filter(usable).find_map(|v| {
+            let field = field_of(v, "message")?;
+            field.shape.named().is_some().then_some((v, field))
+        });
+        if let Some((variant, field)) = completed {
+            let tag = variant.tag_value.clone().unwrap_or_default();
+            let variant = ident(&variant.rust_name)?;
+            let member = ident(&field.rust_name)?;
+            let message_ty = self.types.shape(&field.shape, Scope::Elsewhere)?;
+            let doc = docs(&format!(
+                "Reads the stream to its end and returns the message of its `{tag}` event (`None` when the stream had none); the first error item is returned as the error."
+            ));
+            methods.extend(quote! {
+                #doc
+                pub async fn final_message(mut self) -> crate::Result<Option<#message_ty>> {
+                    use futures_util::StreamExt;
+                    let mut message = None;
+                    while let Some(event) = self.next().await {
+                        if let #ty::#variant(event) = event? {
+                            message = Some(event.#member);
+                        }
+                    }
+                    Ok(message)
+                }
+            });
+        }
+        if methods.is_empty() {
+            return Ok(methods);
+        }
+        Ok(quote! {
+            impl crate::EventStream<#ty> {
+                #methods
+            }
+        })
     }
 
     /// The webhook payload type and the signature headers.

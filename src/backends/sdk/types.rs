@@ -477,6 +477,20 @@ impl<'a> Types<'a> {
         })
     }
 
+    /// Whether the type arrives as the events of a server-sent event stream.
+    fn streamed(&self, name: &str) -> bool {
+        self.ir.operations.iter().any(|operation| {
+            operation
+                .responses
+                .iter()
+                .flat_map(|r| &r.contents)
+                .any(|c| {
+                    c.kind == crate::ir::ContentKind::EventStream
+                        && c.shape.as_ref().and_then(|s| s.named()) == Some(name)
+                })
+        })
+    }
+
     /// `for_model(params)` on a request that names a catalog model and carries its `params`
     /// (the generation request): the model ID comes from the typed parameters, so the two
     /// cannot disagree.
@@ -642,7 +656,13 @@ impl<'a> Types<'a> {
         let taken: Vec<&str> = variants.iter().map(|v| v.rust_name.as_str()).collect();
         let unknown = format_ident!("{}", fallback_name(&taken));
         let mut with_tag = false;
+        let streamed = self.streamed(&def.name);
         for variant in variants {
+            // A stream's `error` event arrives as an `Err` item (`Error::Stream`), never as an
+            // event, so the union has no variant for it.
+            if streamed && variant.tag_value.as_deref() == Some("error") {
+                continue;
+            }
             let ident = ident(&variant.rust_name)?;
             let ty = self.shape(&variant.shape, Scope::Types)?;
             let value = variant.tag_value.clone().unwrap_or_default();
