@@ -32,6 +32,15 @@ impl fmt::Debug for Secret {
     }
 }
 
+/// What `Debug` shows in place of a temporary file detail (a file URL, a duration token).
+pub(crate) struct Redacted;
+
+impl fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
 impl From<&str> for Secret {
     fn from(secret: &str) -> Secret {
         Secret::new(secret)

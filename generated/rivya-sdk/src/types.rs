@@ -1942,7 +1942,7 @@ impl<'de> serde::Deserialize<'de> for PublicApiErrorCode {
     }
 }
 /// Public metadata of an uploaded file.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct PublicApiFile {
     /// File ID.
     pub id: String,
@@ -1970,6 +1970,31 @@ pub struct PublicApiFile {
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// When the temporary file is deleted; null if it does not expire.
     pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+impl std::fmt::Debug for PublicApiFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PublicApiFile")
+            .field("id", &self.id)
+            .field("object", &self.object)
+            .field("kind", &self.kind)
+            .field("name", &self.name)
+            .field("mime_type", &self.mime_type)
+            .field("size_bytes", &self.size_bytes)
+            .field("url", &crate::secret::Redacted)
+            .field("duration_seconds", &self.duration_seconds)
+            .field(
+                "duration_token",
+                &self
+                    .duration_token
+                    .as_ref()
+                    .map(|_| crate::secret::Redacted),
+            )
+            .field("model", &self.model)
+            .field("client_request_id", &self.client_request_id)
+            .field("created_at", &self.created_at)
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
 }
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for PublicApiFile {
@@ -2215,7 +2240,7 @@ impl<'de> serde::Deserialize<'de> for PublicGeneration {
     }
 }
 /// A reference to uploaded media, passed inside `params.referenceMediaItems` of a generation request (never as a top-level `files` field).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct ReferenceMediaItem {
     /// The `url` of the PublicApiFile returned by POST /api/v1/files.
     pub url: String,
@@ -2229,6 +2254,24 @@ pub struct ReferenceMediaItem {
     pub duration_seconds: Option<f64>,
     /// The `duration_token` returned by POST /api/v1/files, required for audio or video inputs that need duration validation.
     pub duration_token: Option<String>,
+}
+impl std::fmt::Debug for ReferenceMediaItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReferenceMediaItem")
+            .field("url", &crate::secret::Redacted)
+            .field("kind", &self.kind)
+            .field("name", &self.name)
+            .field("mime_type", &self.mime_type)
+            .field("duration_seconds", &self.duration_seconds)
+            .field(
+                "duration_token",
+                &self
+                    .duration_token
+                    .as_ref()
+                    .map(|_| crate::secret::Redacted),
+            )
+            .finish()
+    }
 }
 impl ReferenceMediaItem {
     /// A value with the required members; the others are left out.

@@ -363,10 +363,25 @@ impl<'a> Types<'a> {
         let mut required = Vec::new();
         let mut optional = Vec::new();
         let mut defaulted = Vec::new();
+        let mut debug = TokenStream::new();
+        let mut redacts = false;
         for field in fields {
             let member = self.member(def, field)?;
             all_default &= member.defaults;
             let ident = ident(&field.rust_name)?;
+            let shown = &field.rust_name;
+            if is_file_detail(def, field) {
+                redacts = true;
+                let hidden = match member.wrap {
+                    Wrap::Option => {
+                        quote!(&self.#ident.as_ref().map(|_| crate::secret::Redacted))
+                    }
+                    _ => quote!(&crate::secret::Redacted),
+                };
+                debug.extend(quote!(.field(#shown, #hidden)));
+            } else {
+                debug.extend(quote!(.field(#shown, &self.#ident)));
+            }
             if member.defaults {
                 defaulted.push((ident.clone(), member.unset()));
             }
@@ -455,12 +470,32 @@ impl<'a> Types<'a> {
                 Ok(Self { #decode })
             }
         };
+        // Temporary file details are never printed, like secrets: `Debug` is written out.
+        let (derive_debug, debug_impl) = if redacts {
+            if additional.is_some() {
+                debug.extend(quote!(.finish_non_exhaustive()));
+            } else {
+                debug.extend(quote!(.finish()));
+            }
+            let shown = name.to_string();
+            let debug_impl = quote! {
+                impl std::fmt::Debug for #name {
+                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.debug_struct(#shown) #debug
+                    }
+                }
+            };
+            (TokenStream::new(), debug_impl)
+        } else {
+            (quote!(Debug,), TokenStream::new())
+        };
         Ok(quote! {
             #attrs
-            #[derive(Debug, Clone, PartialEq, #default)]
+            #[derive(#derive_debug Clone, PartialEq, #default)]
             pub struct #name {
                 #members
             }
+            #debug_impl
             #constructors
             #sent
             impl serde::Serialize for #name {
@@ -1007,6 +1042,17 @@ fn carries_const(def: &TypeDef, tag: &str, value: &str) -> bool {
             && f.required
             && matches!(&f.shape.ty, TypeRef::Const { value: v } if v.as_str() == Some(value))
     })
+}
+
+/// A member that holds a temporary file detail, which must not be logged: a duration token, a
+/// member its description says not to log, or the `url` of a file or a media reference.
+fn is_file_detail(def: &TypeDef, field: &Field) -> bool {
+    let name = field.name.to_ascii_lowercase().replace('_', "");
+    let description = field.docs.description.as_deref().unwrap_or_default();
+    let owner = def.name.to_ascii_lowercase();
+    name == "durationtoken"
+        || description.to_ascii_lowercase().contains("do not log")
+        || (name == "url" && (owner.contains("file") || owner.contains("media")))
 }
 
 /// A string member that holds a secret: its name says so, or its format is `password`.
