@@ -136,9 +136,9 @@ impl Call {
                 self.body = Body::Json(Bytes::from(bytes));
                 self.json = Some(value);
             }
-            Err(e) => self.fail(Error::invalid(format!(
-                "the body does not serialize: {e}"
-            ))),
+            Err(e) => {
+                self.fail(Error::invalid(format!("the body does not serialize: {e}")))
+            }
         }
     }
 
@@ -164,9 +164,9 @@ impl Call {
                 self.body = Body::Form(pairs);
             }
             Ok(_) => self.fail(Error::invalid("a form body must be an object")),
-            Err(e) => self.fail(Error::invalid(format!(
-                "the body does not serialize: {e}"
-            ))),
+            Err(e) => {
+                self.fail(Error::invalid(format!("the body does not serialize: {e}")))
+            }
         }
     }
 

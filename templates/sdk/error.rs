@@ -99,6 +99,12 @@ impl Error {
         }
     }
 
+    /// A request refused locally because it breaks the catalog's rules.
+    #[allow(dead_code)]
+    pub(crate) fn violated(message: String, violations: Vec<ParamViolation>) -> Error {
+        Error::InvalidRequest { message, violations }
+    }
+
     pub(crate) fn decode(status: u16, message: impl fmt::Display, body: &[u8]) -> Error {
         Error::Decode(Box::new(DecodeError {
             status,
@@ -151,7 +157,9 @@ impl fmt::Display for Error {
                 waited.as_secs_f64()
             ),
             Error::Config(message) => write!(f, "client configuration: {message}"),
-            Error::InvalidRequest { message, .. } => write!(f, "invalid request: {message}"),
+            Error::InvalidRequest { message, .. } => {
+                write!(f, "invalid request: {message}")
+            }
             Error::Io(error) => write!(f, "reading the upload: {error}"),
         }
     }
@@ -245,19 +253,13 @@ pub struct ParseEnumError {
     expected: Vec<&'static str>,
 }
 
-// Catalog enums list their values with `listed`, contract enums with `new`; a contract may
-// have only one kind.
-#[allow(dead_code)]
 impl ParseEnumError {
-    pub(crate) fn new(value: &str, expected: &[&'static str]) -> ParseEnumError {
-        ParseEnumError {
-            value: value.to_owned(),
-            expected: expected.to_vec(),
-        }
-    }
-
     /// The values listed by `nth` (the value at each index, `None` past the end).
-    pub(crate) fn listed(value: &str, nth: fn(usize) -> Option<&'static str>) -> ParseEnumError {
+    #[allow(dead_code)]
+    pub(crate) fn listed(
+        value: &str,
+        nth: fn(usize) -> Option<&'static str>,
+    ) -> ParseEnumError {
         ParseEnumError {
             value: value.to_owned(),
             expected: (0..).map_while(nth).collect(),

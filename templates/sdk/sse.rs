@@ -58,12 +58,14 @@ enum Failure {
     Framing(String),
 }
 
-impl<E: std::error::Error + Send + Sync + 'static> From<eventsource_stream::EventStreamError<E>>
-    for Failure
+impl<E: std::error::Error + Send + Sync + 'static>
+    From<eventsource_stream::EventStreamError<E>> for Failure
 {
     fn from(error: eventsource_stream::EventStreamError<E>) -> Failure {
         match error {
-            eventsource_stream::EventStreamError::Transport(e) => Failure::Transport(Box::new(e)),
+            eventsource_stream::EventStreamError::Transport(e) => {
+                Failure::Transport(Box::new(e))
+            }
             other => Failure::Framing(other.to_string()),
         }
     }
@@ -213,7 +215,10 @@ mod tests {
                 })
                 .collect::<Vec<_>>(),
         );
-        let events = bytes.eventsource().map(|e| e.map_err(Failure::from)).boxed();
+        let events = bytes
+            .eventsource()
+            .map(|e| e.map_err(Failure::from))
+            .boxed();
         EventStream::from_events(events, 200)
     }
 
@@ -244,7 +249,10 @@ mod tests {
         let Err(Error::Transport(error)) = &items[1] else {
             panic!("{:?}", items[1]);
         };
-        let eof = error.source.downcast_ref::<std::io::Error>().map(|e| e.kind());
+        let eof = error
+            .source
+            .downcast_ref::<std::io::Error>()
+            .map(|e| e.kind());
         assert_eq!(eof, Some(std::io::ErrorKind::UnexpectedEof));
     }
 }

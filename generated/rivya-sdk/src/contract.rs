@@ -117,7 +117,7 @@ pub(crate) fn before_send(call: &crate::call::Call) -> crate::Result<()> {
     };
     let listed: Vec<String> = violations.iter().map(|v| v.to_string()).collect();
     let message = format!("{model_id}: {}", listed.join("; "));
-    Err(crate::Error::InvalidRequest { message, violations })
+    Err(crate::Error::violated(message, violations))
 }
 /// A broken catalog rule, as [`crate::Error::violations`] lists them.
 pub use crate::catalog::ParamViolation;

@@ -239,14 +239,19 @@ impl std::fmt::Display for ChatControlsReasoningEffort {
 impl std::str::FromStr for ChatControlsReasoningEffort {
     type Err = crate::ParseEnumError;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
+        fn nth_value(index: usize) -> Option<&'static str> {
+            match index {
+                0 => Some("low"),
+                1 => Some("medium"),
+                2 => Some("high"),
+                _ => None,
+            }
+        }
         match value {
             "low" => Ok(Self::Low),
             "medium" => Ok(Self::Medium),
             "high" => Ok(Self::High),
-            other => Err(crate::ParseEnumError::new(
-                other,
-                &["low", "medium", "high"],
-            )),
+            other => Err(crate::ParseEnumError::listed(other, nth_value)),
         }
     }
 }
@@ -376,14 +381,19 @@ impl std::fmt::Display for ChatRole {
 impl std::str::FromStr for ChatRole {
     type Err = crate::ParseEnumError;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
+        fn nth_value(index: usize) -> Option<&'static str> {
+            match index {
+                0 => Some("user"),
+                1 => Some("assistant"),
+                2 => Some("system"),
+                _ => None,
+            }
+        }
         match value {
             "user" => Ok(Self::User),
             "assistant" => Ok(Self::Assistant),
             "system" => Ok(Self::System),
-            other => Err(crate::ParseEnumError::new(
-                other,
-                &["user", "assistant", "system"],
-            )),
+            other => Err(crate::ParseEnumError::listed(other, nth_value)),
         }
     }
 }
@@ -1017,15 +1027,21 @@ impl std::fmt::Display for GenerationStatus {
 impl std::str::FromStr for GenerationStatus {
     type Err = crate::ParseEnumError;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
+        fn nth_value(index: usize) -> Option<&'static str> {
+            match index {
+                0 => Some("queued"),
+                1 => Some("processing"),
+                2 => Some("succeeded"),
+                3 => Some("failed"),
+                _ => None,
+            }
+        }
         match value {
             "queued" => Ok(Self::Queued),
             "processing" => Ok(Self::Processing),
             "succeeded" => Ok(Self::Succeeded),
             "failed" => Ok(Self::Failed),
-            other => Err(crate::ParseEnumError::new(
-                other,
-                &["queued", "processing", "succeeded", "failed"],
-            )),
+            other => Err(crate::ParseEnumError::listed(other, nth_value)),
         }
     }
 }
@@ -1110,6 +1126,21 @@ impl std::fmt::Display for InputMode {
 impl std::str::FromStr for InputMode {
     type Err = crate::ParseEnumError;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
+        fn nth_value(index: usize) -> Option<&'static str> {
+            match index {
+                0 => Some("text-to-image"),
+                1 => Some("image-to-image"),
+                2 => Some("text-to-video"),
+                3 => Some("image-to-video"),
+                4 => Some("video-to-video"),
+                5 => Some("text-to-speech"),
+                6 => Some("text-to-audio"),
+                7 => Some("video-to-audio"),
+                8 => Some("chat"),
+                9 => Some("chat-vision"),
+                _ => None,
+            }
+        }
         match value {
             "text-to-image" => Ok(Self::TextToImage),
             "image-to-image" => Ok(Self::ImageToImage),
@@ -1121,21 +1152,7 @@ impl std::str::FromStr for InputMode {
             "video-to-audio" => Ok(Self::VideoToAudio),
             "chat" => Ok(Self::Chat),
             "chat-vision" => Ok(Self::ChatVision),
-            other => Err(crate::ParseEnumError::new(
-                other,
-                &[
-                    "text-to-image",
-                    "image-to-image",
-                    "text-to-video",
-                    "image-to-video",
-                    "video-to-video",
-                    "text-to-speech",
-                    "text-to-audio",
-                    "video-to-audio",
-                    "chat",
-                    "chat-vision",
-                ],
-            )),
+            other => Err(crate::ParseEnumError::listed(other, nth_value)),
         }
     }
 }
@@ -1192,14 +1209,19 @@ impl std::fmt::Display for MediaKind {
 impl std::str::FromStr for MediaKind {
     type Err = crate::ParseEnumError;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
+        fn nth_value(index: usize) -> Option<&'static str> {
+            match index {
+                0 => Some("image"),
+                1 => Some("video"),
+                2 => Some("audio"),
+                _ => None,
+            }
+        }
         match value {
             "image" => Ok(Self::Image),
             "video" => Ok(Self::Video),
             "audio" => Ok(Self::Audio),
-            other => Err(crate::ParseEnumError::new(
-                other,
-                &["image", "video", "audio"],
-            )),
+            other => Err(crate::ParseEnumError::listed(other, nth_value)),
         }
     }
 }
@@ -1289,15 +1311,21 @@ impl std::fmt::Display for ModelKind {
 impl std::str::FromStr for ModelKind {
     type Err = crate::ParseEnumError;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
+        fn nth_value(index: usize) -> Option<&'static str> {
+            match index {
+                0 => Some("image"),
+                1 => Some("video"),
+                2 => Some("audio"),
+                3 => Some("chat"),
+                _ => None,
+            }
+        }
         match value {
             "image" => Ok(Self::Image),
             "video" => Ok(Self::Video),
             "audio" => Ok(Self::Audio),
             "chat" => Ok(Self::Chat),
-            other => Err(crate::ParseEnumError::new(
-                other,
-                &["image", "video", "audio", "chat"],
-            )),
+            other => Err(crate::ParseEnumError::listed(other, nth_value)),
         }
     }
 }
@@ -1523,14 +1551,19 @@ impl std::fmt::Display for ModelParamLocation {
 impl std::str::FromStr for ModelParamLocation {
     type Err = crate::ParseEnumError;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
+        fn nth_value(index: usize) -> Option<&'static str> {
+            match index {
+                0 => Some("params"),
+                1 => Some("controls"),
+                2 => Some("body"),
+                _ => None,
+            }
+        }
         match value {
             "params" => Ok(Self::Params),
             "controls" => Ok(Self::Controls),
             "body" => Ok(Self::Body),
-            other => Err(crate::ParseEnumError::new(
-                other,
-                &["params", "controls", "body"],
-            )),
+            other => Err(crate::ParseEnumError::listed(other, nth_value)),
         }
     }
 }
@@ -1649,6 +1682,19 @@ impl std::fmt::Display for ModelParamType {
 impl std::str::FromStr for ModelParamType {
     type Err = crate::ParseEnumError;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
+        fn nth_value(index: usize) -> Option<&'static str> {
+            match index {
+                0 => Some("string"),
+                1 => Some("integer"),
+                2 => Some("number"),
+                3 => Some("boolean"),
+                4 => Some("enum"),
+                5 => Some("array"),
+                6 => Some("object"),
+                7 => Some("media"),
+                _ => None,
+            }
+        }
         match value {
             "string" => Ok(Self::String),
             "integer" => Ok(Self::Integer),
@@ -1658,13 +1704,7 @@ impl std::str::FromStr for ModelParamType {
             "array" => Ok(Self::Array),
             "object" => Ok(Self::Object),
             "media" => Ok(Self::Media),
-            other => Err(crate::ParseEnumError::new(
-                other,
-                &[
-                    "string", "integer", "number", "boolean", "enum", "array", "object",
-                    "media",
-                ],
-            )),
+            other => Err(crate::ParseEnumError::listed(other, nth_value)),
         }
     }
 }
@@ -1747,14 +1787,19 @@ impl std::fmt::Display for ModelStatus {
 impl std::str::FromStr for ModelStatus {
     type Err = crate::ParseEnumError;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
+        fn nth_value(index: usize) -> Option<&'static str> {
+            match index {
+                0 => Some("available"),
+                1 => Some("beta"),
+                2 => Some("deprecated"),
+                _ => None,
+            }
+        }
         match value {
             "available" => Ok(Self::Available),
             "beta" => Ok(Self::Beta),
             "deprecated" => Ok(Self::Deprecated),
-            other => Err(crate::ParseEnumError::new(
-                other,
-                &["available", "beta", "deprecated"],
-            )),
+            other => Err(crate::ParseEnumError::listed(other, nth_value)),
         }
     }
 }
@@ -1899,6 +1944,22 @@ impl std::fmt::Display for PublicApiErrorCode {
 impl std::str::FromStr for PublicApiErrorCode {
     type Err = crate::ParseEnumError;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
+        fn nth_value(index: usize) -> Option<&'static str> {
+            match index {
+                0 => Some("invalid_request"),
+                1 => Some("invalid_params"),
+                2 => Some("unauthorized"),
+                3 => Some("forbidden_scope"),
+                4 => Some("insufficient_credits"),
+                5 => Some("not_found"),
+                6 => Some("model_not_found"),
+                7 => Some("idempotency_conflict"),
+                8 => Some("rate_limited"),
+                9 => Some("model_unavailable"),
+                10 => Some("internal_error"),
+                _ => None,
+            }
+        }
         match value {
             "invalid_request" => Ok(Self::InvalidRequest),
             "invalid_params" => Ok(Self::InvalidParams),
@@ -1911,22 +1972,7 @@ impl std::str::FromStr for PublicApiErrorCode {
             "rate_limited" => Ok(Self::RateLimited),
             "model_unavailable" => Ok(Self::ModelUnavailable),
             "internal_error" => Ok(Self::InternalError),
-            other => Err(crate::ParseEnumError::new(
-                other,
-                &[
-                    "invalid_request",
-                    "invalid_params",
-                    "unauthorized",
-                    "forbidden_scope",
-                    "insufficient_credits",
-                    "not_found",
-                    "model_not_found",
-                    "idempotency_conflict",
-                    "rate_limited",
-                    "model_unavailable",
-                    "internal_error",
-                ],
-            )),
+            other => Err(crate::ParseEnumError::listed(other, nth_value)),
         }
     }
 }
@@ -1982,13 +2028,7 @@ impl std::fmt::Debug for PublicApiFile {
             .field("size_bytes", &self.size_bytes)
             .field("url", &crate::secret::Redacted)
             .field("duration_seconds", &self.duration_seconds)
-            .field(
-                "duration_token",
-                &self
-                    .duration_token
-                    .as_ref()
-                    .map(|_| crate::secret::Redacted),
-            )
+            .field("duration_token", &crate::secret::redacted(&self.duration_token))
             .field("model", &self.model)
             .field("client_request_id", &self.client_request_id)
             .field("created_at", &self.created_at)
@@ -2160,13 +2200,17 @@ impl std::fmt::Display for PublicApiModelEndpoint {
 impl std::str::FromStr for PublicApiModelEndpoint {
     type Err = crate::ParseEnumError;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
+        fn nth_value(index: usize) -> Option<&'static str> {
+            match index {
+                0 => Some("/api/v1/generations"),
+                1 => Some("/api/v1/chat/completions"),
+                _ => None,
+            }
+        }
         match value {
             "/api/v1/generations" => Ok(Self::ApiV1Generations),
             "/api/v1/chat/completions" => Ok(Self::ApiV1ChatCompletions),
-            other => Err(crate::ParseEnumError::new(
-                other,
-                &["/api/v1/generations", "/api/v1/chat/completions"],
-            )),
+            other => Err(crate::ParseEnumError::listed(other, nth_value)),
         }
     }
 }
@@ -2263,13 +2307,7 @@ impl std::fmt::Debug for ReferenceMediaItem {
             .field("name", &self.name)
             .field("mime_type", &self.mime_type)
             .field("duration_seconds", &self.duration_seconds)
-            .field(
-                "duration_token",
-                &self
-                    .duration_token
-                    .as_ref()
-                    .map(|_| crate::secret::Redacted),
-            )
+            .field("duration_token", &crate::secret::redacted(&self.duration_token))
             .finish()
     }
 }
@@ -2452,14 +2490,19 @@ impl std::fmt::Display for WebhookDeliveryStatus {
 impl std::str::FromStr for WebhookDeliveryStatus {
     type Err = crate::ParseEnumError;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
+        fn nth_value(index: usize) -> Option<&'static str> {
+            match index {
+                0 => Some("pending"),
+                1 => Some("succeeded"),
+                2 => Some("failed"),
+                _ => None,
+            }
+        }
         match value {
             "pending" => Ok(Self::Pending),
             "succeeded" => Ok(Self::Succeeded),
             "failed" => Ok(Self::Failed),
-            other => Err(crate::ParseEnumError::new(
-                other,
-                &["pending", "succeeded", "failed"],
-            )),
+            other => Err(crate::ParseEnumError::listed(other, nth_value)),
         }
     }
 }
@@ -2588,10 +2631,17 @@ impl std::fmt::Display for WebhookEndpointStatus {
 impl std::str::FromStr for WebhookEndpointStatus {
     type Err = crate::ParseEnumError;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
+        fn nth_value(index: usize) -> Option<&'static str> {
+            match index {
+                0 => Some("enabled"),
+                1 => Some("disabled"),
+                _ => None,
+            }
+        }
         match value {
             "enabled" => Ok(Self::Enabled),
             "disabled" => Ok(Self::Disabled),
-            other => Err(crate::ParseEnumError::new(other, &["enabled", "disabled"])),
+            other => Err(crate::ParseEnumError::listed(other, nth_value)),
         }
     }
 }
@@ -2708,13 +2758,17 @@ impl std::fmt::Display for WebhookEventType {
 impl std::str::FromStr for WebhookEventType {
     type Err = crate::ParseEnumError;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
+        fn nth_value(index: usize) -> Option<&'static str> {
+            match index {
+                0 => Some("generation.succeeded"),
+                1 => Some("generation.failed"),
+                _ => None,
+            }
+        }
         match value {
             "generation.succeeded" => Ok(Self::GenerationSucceeded),
             "generation.failed" => Ok(Self::GenerationFailed),
-            other => Err(crate::ParseEnumError::new(
-                other,
-                &["generation.succeeded", "generation.failed"],
-            )),
+            other => Err(crate::ParseEnumError::listed(other, nth_value)),
         }
     }
 }

@@ -545,7 +545,7 @@ impl Contract<'_> {
                 };
                 let listed: Vec<String> = violations.iter().map(|v| v.to_string()).collect();
                 let message = format!("{model_id}: {}", listed.join("; "));
-                Err(crate::Error::InvalidRequest { message, violations })
+                Err(crate::Error::violated(message, violations))
             }
         }
     }

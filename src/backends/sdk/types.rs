@@ -374,7 +374,7 @@ impl<'a> Types<'a> {
                 redacts = true;
                 let hidden = match member.wrap {
                     Wrap::Option => {
-                        quote!(&self.#ident.as_ref().map(|_| crate::secret::Redacted))
+                        quote!(&crate::secret::redacted(&self.#ident))
                     }
                     _ => quote!(&crate::secret::Redacted),
                 };
@@ -1106,7 +1106,12 @@ fn string_enum(
         from_str_closed.extend(quote!(#value => Ok(Self::#ident),));
         variants.extend(quote!(#[doc = #doc] #ident,));
     }
-    let wire_values = values.iter().map(|(_, value)| value);
+    // A list of values would be laid out differently by prettyplease and rustfmt; a match
+    // is laid out the same by both.
+    let nth_arms = values.iter().enumerate().map(|(index, (_, value))| {
+        let index = proc_macro2::Literal::usize_unsuffixed(index);
+        quote!(#index => Some(#value),)
+    });
     // `parse` takes the contract's values only, also for enums that keep unknown values on
     // receipt: a value typed by hand that is none of them is a mistake to report.
     let display = quote! {
@@ -1118,9 +1123,15 @@ fn string_enum(
         impl std::str::FromStr for #name {
             type Err = crate::ParseEnumError;
             fn from_str(value: &str) -> Result<Self, Self::Err> {
+                fn nth_value(index: usize) -> Option<&'static str> {
+                    match index {
+                        #(#nth_arms)*
+                        _ => None,
+                    }
+                }
                 match value {
                     #from_str_closed
-                    other => Err(crate::ParseEnumError::new(other, &[#(#wire_values),*])),
+                    other => Err(crate::ParseEnumError::listed(other, nth_value)),
                 }
             }
         }
