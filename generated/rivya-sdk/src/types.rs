@@ -2019,6 +2019,7 @@ pub struct PublicApiFile {
 }
 impl std::fmt::Debug for PublicApiFile {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let duration_token = crate::secret::redacted(&self.duration_token);
         f.debug_struct("PublicApiFile")
             .field("id", &self.id)
             .field("object", &self.object)
@@ -2028,7 +2029,7 @@ impl std::fmt::Debug for PublicApiFile {
             .field("size_bytes", &self.size_bytes)
             .field("url", &crate::secret::Redacted)
             .field("duration_seconds", &self.duration_seconds)
-            .field("duration_token", &crate::secret::redacted(&self.duration_token))
+            .field("duration_token", &duration_token)
             .field("model", &self.model)
             .field("client_request_id", &self.client_request_id)
             .field("created_at", &self.created_at)
@@ -2301,13 +2302,14 @@ pub struct ReferenceMediaItem {
 }
 impl std::fmt::Debug for ReferenceMediaItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let duration_token = crate::secret::redacted(&self.duration_token);
         f.debug_struct("ReferenceMediaItem")
             .field("url", &crate::secret::Redacted)
             .field("kind", &self.kind)
             .field("name", &self.name)
             .field("mime_type", &self.mime_type)
             .field("duration_seconds", &self.duration_seconds)
-            .field("duration_token", &crate::secret::redacted(&self.duration_token))
+            .field("duration_token", &duration_token)
             .finish()
     }
 }

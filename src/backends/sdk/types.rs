@@ -364,6 +364,7 @@ impl<'a> Types<'a> {
         let mut optional = Vec::new();
         let mut defaulted = Vec::new();
         let mut debug = TokenStream::new();
+        let mut hidden_lets = TokenStream::new();
         let mut redacts = false;
         for field in fields {
             let member = self.member(def, field)?;
@@ -374,7 +375,10 @@ impl<'a> Types<'a> {
                 redacts = true;
                 let hidden = match member.wrap {
                     Wrap::Option => {
-                        quote!(&crate::secret::redacted(&self.#ident))
+                        hidden_lets.extend(
+                            quote!(let #ident = crate::secret::redacted(&self.#ident);),
+                        );
+                        quote!(&#ident)
                     }
                     _ => quote!(&crate::secret::Redacted),
                 };
@@ -481,6 +485,7 @@ impl<'a> Types<'a> {
             let debug_impl = quote! {
                 impl std::fmt::Debug for #name {
                     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        #hidden_lets
                         f.debug_struct(#shown) #debug
                     }
                 }
