@@ -198,7 +198,7 @@ async fn every_operation_passes_prism_validation() {
     .client_request_id("upload-clip-001");
     check(
         "uploadFile",
-        client.files().upload(upload).await.map(|f| f.id),
+        client.files().upload(&upload).await.map(|f| f.id),
     );
     check(
         "getFile",

@@ -199,6 +199,9 @@ impl Client {
         if !call.query.is_empty() {
             request = request.query(&call.query);
         }
+        if call.streaming {
+            request = request.header(reqwest::header::ACCEPT, "text/event-stream");
+        }
         for (name, value) in &call.headers {
             request = request.header(*name, value);
         }

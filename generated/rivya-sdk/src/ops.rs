@@ -301,21 +301,21 @@ impl<'a> FilesApi<'a> {
     /// Uploads reference media for models that need it. Pass the returned `url` (and `duration_token` as `durationToken` for audio or video) in params.referenceMediaItems, or the `id` as a chat attachment `file_id`. Files are temporary: see `expires_at`.
     ///
     /// `POST /api/v1/files` (scope `files:create`).
-    pub fn upload(&self, body: types::UploadFileRequest) -> UploadFile<'a> {
+    pub fn upload(&self, body: &types::UploadFileRequest) -> UploadFile<'a> {
         let path = "/api/v1/files".to_owned();
         let mut call = Call::new(Method::POST, "uploadFile", path);
         call.authenticated();
         call.idempotent("Idempotency-Key");
         let mut parts = Vec::new();
-        let value = body.file;
-        parts.push(FormPart::file("file", value, None));
-        let value = body.kind;
-        parts.push(FormPart::text("kind", codec::text(&value)));
-        if let Some(value) = body.model {
-            parts.push(FormPart::text("model", codec::text(&value)));
+        let value = &body.file;
+        parts.push(FormPart::file("file", value.clone(), None));
+        let value = &body.kind;
+        parts.push(FormPart::text("kind", codec::text(value)));
+        if let Some(value) = &body.model {
+            parts.push(FormPart::text("model", codec::text(value)));
         }
-        if let Some(value) = body.client_request_id {
-            parts.push(FormPart::text("client_request_id", codec::text(&value)));
+        if let Some(value) = &body.client_request_id {
+            parts.push(FormPart::text("client_request_id", codec::text(value)));
         }
         call.multipart(parts);
         UploadFile::new(self.0, call)

@@ -2372,7 +2372,7 @@ impl<'de> serde::Deserialize<'de> for ReferenceMediaItem {
     }
 }
 /// Multipart upload form.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct UploadFileRequest {
     /// The file bytes (image, video or audio).
     pub file: crate::FilePart,

@@ -521,9 +521,10 @@ impl<'a> Ops<'a> {
             ContentKind::Binary | ContentKind::EventStream => {
                 (quote!(impl Into<bytes::Bytes>), true)
             }
+            // By reference, like every other body: its file parts are cheap to clone.
             ContentKind::Multipart => {
                 let name = multipart_type(content)?;
-                (types.named(name, Scope::Elsewhere)?, true)
+                (types.named(name, Scope::Elsewhere)?, false)
             }
         })
     }
@@ -568,19 +569,19 @@ impl<'a> Ops<'a> {
                         || (field.shape.nullable
                             && !matches!(field.shape.ty, TypeRef::Any));
                     let part = if is_file {
-                        quote!(FormPart::file(#wire, value, #mime))
+                        quote!(FormPart::file(#wire, value.clone(), #mime))
                     } else {
-                        quote!(FormPart::text(#wire, codec::text(&value)))
+                        quote!(FormPart::text(#wire, codec::text(value)))
                     };
                     parts.extend(if optional {
                         quote! {
-                            if let Some(value) = #body.#member {
+                            if let Some(value) = &#body.#member {
                                 parts.push(#part);
                             }
                         }
                     } else {
                         quote! {
-                            let value = #body.#member;
+                            let value = &#body.#member;
                             parts.push(#part);
                         }
                     });

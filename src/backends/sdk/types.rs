@@ -609,7 +609,7 @@ impl<'a> Types<'a> {
         let constructors = constructors(name, &required, &optional, &defaulted);
         Ok(quote! {
             #attrs
-            #[derive(Debug)]
+            #[derive(Debug, Clone)]
             pub struct #name {
                 #members
             }
