@@ -1204,20 +1204,21 @@ impl From<&ZImageParams> for Map<String, Value> {
 /// Output aspect ratio.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[derive(Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ZImageAspectRatio {
+    /// `"16:9"`
+    #[serde(rename = "16:9")]
+    V16_9,
     /// `"1:1"`
     #[serde(rename = "1:1")]
     #[default]
     V1_1,
-    /// `"4:3"`
-    #[serde(rename = "4:3")]
-    V4_3,
     /// `"3:4"`
     #[serde(rename = "3:4")]
     V3_4,
-    /// `"16:9"`
-    #[serde(rename = "16:9")]
-    V16_9,
+    /// `"4:3"`
+    #[serde(rename = "4:3")]
+    V4_3,
     /// `"9:16"`
     #[serde(rename = "9:16")]
     V9_16,
@@ -1365,26 +1366,27 @@ impl From<&NanoBanana2Params> for Map<String, Value> {
 /// Output aspect ratio; match_input keeps the first reference's ratio.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[derive(Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum NanoBanana2AspectRatio {
+    /// `"16:9"`
+    #[serde(rename = "16:9")]
+    V16_9,
+    /// `"1:1"`
+    #[serde(rename = "1:1")]
+    V1_1,
+    /// `"3:4"`
+    #[serde(rename = "3:4")]
+    V3_4,
+    /// `"4:3"`
+    #[serde(rename = "4:3")]
+    V4_3,
+    /// `"9:16"`
+    #[serde(rename = "9:16")]
+    V9_16,
     /// `"match_input"`
     #[serde(rename = "match_input")]
     #[default]
     MatchInput,
-    /// `"1:1"`
-    #[serde(rename = "1:1")]
-    V1_1,
-    /// `"4:3"`
-    #[serde(rename = "4:3")]
-    V4_3,
-    /// `"3:4"`
-    #[serde(rename = "3:4")]
-    V3_4,
-    /// `"16:9"`
-    #[serde(rename = "16:9")]
-    V16_9,
-    /// `"9:16"`
-    #[serde(rename = "9:16")]
-    V9_16,
 }
 
 impl NanoBanana2AspectRatio {
@@ -1576,14 +1578,15 @@ impl From<&LumenVideo1Params> for Map<String, Value> {
 /// Output resolution.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[derive(Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum LumenVideo1Resolution {
+    /// `"1080p"`
+    #[serde(rename = "1080p")]
+    V1080p,
     /// `"720p"`
     #[serde(rename = "720p")]
     #[default]
     V720p,
-    /// `"1080p"`
-    #[serde(rename = "1080p")]
-    V1080p,
 }
 
 impl LumenVideo1Resolution {
@@ -1628,17 +1631,18 @@ impl std::str::FromStr for LumenVideo1Resolution {
 /// Output aspect ratio.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[derive(Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum LumenVideo1AspectRatio {
     /// `"16:9"`
     #[serde(rename = "16:9")]
     #[default]
     V16_9,
-    /// `"9:16"`
-    #[serde(rename = "9:16")]
-    V9_16,
     /// `"1:1"`
     #[serde(rename = "1:1")]
     V1_1,
+    /// `"9:16"`
+    #[serde(rename = "9:16")]
+    V9_16,
 }
 
 impl LumenVideo1AspectRatio {
@@ -1739,17 +1743,18 @@ impl LumenVideo1Camera {
 /// Camera movement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[derive(Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum LumenVideo1CameraMotion {
-    /// `"static"`
-    #[serde(rename = "static")]
-    #[default]
-    Static,
     /// `"pan-left"`
     #[serde(rename = "pan-left")]
     PanLeft,
     /// `"pan-right"`
     #[serde(rename = "pan-right")]
     PanRight,
+    /// `"static"`
+    #[serde(rename = "static")]
+    #[default]
+    Static,
     /// `"zoom-in"`
     #[serde(rename = "zoom-in")]
     ZoomIn,
@@ -1966,14 +1971,15 @@ impl From<&LumenVideo1I2vParams> for Map<String, Value> {
 /// Output resolution.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[derive(Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum LumenVideo1I2vResolution {
+    /// `"1080p"`
+    #[serde(rename = "1080p")]
+    V1080p,
     /// `"720p"`
     #[serde(rename = "720p")]
     #[default]
     V720p,
-    /// `"1080p"`
-    #[serde(rename = "1080p")]
-    V1080p,
 }
 
 impl LumenVideo1I2vResolution {
@@ -2255,6 +2261,7 @@ impl From<&Veo3_1Params> for Map<String, Value> {
 ///
 /// Clip length in seconds; only these lengths are offered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum Veo3_1Duration {
     /// `4`
     S4,
@@ -2320,12 +2327,13 @@ impl<'de> Deserialize<'de> for Veo3_1Duration {
 ///
 /// Whether the clip gets a generated soundtrack.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum Veo3_1GenerateAudio {
+    /// `false`
+    False,
     /// `true`
     #[default]
     True,
-    /// `false`
-    False,
 }
 
 impl Veo3_1GenerateAudio {
@@ -2381,6 +2389,7 @@ impl<'de> Deserialize<'de> for Veo3_1GenerateAudio {
 ///
 /// Frames per second of the output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum Veo3_1FrameRate {
     /// `23.976`
     V23_976,
@@ -2550,6 +2559,7 @@ impl From<&VoiceTts2Params> for Map<String, Value> {
 /// Voice to speak with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[derive(Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum VoiceTts2Voice {
     /// `"aria"`
     #[serde(rename = "aria")]
@@ -2619,17 +2629,18 @@ impl std::str::FromStr for VoiceTts2Voice {
 /// Audio container of the output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[derive(Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum VoiceTts2OutputFormat {
     /// `"mp3"`
     #[serde(rename = "mp3")]
     #[default]
     Mp3,
-    /// `"wav"`
-    #[serde(rename = "wav")]
-    Wav,
     /// `"ogg"`
     #[serde(rename = "ogg")]
     Ogg,
+    /// `"wav"`
+    #[serde(rename = "wav")]
+    Wav,
 }
 
 impl VoiceTts2OutputFormat {
@@ -2751,6 +2762,7 @@ impl From<&VoiceTts1Params> for Map<String, Value> {
 /// Voice to speak with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[derive(Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum VoiceTts1Voice {
     /// `"aria"`
     #[serde(rename = "aria")]
@@ -2802,6 +2814,7 @@ impl std::str::FromStr for VoiceTts1Voice {
 /// Audio container of the output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[derive(Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum VoiceTts1OutputFormat {
     /// `"mp3"`
     #[serde(rename = "mp3")]
@@ -2941,6 +2954,7 @@ impl From<&Soundscape1Params> for Map<String, Value> {
 /// Audio container of the output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[derive(Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum Soundscape1OutputFormat {
     /// `"mp3"`
     #[serde(rename = "mp3")]
@@ -3138,7 +3152,11 @@ impl Gpt5_2ChatControls {
 /// How much reasoning the model spends before answering.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[derive(Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum Gpt5_2ChatReasoningEffort {
+    /// `"high"`
+    #[serde(rename = "high")]
+    High,
     /// `"low"`
     #[serde(rename = "low")]
     Low,
@@ -3146,9 +3164,6 @@ pub enum Gpt5_2ChatReasoningEffort {
     #[serde(rename = "medium")]
     #[default]
     Medium,
-    /// `"high"`
-    #[serde(rename = "high")]
-    High,
 }
 
 impl Gpt5_2ChatReasoningEffort {

@@ -2,6 +2,7 @@
 //! The contract's schemas as Rust types.
 use crate::codec;
 /// A Files API upload attached to a chat message.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChatAttachment {
     /// ID returned by POST /api/v1/files.
@@ -41,6 +42,7 @@ impl<'de> serde::Deserialize<'de> for ChatAttachment {
     }
 }
 /// Result of a non-streaming chat turn: one complete assistant message.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChatCompletion {
     /// Completion ID.
@@ -87,6 +89,7 @@ impl<'de> serde::Deserialize<'de> for ChatCompletion {
     }
 }
 /// One chat turn. Send a single user `message`; continue an API-created session with `session_id`. A raw `messages` array is not accepted in v1.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChatCompletionRequest {
     /// Public ID of a chat model.
@@ -162,6 +165,7 @@ impl<'de> serde::Deserialize<'de> for ChatCompletionRequest {
     }
 }
 /// Generation controls for a chat turn; the model catalog lists which a model supports (params with `in: controls`).
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChatControls {
     /// Sampling temperature.
@@ -212,6 +216,7 @@ impl<'de> serde::Deserialize<'de> for ChatControls {
     }
 }
 /// Reasoning effort.
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ChatControlsReasoningEffort {
     /// `low`
@@ -272,6 +277,7 @@ impl<'de> serde::Deserialize<'de> for ChatControlsReasoningEffort {
     }
 }
 /// Credits reserved and settled for one chat turn.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChatCredits {
     /// Credits reserved when the turn started.
@@ -302,6 +308,7 @@ impl<'de> serde::Deserialize<'de> for ChatCredits {
     }
 }
 /// A message in a chat session.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChatMessage {
     /// Message ID.
@@ -340,8 +347,8 @@ impl<'de> serde::Deserialize<'de> for ChatMessage {
     }
 }
 /// Author of a chat message.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ChatRole {
     /// `user`
     User,
@@ -409,6 +416,7 @@ impl<'de> serde::Deserialize<'de> for ChatRole {
     }
 }
 /// An API-created chat session with its messages.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChatSession {
     /// Session ID.
@@ -455,6 +463,7 @@ impl<'de> serde::Deserialize<'de> for ChatSession {
     }
 }
 /// SSE event `done`: Last event of the stream.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChatStreamDone {
     /// Always "done".
@@ -477,6 +486,7 @@ impl<'de> serde::Deserialize<'de> for ChatStreamDone {
     }
 }
 /// SSE event `error`: The turn failed; the stream ends after `done`.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChatStreamError {
     /// Always "error".
@@ -503,9 +513,9 @@ impl<'de> serde::Deserialize<'de> for ChatStreamError {
     }
 }
 /// An event of POST /api/v1/chat/completions/stream. The SSE `event:` field equals `type`; `data:` is this JSON object. Order: session.created, message.delta*, message.completed, usage.completed, done (heartbeat at any time; error replaces the completion events).
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
-#[non_exhaustive]
 pub enum ChatStreamEvent {
     /// `session.created`
     SessionCreated(ChatStreamSessionCreated),
@@ -568,6 +578,7 @@ impl<'de> serde::Deserialize<'de> for ChatStreamEvent {
     }
 }
 /// SSE event `heartbeat`: Keep-alive; ignore it.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChatStreamHeartbeat {
     /// Always "heartbeat".
@@ -590,6 +601,7 @@ impl<'de> serde::Deserialize<'de> for ChatStreamHeartbeat {
     }
 }
 /// SSE event `message.completed`: The complete assistant message.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChatStreamMessageCompleted {
     /// Always "message.completed".
@@ -616,6 +628,7 @@ impl<'de> serde::Deserialize<'de> for ChatStreamMessageCompleted {
     }
 }
 /// SSE event `message.delta`: A chunk of assistant text.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChatStreamMessageDelta {
     /// Always "message.delta".
@@ -646,6 +659,7 @@ impl<'de> serde::Deserialize<'de> for ChatStreamMessageDelta {
     }
 }
 /// SSE event `session.created`: The session for this turn exists (first event).
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChatStreamSessionCreated {
     /// Always "session.created".
@@ -676,6 +690,7 @@ impl<'de> serde::Deserialize<'de> for ChatStreamSessionCreated {
     }
 }
 /// SSE event `usage.completed`: Usage and settled credits for the turn.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChatStreamUsageCompleted {
     /// Always "usage.completed".
@@ -702,6 +717,7 @@ impl<'de> serde::Deserialize<'de> for ChatStreamUsageCompleted {
     }
 }
 /// Token usage of one chat turn.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChatUsage {
     /// Tokens read.
@@ -736,6 +752,7 @@ impl<'de> serde::Deserialize<'de> for ChatUsage {
     }
 }
 /// Submit an asynchronous image, video or audio generation task. Chat models must use the Chat API. There is no top-level `files` field: reference media go in `params.referenceMediaItems`.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateGenerationRequest {
     /// Public model ID from GET /api/v1/models.
@@ -806,6 +823,7 @@ impl<'de> serde::Deserialize<'de> for CreateGenerationRequest {
     }
 }
 /// Register an HTTPS endpoint for signed webhook events.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateWebhookEndpointRequest {
     /// Label for the endpoint.
@@ -850,6 +868,7 @@ impl<'de> serde::Deserialize<'de> for CreateWebhookEndpointRequest {
     }
 }
 /// The account's credit balance (shared with Rivya Studio).
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreditBalance {
     /// Always "credit_balance".
@@ -888,6 +907,7 @@ impl<'de> serde::Deserialize<'de> for CreditBalance {
     }
 }
 /// Why a generation task failed.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct GenerationError {
     /// Machine-readable failure code (task failure reasons, not PublicApiErrorCode).
@@ -914,6 +934,7 @@ impl<'de> serde::Deserialize<'de> for GenerationError {
     }
 }
 /// One generated media file.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct GenerationOutput {
     /// Download URL of the output.
@@ -956,6 +977,7 @@ impl<'de> serde::Deserialize<'de> for GenerationOutput {
     }
 }
 /// Outputs of a succeeded generation task.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct GenerationResult {
     /// Generated media, in order.
@@ -982,8 +1004,8 @@ impl<'de> serde::Deserialize<'de> for GenerationResult {
     }
 }
 /// Task status; succeeded and failed are terminal.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum GenerationStatus {
     /// `queued`
     Queued,
@@ -1057,8 +1079,8 @@ impl<'de> serde::Deserialize<'de> for GenerationStatus {
     }
 }
 /// An input mode a model supports.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum InputMode {
     /// `text-to-image`
     TextToImage,
@@ -1168,8 +1190,8 @@ impl<'de> serde::Deserialize<'de> for InputMode {
     }
 }
 /// Kind of media: image, video or audio.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MediaKind {
     /// `image`
     Image,
@@ -1236,6 +1258,7 @@ impl<'de> serde::Deserialize<'de> for MediaKind {
     }
 }
 /// How a model consumes credits.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ModelCredits {
     /// Billing unit the amount applies to, e.g. per_image, per_second, per_1k_characters, per_1k_tokens.
@@ -1266,8 +1289,8 @@ impl<'de> serde::Deserialize<'de> for ModelCredits {
     }
 }
 /// What a model produces.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ModelKind {
     /// `image`
     Image,
@@ -1341,6 +1364,7 @@ impl<'de> serde::Deserialize<'de> for ModelKind {
     }
 }
 /// The public model catalog, as returned by GET /api/v1/models. The list is dynamic: never hard-code model counts.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ModelList {
     /// Always "list".
@@ -1367,6 +1391,7 @@ impl<'de> serde::Deserialize<'de> for ModelList {
     }
 }
 /// One model-specific parameter. Describes where the value goes (`in`), its type and its constraints; `items` and `properties` make the description recursive for arrays and objects.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ModelParam {
     /// Field name inside the location given by `in`.
@@ -1471,6 +1496,7 @@ impl<'de> serde::Deserialize<'de> for ModelParam {
     }
 }
 /// An allowed value.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum ModelParamEnumItem {
@@ -1510,8 +1536,8 @@ impl<'de> serde::Deserialize<'de> for ModelParamEnumItem {
     }
 }
 /// Where a parameter's value goes: `params` (the generation request's params object), `controls` (the chat request's controls object) or `body` (a top-level request field).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ModelParamLocation {
     /// `params`
     Params,
@@ -1579,6 +1605,7 @@ impl<'de> serde::Deserialize<'de> for ModelParamLocation {
     }
 }
 /// Upload constraints of a `media` parameter.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ModelParamMedia {
     /// Accepted media kinds.
@@ -1621,8 +1648,8 @@ impl<'de> serde::Deserialize<'de> for ModelParamMedia {
     }
 }
 /// Type of a model parameter; `media` is a reference to an uploaded file.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ModelParamType {
     /// `string`
     String,
@@ -1720,6 +1747,7 @@ impl<'de> serde::Deserialize<'de> for ModelParamType {
     }
 }
 /// Prompt expectations for a model.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ModelPrompt {
     /// Whether `prompt` (or `message` for chat) must be sent.
@@ -1746,8 +1774,8 @@ impl<'de> serde::Deserialize<'de> for ModelPrompt {
     }
 }
 /// Lifecycle status: available (stable), beta (may change), deprecated (see sunset_at).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ModelStatus {
     /// `available`
     Available,
@@ -1815,6 +1843,7 @@ impl<'de> serde::Deserialize<'de> for ModelStatus {
     }
 }
 /// Error envelope returned with every non-2xx JSON response.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct PublicApiError {
     /// The error details.
@@ -1837,6 +1866,7 @@ impl<'de> serde::Deserialize<'de> for PublicApiError {
     }
 }
 /// Stable public error details.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct PublicApiErrorBody {
     /// Machine-readable error code.
@@ -1871,8 +1901,8 @@ impl<'de> serde::Deserialize<'de> for PublicApiErrorBody {
     }
 }
 /// Public error code. HTTP status per code: invalid_request 400, invalid_params 400, unauthorized 401, forbidden_scope 403, insufficient_credits 402, not_found 404, model_not_found 404, idempotency_conflict 409, rate_limited 429, model_unavailable 503, internal_error 500. Adding a code is a backward-compatible change, so clients should tolerate unknown codes.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PublicApiErrorCode {
     /// `invalid_request`
     InvalidRequest,
@@ -1988,6 +2018,7 @@ impl<'de> serde::Deserialize<'de> for PublicApiErrorCode {
     }
 }
 /// Public metadata of an uploaded file.
+#[non_exhaustive]
 #[derive(Clone, PartialEq)]
 pub struct PublicApiFile {
     /// File ID.
@@ -2078,6 +2109,7 @@ impl<'de> serde::Deserialize<'de> for PublicApiFile {
     }
 }
 /// A public model entry: what a client needs to choose a model and build its request.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct PublicApiModel {
     /// Public model ID; pass it as `model` in requests.
@@ -2164,8 +2196,8 @@ impl<'de> serde::Deserialize<'de> for PublicApiModel {
     }
 }
 /// The route that runs this model: generations for image, video and audio; chat completions for chat.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PublicApiModelEndpoint {
     /// `/api/v1/generations`
     ApiV1Generations,
@@ -2227,6 +2259,7 @@ impl<'de> serde::Deserialize<'de> for PublicApiModelEndpoint {
     }
 }
 /// An asynchronous generation task (public fields only).
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct PublicGeneration {
     /// Public task ID; poll GET /api/v1/generations/{id} with it.
@@ -2285,6 +2318,7 @@ impl<'de> serde::Deserialize<'de> for PublicGeneration {
     }
 }
 /// A reference to uploaded media, passed inside `params.referenceMediaItems` of a generation request (never as a top-level `files` field).
+#[non_exhaustive]
 #[derive(Clone, PartialEq)]
 pub struct ReferenceMediaItem {
     /// The `url` of the PublicApiFile returned by POST /api/v1/files.
@@ -2372,6 +2406,7 @@ impl<'de> serde::Deserialize<'de> for ReferenceMediaItem {
     }
 }
 /// Multipart upload form.
+#[non_exhaustive]
 #[derive(Debug, Clone)]
 pub struct UploadFileRequest {
     /// The file bytes (image, video or audio).
@@ -2405,6 +2440,7 @@ impl UploadFileRequest {
     }
 }
 /// One delivery attempt of an event to an endpoint.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct WebhookDelivery {
     /// Delivery ID.
@@ -2451,8 +2487,8 @@ impl<'de> serde::Deserialize<'de> for WebhookDelivery {
     }
 }
 /// Delivery status.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum WebhookDeliveryStatus {
     /// `pending`
     Pending,
@@ -2520,6 +2556,7 @@ impl<'de> serde::Deserialize<'de> for WebhookDeliveryStatus {
     }
 }
 /// A registered webhook endpoint.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct WebhookEndpoint {
     /// Endpoint ID.
@@ -2570,6 +2607,7 @@ impl<'de> serde::Deserialize<'de> for WebhookEndpoint {
     }
 }
 /// The account's webhook endpoints.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct WebhookEndpointList {
     /// Always "list".
@@ -2596,8 +2634,8 @@ impl<'de> serde::Deserialize<'de> for WebhookEndpointList {
     }
 }
 /// Whether deliveries are sent.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum WebhookEndpointStatus {
     /// `enabled`
     Enabled,
@@ -2659,6 +2697,7 @@ impl<'de> serde::Deserialize<'de> for WebhookEndpointStatus {
     }
 }
 /// A signed webhook event, POSTed to the endpoint URL. Deliveries can repeat: deduplicate on `id`.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct WebhookEvent {
     /// Event ID (stable across redeliveries).
@@ -2701,6 +2740,7 @@ impl<'de> serde::Deserialize<'de> for WebhookEvent {
     }
 }
 /// Payload of a generation webhook event.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct WebhookEventData {
     /// The generation in its terminal state.
@@ -2723,8 +2763,8 @@ impl<'de> serde::Deserialize<'de> for WebhookEventData {
     }
 }
 /// Webhook event type.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum WebhookEventType {
     /// `generation.succeeded`
     GenerationSucceeded,
@@ -2785,6 +2825,7 @@ impl<'de> serde::Deserialize<'de> for WebhookEventType {
     }
 }
 /// Result of sending a test event to an endpoint.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct WebhookTestResult {
     /// Whether the endpoint answered with a 2xx status.

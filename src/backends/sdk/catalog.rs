@@ -1046,25 +1046,27 @@ fn enumeration(name: &Ident, param: &ModelParam) -> TokenStream {
     let all_strings = options
         .iter()
         .all(|(_, option, _)| matches!(option, OptionValue::String(_)));
-    let variants = options
-        .iter()
-        .enumerate()
-        .map(|(i, (variant, option, json))| {
-            let doc = format!(" {}", markdown_code(json));
-            let default_attr = (Some(i) == default).then(|| quote!(#[default]));
-            let rename = match option {
-                OptionValue::String(text) if all_strings => {
-                    quote!(#[serde(rename = #text)])
-                }
-                _ => quote!(),
-            };
-            quote! {
-                #[doc = #doc]
-                #rename
-                #default_attr
-                #variant,
+    // Variants are declared sorted by wire value, not in catalog order: reordering a
+    // catalog's options is no change, and must not move the enum's implicit discriminants.
+    let mut declared: Vec<(usize, &(Ident, OptionValue, String))> =
+        options.iter().enumerate().collect();
+    declared.sort_by(|(_, a), (_, b)| a.2.cmp(&b.2));
+    let variants = declared.into_iter().map(|(i, (variant, option, json))| {
+        let doc = format!(" {}", markdown_code(json));
+        let default_attr = (Some(i) == default).then(|| quote!(#[default]));
+        let rename = match option {
+            OptionValue::String(text) if all_strings => {
+                quote!(#[serde(rename = #text)])
             }
-        });
+            _ => quote!(),
+        };
+        quote! {
+            #[doc = #doc]
+            #rename
+            #default_attr
+            #variant,
+        }
+    });
     let matching = |arms: Vec<TokenStream>| {
         if arms.is_empty() {
             quote!(match self {})
@@ -1110,6 +1112,7 @@ fn enumeration(name: &Ident, param: &ModelParam) -> TokenStream {
             #docs
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash #derive_default)]
             #[derive(Serialize, Deserialize)]
+            #[non_exhaustive]
             pub enum #name {
                 #(#variants)*
             }
@@ -1162,6 +1165,7 @@ fn enumeration(name: &Ident, param: &ModelParam) -> TokenStream {
     quote! {
         #docs
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash #derive_default)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
         }

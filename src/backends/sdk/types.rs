@@ -298,6 +298,15 @@ impl<'a> Types<'a> {
             let twin = self.named(twin, Scope::Types)?;
             return Ok(quote!(#attrs pub type #name = #twin;));
         }
+        // Every struct and enum is `#[non_exhaustive]`, so the crate's semver is the API's:
+        // a member or value the API may add compatibly (an optional field, a response enum
+        // value, a request enum value) is a minor release for Rust users too. Sent structs
+        // are built with `new` (or `Default`) and the setters, received ones are read.
+        let attrs = if matches!(def.kind, TypeKind::Alias { .. }) {
+            attrs
+        } else {
+            quote!(#attrs #[non_exhaustive])
+        };
         match &def.kind {
             TypeKind::Struct { fields, additional } => {
                 if self.forms.contains(&def.name) {
@@ -733,7 +742,7 @@ impl<'a> Types<'a> {
                     quote!(_ => Ok(Self::#unknown(value)),),
                     quote!(Self::#unknown(value) => codec::tag_str(value, Self::TAG),),
                     quote!(Self::#unknown(value) => value.serialize(s),),
-                    quote!(#[non_exhaustive]),
+                    TokenStream::new(),
                 )
             } else {
                 let message = format!("unknown or missing `{tag}`");
@@ -1181,7 +1190,6 @@ fn string_enum(
     quote! {
         #attrs
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        #[non_exhaustive]
         pub enum #name {
             #variants
             /// A value this version of the SDK does not know, as received.
@@ -1244,7 +1252,7 @@ fn integer_enum(
             },
             quote!(Self::#unknown(value) => *value,),
             quote!(other => Ok(Self::#unknown(other)),),
-            quote!(#[non_exhaustive]),
+            TokenStream::new(),
         )
     } else {
         (
