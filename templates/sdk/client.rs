@@ -7,9 +7,10 @@ use std::time::Duration;
 use bytes::Bytes;
 use reqwest::Method;
 
-use crate::call::{Call, Response};
+use crate::call::{Call, Response as Received};
 use crate::error::{ApiError, Error, Result};
 use crate::retry::{self, Backoff};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 /// The environment variable [`Client::from_env`] reads the API key from.
 pub const API_KEY_ENV: &str = "RIVYA_API_KEY";
@@ -72,6 +73,8 @@ struct Inner {
     timeout: Duration,
     max_retries: u32,
     backoff: Backoff,
+    /// Sent with every call (values marked sensitive, never printed).
+    default_headers: HeaderMap,
 }
 
 impl fmt::Debug for Client {
@@ -118,7 +121,7 @@ impl Client {
         &self.inner.base_url
     }
 
-    /// Sends a call and reads its response with `read` (one of [`Response`]'s readers).
+    /// Sends a call and reads its response with `read` (one of [`Received`]'s readers).
     ///
     /// The operations' `send` methods are plain functions that return this future: one
     /// generic async body instead of one per operation keeps the generated crate quick to
@@ -127,17 +130,23 @@ impl Client {
         &'a self,
         call: Call,
         read: Read,
-    ) -> futures_util::future::BoxFuture<'a, Result<T>>
+    ) -> futures_util::future::BoxFuture<'a, Result<Response<T>>>
     where
-        Read: FnOnce(Response) -> Reading + Send + 'a,
+        Read: FnOnce(Received) -> Reading + Send + 'a,
         Reading: std::future::Future<Output = Result<T>> + Send + 'a,
         T: 'a,
     {
-        Box::pin(async move { read(self.execute(call).await?).await })
+        Box::pin(async move {
+            let received = self.execute(call).await?;
+            let status = received.status();
+            let headers = received.headers().clone();
+            let value = read(received).await?;
+            Ok(Response { status, headers, value })
+        })
     }
 
     /// Sends a call, retrying it when that is safe, and returns the successful response.
-    pub(crate) async fn execute(&self, mut call: Call) -> Result<Response> {
+    pub(crate) async fn execute(&self, mut call: Call) -> Result<Received> {
         if let Some(error) = call.error.take() {
             return Err(error);
         }
@@ -160,7 +169,7 @@ impl Client {
             let sent = self.send_once(&mut call, idempotency_key.as_deref()).await;
             let retry_after = match sent {
                 Ok(response) if response.status().is_success() => {
-                    return Ok(Response::new(response));
+                    return Ok(Received::new(response));
                 }
                 Ok(response) => {
                     let mut error = self.api_error(response, &call).await;
@@ -198,6 +207,15 @@ impl Client {
         if !call.query.is_empty() {
             request = request.query(&call.query);
         }
+        if !call.extra_query.is_empty() {
+            request = request.query(&call.extra_query);
+        }
+        for (name, value) in &self.inner.default_headers {
+            request = request.header(name, value.clone());
+        }
+        for (name, value) in &call.extra_headers {
+            request = request.header(name, value.clone());
+        }
         if call.streaming {
             request = request.header(reqwest::header::ACCEPT, "text/event-stream");
         }
@@ -232,10 +250,7 @@ impl Client {
     async fn api_error(&self, response: reqwest::Response, call: &Call) -> ApiError {
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let request_id = ["x-request-id", "request-id"]
-            .iter()
-            .find_map(|name| headers.get(*name)?.to_str().ok())
-            .map(str::to_owned);
+        let request_id = request_id(&headers).map(str::to_owned);
         let timeout = call.timeout.unwrap_or(self.inner.timeout);
         let raw = match tokio::time::timeout(timeout, response.bytes()).await {
             Ok(Ok(raw)) => raw,
@@ -244,6 +259,56 @@ impl Client {
         let mut error = ApiError::new(status, &raw, request_id);
         error.retry_after = retry::retry_after(&headers);
         error
+    }
+}
+
+/// The request ID the API sends back in a header.
+fn request_id(headers: &HeaderMap) -> Option<&str> {
+    ["x-request-id", "request-id"]
+        .iter()
+        .find_map(|name| headers.get(*name)?.to_str().ok())
+}
+
+/// The value of a call, dropping the response it came with.
+pub(crate) fn value_only<'a, T: Send + 'a>(
+    call: futures_util::future::BoxFuture<'a, Result<Response<T>>>,
+) -> futures_util::future::BoxFuture<'a, Result<T>> {
+    use futures_util::TryFutureExt;
+    Box::pin(call.map_ok(Response::into_inner))
+}
+
+/// A call's value with the response it came in: from `.with_response()` on any call.
+#[derive(Debug, Clone)]
+pub struct Response<T> {
+    status: u16,
+    headers: HeaderMap,
+    value: T,
+}
+
+impl<T> Response<T> {
+    /// The HTTP status of the (last) attempt.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The request ID the API gave the call (`x-request-id`), to quote to support.
+    pub fn request_id(&self) -> Option<&str> {
+        request_id(&self.headers)
+    }
+
+    /// The value.
+    pub fn value(&self) -> &T {
+        &self.value
+    }
+
+    /// The value, dropping the response.
+    pub fn into_inner(self) -> T {
+        self.value
     }
 }
 
@@ -282,7 +347,7 @@ mod tests {
 }
 
 /// Settings of a [`Client`].
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ClientBuilder {
     base_url: String,
     api_key: Option<ApiKey>,
@@ -292,6 +357,26 @@ pub struct ClientBuilder {
     max_retries: u32,
     backoff: Backoff,
     user_agent: String,
+    http_client: Option<reqwest::Client>,
+    default_headers: Vec<(String, String)>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let header_names: Vec<&str> = self
+            .default_headers
+            .iter()
+            .map(|(name, _)| name.as_str())
+            .collect();
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("api_key", &self.api_key)
+            .field("timeout", &self.timeout)
+            .field("max_retries", &self.max_retries)
+            .field("own_http_client", &self.http_client.is_some())
+            .field("default_headers", &header_names)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for ClientBuilder {
@@ -305,6 +390,8 @@ impl Default for ClientBuilder {
             max_retries: DEFAULT_MAX_RETRIES,
             backoff: Backoff::default(),
             user_agent: concat!("rivya-sdk-rust/", env!("CARGO_PKG_VERSION")).to_owned(),
+            http_client: None,
+            default_headers: Vec::new(),
         }
     }
 }
@@ -362,8 +449,42 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends the calls with this HTTP client (for a proxy, custom TLS or middleware of your
+    /// own). The SDK's user agent, connect and read timeouts are then the client's; the
+    /// per-attempt timeout, retries, default headers and the API key still apply.
+    pub fn http_client(mut self, http_client: reqwest::Client) -> Self {
+        self.http_client = Some(http_client);
+        self
+    }
+
+    /// A header sent with every call. An invalid name or value makes [`build`](Self::build)
+    /// fail, naming the header (never its value, which may be a credential).
+    pub fn default_header(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.default_headers.push((name.into(), value.into()));
+        self
+    }
+
     /// Builds the client.
     pub fn build(self) -> Result<Client> {
+        let mut default_headers = HeaderMap::new();
+        for (name, value) in &self.default_headers {
+            let Ok(header) = HeaderName::from_bytes(name.as_bytes()) else {
+                return Err(Error::Config(format!(
+                    "{name:?} is not a valid header name"
+                )));
+            };
+            let Ok(mut value) = HeaderValue::from_str(value) else {
+                let message =
+                    format!("the value of the default header {name} is not valid");
+                return Err(Error::Config(message));
+            };
+            value.set_sensitive(true);
+            default_headers.append(header, value);
+        }
         let base_url = self.base_url.trim_end_matches('/').to_owned();
         let parsed = reqwest::Url::parse(&base_url)
             .map_err(|e| Error::Config(format!("invalid base URL {base_url:?}: {e}")))?;
@@ -372,12 +493,15 @@ impl ClientBuilder {
                 "the base URL must be http(s) without a query: {base_url:?}"
             )));
         }
-        let http = reqwest::Client::builder()
-            .user_agent(self.user_agent)
-            .connect_timeout(self.connect_timeout)
-            .read_timeout(self.read_timeout)
-            .build()
-            .map_err(|e| Error::Config(format!("HTTP client: {e}")))?;
+        let http = match self.http_client {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .user_agent(self.user_agent)
+                .connect_timeout(self.connect_timeout)
+                .read_timeout(self.read_timeout)
+                .build()
+                .map_err(|e| Error::Config(format!("HTTP client: {e}")))?,
+        };
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -386,6 +510,7 @@ impl ClientBuilder {
                 timeout: self.timeout,
                 max_retries: self.max_retries,
                 backoff: self.backoff,
+                default_headers,
             }),
         })
     }

@@ -8,7 +8,7 @@ use std::fmt;
 use std::time::Duration;
 
 use bytes::Bytes;
-use reqwest::header::{HeaderValue, CONTENT_TYPE};
+use reqwest::header::{HeaderName, HeaderValue, CONTENT_TYPE};
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -43,6 +43,10 @@ pub(crate) struct Call {
     pub(crate) validate: bool,
     /// A problem found while building the call, reported when it is sent.
     pub(crate) error: Option<Error>,
+    /// Headers the caller added to this call.
+    pub(crate) extra_headers: Vec<(HeaderName, HeaderValue)>,
+    /// Query parameters the caller added to this call.
+    pub(crate) extra_query: Vec<(String, String)>,
 }
 
 impl fmt::Debug for Call {
@@ -73,7 +77,33 @@ impl Call {
             streaming: false,
             validate: true,
             error: None,
+            extra_headers: Vec::new(),
+            extra_query: Vec::new(),
         }
+    }
+
+    /// A header the caller adds; an invalid one fails the call, naming the header only
+    /// (its value may be a credential).
+    pub(crate) fn extra_header(&mut self, name: &str, value: &str) {
+        let Ok(header) = HeaderName::from_bytes(name.as_bytes()) else {
+            self.fail(Error::invalid(format!(
+                "{name:?} is not a valid header name"
+            )));
+            return;
+        };
+        let Ok(mut value) = HeaderValue::from_str(value) else {
+            self.fail(Error::invalid(format!(
+                "the value of header {name} is not valid"
+            )));
+            return;
+        };
+        value.set_sensitive(true);
+        self.extra_headers.push((header, value));
+    }
+
+    /// A query parameter the caller adds.
+    pub(crate) fn extra_query(&mut self, name: &str, value: String) {
+        self.extra_query.push((name.to_owned(), value));
     }
 
     fn fail(&mut self, error: Error) {
@@ -238,6 +268,16 @@ impl Response {
             .await
             .map_err(|e| Error::from_http(e, None))?;
         Ok((status, bytes))
+    }
+
+    /// The HTTP status.
+    pub(crate) fn status(&self) -> u16 {
+        self.inner.status().as_u16()
+    }
+
+    /// The response headers.
+    pub(crate) fn headers(&self) -> &reqwest::header::HeaderMap {
+        self.inner.headers()
     }
 
     /// Decodes a JSON body.

@@ -65,9 +65,27 @@ impl<'a> ListModels<'a> {
         self.call.max_retries = Some(max_retries);
         self
     }
+    /// Adds a header to this call (a proxy's or a gateway's, say); an invalid name
+    /// or value fails the call when it is sent, naming the header only.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.call.extra_header(name, value);
+        self
+    }
+    /// Adds a query parameter to this call, after the ones the SDK sets.
+    pub fn query(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.call.extra_query(name, value.into());
+        self
+    }
+    /// Sends the call and returns the value with the response's status, headers
+    /// and request ID.
+    pub fn with_response(
+        self,
+    ) -> BoxFuture<'a, Result<crate::Response<types::ModelList>>> {
+        self.client.send(self.call, Response::json)
+    }
     /// Sends the call.
     pub fn send(self) -> BoxFuture<'a, Result<types::ModelList>> {
-        self.client.send(self.call, Response::json)
+        crate::client::value_only(self.client.send(self.call, Response::json))
     }
 }
 impl<'a> IntoFuture for ListModels<'a> {
@@ -126,9 +144,27 @@ impl<'a> CreateGeneration<'a> {
         self.call.max_retries = Some(max_retries);
         self
     }
+    /// Adds a header to this call (a proxy's or a gateway's, say); an invalid name
+    /// or value fails the call when it is sent, naming the header only.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.call.extra_header(name, value);
+        self
+    }
+    /// Adds a query parameter to this call, after the ones the SDK sets.
+    pub fn query(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.call.extra_query(name, value.into());
+        self
+    }
+    /// Sends the call and returns the value with the response's status, headers
+    /// and request ID.
+    pub fn with_response(
+        self,
+    ) -> BoxFuture<'a, Result<crate::Response<types::PublicGeneration>>> {
+        self.client.send(self.call, Response::json)
+    }
     /// Sends the call.
     pub fn send(self) -> BoxFuture<'a, Result<types::PublicGeneration>> {
-        self.client.send(self.call, Response::json)
+        crate::client::value_only(self.client.send(self.call, Response::json))
     }
 }
 impl<'a> IntoFuture for CreateGeneration<'a> {
@@ -159,9 +195,27 @@ impl<'a> GetGeneration<'a> {
         self.call.max_retries = Some(max_retries);
         self
     }
+    /// Adds a header to this call (a proxy's or a gateway's, say); an invalid name
+    /// or value fails the call when it is sent, naming the header only.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.call.extra_header(name, value);
+        self
+    }
+    /// Adds a query parameter to this call, after the ones the SDK sets.
+    pub fn query(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.call.extra_query(name, value.into());
+        self
+    }
+    /// Sends the call and returns the value with the response's status, headers
+    /// and request ID.
+    pub fn with_response(
+        self,
+    ) -> BoxFuture<'a, Result<crate::Response<types::PublicGeneration>>> {
+        self.client.send(self.call, Response::json)
+    }
     /// Sends the call.
     pub fn send(self) -> BoxFuture<'a, Result<types::PublicGeneration>> {
-        self.client.send(self.call, Response::json)
+        crate::client::value_only(self.client.send(self.call, Response::json))
     }
 }
 impl<'a> IntoFuture for GetGeneration<'a> {
@@ -245,9 +299,27 @@ impl<'a> UploadFile<'a> {
         self.call.max_retries = Some(max_retries);
         self
     }
+    /// Adds a header to this call (a proxy's or a gateway's, say); an invalid name
+    /// or value fails the call when it is sent, naming the header only.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.call.extra_header(name, value);
+        self
+    }
+    /// Adds a query parameter to this call, after the ones the SDK sets.
+    pub fn query(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.call.extra_query(name, value.into());
+        self
+    }
+    /// Sends the call and returns the value with the response's status, headers
+    /// and request ID.
+    pub fn with_response(
+        self,
+    ) -> BoxFuture<'a, Result<crate::Response<types::PublicApiFile>>> {
+        self.client.send(self.call, Response::json)
+    }
     /// Sends the call.
     pub fn send(self) -> BoxFuture<'a, Result<types::PublicApiFile>> {
-        self.client.send(self.call, Response::json)
+        crate::client::value_only(self.client.send(self.call, Response::json))
     }
 }
 impl<'a> IntoFuture for UploadFile<'a> {
@@ -278,9 +350,27 @@ impl<'a> GetFile<'a> {
         self.call.max_retries = Some(max_retries);
         self
     }
+    /// Adds a header to this call (a proxy's or a gateway's, say); an invalid name
+    /// or value fails the call when it is sent, naming the header only.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.call.extra_header(name, value);
+        self
+    }
+    /// Adds a query parameter to this call, after the ones the SDK sets.
+    pub fn query(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.call.extra_query(name, value.into());
+        self
+    }
+    /// Sends the call and returns the value with the response's status, headers
+    /// and request ID.
+    pub fn with_response(
+        self,
+    ) -> BoxFuture<'a, Result<crate::Response<types::PublicApiFile>>> {
+        self.client.send(self.call, Response::json)
+    }
     /// Sends the call.
     pub fn send(self) -> BoxFuture<'a, Result<types::PublicApiFile>> {
-        self.client.send(self.call, Response::json)
+        crate::client::value_only(self.client.send(self.call, Response::json))
     }
 }
 impl<'a> IntoFuture for GetFile<'a> {
@@ -353,9 +443,27 @@ impl<'a> GetCredits<'a> {
         self.call.max_retries = Some(max_retries);
         self
     }
+    /// Adds a header to this call (a proxy's or a gateway's, say); an invalid name
+    /// or value fails the call when it is sent, naming the header only.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.call.extra_header(name, value);
+        self
+    }
+    /// Adds a query parameter to this call, after the ones the SDK sets.
+    pub fn query(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.call.extra_query(name, value.into());
+        self
+    }
+    /// Sends the call and returns the value with the response's status, headers
+    /// and request ID.
+    pub fn with_response(
+        self,
+    ) -> BoxFuture<'a, Result<crate::Response<types::CreditBalance>>> {
+        self.client.send(self.call, Response::json)
+    }
     /// Sends the call.
     pub fn send(self) -> BoxFuture<'a, Result<types::CreditBalance>> {
-        self.client.send(self.call, Response::json)
+        crate::client::value_only(self.client.send(self.call, Response::json))
     }
 }
 impl<'a> IntoFuture for GetCredits<'a> {
@@ -414,9 +522,27 @@ impl<'a> CreateChatCompletion<'a> {
         self.call.max_retries = Some(max_retries);
         self
     }
+    /// Adds a header to this call (a proxy's or a gateway's, say); an invalid name
+    /// or value fails the call when it is sent, naming the header only.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.call.extra_header(name, value);
+        self
+    }
+    /// Adds a query parameter to this call, after the ones the SDK sets.
+    pub fn query(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.call.extra_query(name, value.into());
+        self
+    }
+    /// Sends the call and returns the value with the response's status, headers
+    /// and request ID.
+    pub fn with_response(
+        self,
+    ) -> BoxFuture<'a, Result<crate::Response<types::ChatCompletion>>> {
+        self.client.send(self.call, Response::json)
+    }
     /// Sends the call.
     pub fn send(self) -> BoxFuture<'a, Result<types::ChatCompletion>> {
-        self.client.send(self.call, Response::json)
+        crate::client::value_only(self.client.send(self.call, Response::json))
     }
 }
 impl<'a> IntoFuture for CreateChatCompletion<'a> {
@@ -457,9 +583,28 @@ impl<'a> StreamChatCompletion<'a> {
         self.call.max_retries = Some(max_retries);
         self
     }
+    /// Adds a header to this call (a proxy's or a gateway's, say); an invalid name
+    /// or value fails the call when it is sent, naming the header only.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.call.extra_header(name, value);
+        self
+    }
+    /// Adds a query parameter to this call, after the ones the SDK sets.
+    pub fn query(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.call.extra_query(name, value.into());
+        self
+    }
+    /// Sends the call and returns the value with the response's status, headers
+    /// and request ID.
+    pub fn with_response(
+        self,
+    ) -> BoxFuture<'a, Result<crate::Response<EventStream<types::ChatStreamEvent>>>>
+    {
+        self.client.send(self.call, Response::event_stream)
+    }
     /// Sends the call.
     pub fn send(self) -> BoxFuture<'a, Result<EventStream<types::ChatStreamEvent>>> {
-        self.client.send(self.call, Response::event_stream)
+        crate::client::value_only(self.client.send(self.call, Response::event_stream))
     }
 }
 impl<'a> IntoFuture for StreamChatCompletion<'a> {
@@ -490,9 +635,27 @@ impl<'a> GetChatSession<'a> {
         self.call.max_retries = Some(max_retries);
         self
     }
+    /// Adds a header to this call (a proxy's or a gateway's, say); an invalid name
+    /// or value fails the call when it is sent, naming the header only.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.call.extra_header(name, value);
+        self
+    }
+    /// Adds a query parameter to this call, after the ones the SDK sets.
+    pub fn query(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.call.extra_query(name, value.into());
+        self
+    }
+    /// Sends the call and returns the value with the response's status, headers
+    /// and request ID.
+    pub fn with_response(
+        self,
+    ) -> BoxFuture<'a, Result<crate::Response<types::ChatSession>>> {
+        self.client.send(self.call, Response::json)
+    }
     /// Sends the call.
     pub fn send(self) -> BoxFuture<'a, Result<types::ChatSession>> {
-        self.client.send(self.call, Response::json)
+        crate::client::value_only(self.client.send(self.call, Response::json))
     }
 }
 impl<'a> IntoFuture for GetChatSession<'a> {
@@ -574,9 +737,27 @@ impl<'a> ListWebhookEndpoints<'a> {
         self.call.max_retries = Some(max_retries);
         self
     }
+    /// Adds a header to this call (a proxy's or a gateway's, say); an invalid name
+    /// or value fails the call when it is sent, naming the header only.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.call.extra_header(name, value);
+        self
+    }
+    /// Adds a query parameter to this call, after the ones the SDK sets.
+    pub fn query(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.call.extra_query(name, value.into());
+        self
+    }
+    /// Sends the call and returns the value with the response's status, headers
+    /// and request ID.
+    pub fn with_response(
+        self,
+    ) -> BoxFuture<'a, Result<crate::Response<types::WebhookEndpointList>>> {
+        self.client.send(self.call, Response::json)
+    }
     /// Sends the call.
     pub fn send(self) -> BoxFuture<'a, Result<types::WebhookEndpointList>> {
-        self.client.send(self.call, Response::json)
+        crate::client::value_only(self.client.send(self.call, Response::json))
     }
 }
 impl<'a> IntoFuture for ListWebhookEndpoints<'a> {
@@ -617,9 +798,27 @@ impl<'a> CreateWebhookEndpoint<'a> {
         self.call.max_retries = Some(max_retries);
         self
     }
+    /// Adds a header to this call (a proxy's or a gateway's, say); an invalid name
+    /// or value fails the call when it is sent, naming the header only.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.call.extra_header(name, value);
+        self
+    }
+    /// Adds a query parameter to this call, after the ones the SDK sets.
+    pub fn query(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.call.extra_query(name, value.into());
+        self
+    }
+    /// Sends the call and returns the value with the response's status, headers
+    /// and request ID.
+    pub fn with_response(
+        self,
+    ) -> BoxFuture<'a, Result<crate::Response<types::WebhookEndpoint>>> {
+        self.client.send(self.call, Response::json)
+    }
     /// Sends the call.
     pub fn send(self) -> BoxFuture<'a, Result<types::WebhookEndpoint>> {
-        self.client.send(self.call, Response::json)
+        crate::client::value_only(self.client.send(self.call, Response::json))
     }
 }
 impl<'a> IntoFuture for CreateWebhookEndpoint<'a> {
@@ -650,9 +849,25 @@ impl<'a> DeleteWebhookEndpoint<'a> {
         self.call.max_retries = Some(max_retries);
         self
     }
+    /// Adds a header to this call (a proxy's or a gateway's, say); an invalid name
+    /// or value fails the call when it is sent, naming the header only.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.call.extra_header(name, value);
+        self
+    }
+    /// Adds a query parameter to this call, after the ones the SDK sets.
+    pub fn query(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.call.extra_query(name, value.into());
+        self
+    }
+    /// Sends the call and returns the value with the response's status, headers
+    /// and request ID.
+    pub fn with_response(self) -> BoxFuture<'a, Result<crate::Response<()>>> {
+        self.client.send(self.call, Response::empty)
+    }
     /// Sends the call.
     pub fn send(self) -> BoxFuture<'a, Result<()>> {
-        self.client.send(self.call, Response::empty)
+        crate::client::value_only(self.client.send(self.call, Response::empty))
     }
 }
 impl<'a> IntoFuture for DeleteWebhookEndpoint<'a> {
@@ -688,9 +903,27 @@ impl<'a> TestWebhookEndpoint<'a> {
         self.call.max_retries = Some(max_retries);
         self
     }
+    /// Adds a header to this call (a proxy's or a gateway's, say); an invalid name
+    /// or value fails the call when it is sent, naming the header only.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.call.extra_header(name, value);
+        self
+    }
+    /// Adds a query parameter to this call, after the ones the SDK sets.
+    pub fn query(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.call.extra_query(name, value.into());
+        self
+    }
+    /// Sends the call and returns the value with the response's status, headers
+    /// and request ID.
+    pub fn with_response(
+        self,
+    ) -> BoxFuture<'a, Result<crate::Response<types::WebhookTestResult>>> {
+        self.client.send(self.call, Response::json)
+    }
     /// Sends the call.
     pub fn send(self) -> BoxFuture<'a, Result<types::WebhookTestResult>> {
-        self.client.send(self.call, Response::json)
+        crate::client::value_only(self.client.send(self.call, Response::json))
     }
 }
 impl<'a> IntoFuture for TestWebhookEndpoint<'a> {
@@ -778,11 +1011,30 @@ impl<'a> GetOpenApiDocument<'a> {
         self.call.max_retries = Some(max_retries);
         self
     }
+    /// Adds a header to this call (a proxy's or a gateway's, say); an invalid name
+    /// or value fails the call when it is sent, naming the header only.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.call.extra_header(name, value);
+        self
+    }
+    /// Adds a query parameter to this call, after the ones the SDK sets.
+    pub fn query(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.call.extra_query(name, value.into());
+        self
+    }
+    /// Sends the call and returns the value with the response's status, headers
+    /// and request ID.
+    pub fn with_response(
+        self,
+    ) -> BoxFuture<'a, Result<crate::Response<serde_json::Map<String, serde_json::Value>>>>
+    {
+        self.client.send(self.call, Response::json)
+    }
     /// Sends the call.
     pub fn send(
         self,
     ) -> BoxFuture<'a, Result<serde_json::Map<String, serde_json::Value>>> {
-        self.client.send(self.call, Response::json)
+        crate::client::value_only(self.client.send(self.call, Response::json))
     }
 }
 impl<'a> IntoFuture for GetOpenApiDocument<'a> {

@@ -56,6 +56,9 @@ const BUILDER_METHODS: &[&str] = &[
     "skip_validation",
     "into_future",
     "body",
+    "with_response",
+    "header",
+    "query",
 ];
 
 pub struct Ops<'a> {
@@ -460,9 +463,25 @@ impl<'a> Ops<'a> {
                     self.call.max_retries = Some(max_retries);
                     self
                 }
+                /// Adds a header to this call (a proxy's or a gateway's, say); an invalid name
+                /// or value fails the call when it is sent, naming the header only.
+                pub fn header(mut self, name: &str, value: &str) -> Self {
+                    self.call.extra_header(name, value);
+                    self
+                }
+                /// Adds a query parameter to this call, after the ones the SDK sets.
+                pub fn query(mut self, name: &str, value: impl Into<String>) -> Self {
+                    self.call.extra_query(name, value.into());
+                    self
+                }
+                /// Sends the call and returns the value with the response's status, headers
+                /// and request ID.
+                pub fn with_response(self) -> BoxFuture<'a, Result<crate::Response<#output>>> {
+                    self.client.send(self.call, #finish)
+                }
                 /// Sends the call.
                 pub fn send(self) -> BoxFuture<'a, Result<#output>> {
-                    self.client.send(self.call, #finish)
+                    crate::client::value_only(self.client.send(self.call, #finish))
                 }
             }
             impl<'a> IntoFuture for #builder<'a> {
