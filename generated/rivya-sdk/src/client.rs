@@ -278,6 +278,10 @@ pub(crate) fn value_only<'a, T: Send + 'a>(
     Box::pin(call.map_ok(Response::into_inner))
 }
 
+/// What `.with_response()` on a call returns: a future of the value with its [`Response`].
+pub type ResponseFuture<'a, T> =
+    futures_util::future::BoxFuture<'a, Result<Response<T>>>;
+
 /// A call's value with the response it came in: from `.with_response()` on any call.
 #[derive(Debug, Clone)]
 pub struct Response<T> {

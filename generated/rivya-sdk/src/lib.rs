@@ -35,7 +35,9 @@ mod wait;
 pub mod webhooks;
 /// Bytes, as [`FilePart::bytes`] and [`FilePart::stream`] take them.
 pub use bytes::Bytes;
-pub use client::{ApiKey, Client, ClientBuilder, Response, API_KEY_ENV, BASE_URL_ENV};
+pub use client::{
+    ApiKey, Client, ClientBuilder, Response, ResponseFuture, API_KEY_ENV, BASE_URL_ENV,
+};
 pub use contract::{ApiErrorBody, ErrorCode};
 pub use error::{
     ApiError, DecodeError, Error, ParseEnumError, Result, StreamError, TransportError,

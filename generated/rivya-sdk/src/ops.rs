@@ -78,9 +78,7 @@ impl<'a> ListModels<'a> {
     }
     /// Sends the call and returns the value with the response's status, headers
     /// and request ID.
-    pub fn with_response(
-        self,
-    ) -> BoxFuture<'a, Result<crate::Response<types::ModelList>>> {
+    pub fn with_response(self) -> crate::ResponseFuture<'a, types::ModelList> {
         self.client.send(self.call, Response::json)
     }
     /// Sends the call.
@@ -157,9 +155,7 @@ impl<'a> CreateGeneration<'a> {
     }
     /// Sends the call and returns the value with the response's status, headers
     /// and request ID.
-    pub fn with_response(
-        self,
-    ) -> BoxFuture<'a, Result<crate::Response<types::PublicGeneration>>> {
+    pub fn with_response(self) -> crate::ResponseFuture<'a, types::PublicGeneration> {
         self.client.send(self.call, Response::json)
     }
     /// Sends the call.
@@ -208,9 +204,7 @@ impl<'a> GetGeneration<'a> {
     }
     /// Sends the call and returns the value with the response's status, headers
     /// and request ID.
-    pub fn with_response(
-        self,
-    ) -> BoxFuture<'a, Result<crate::Response<types::PublicGeneration>>> {
+    pub fn with_response(self) -> crate::ResponseFuture<'a, types::PublicGeneration> {
         self.client.send(self.call, Response::json)
     }
     /// Sends the call.
@@ -312,9 +306,7 @@ impl<'a> UploadFile<'a> {
     }
     /// Sends the call and returns the value with the response's status, headers
     /// and request ID.
-    pub fn with_response(
-        self,
-    ) -> BoxFuture<'a, Result<crate::Response<types::PublicApiFile>>> {
+    pub fn with_response(self) -> crate::ResponseFuture<'a, types::PublicApiFile> {
         self.client.send(self.call, Response::json)
     }
     /// Sends the call.
@@ -363,9 +355,7 @@ impl<'a> GetFile<'a> {
     }
     /// Sends the call and returns the value with the response's status, headers
     /// and request ID.
-    pub fn with_response(
-        self,
-    ) -> BoxFuture<'a, Result<crate::Response<types::PublicApiFile>>> {
+    pub fn with_response(self) -> crate::ResponseFuture<'a, types::PublicApiFile> {
         self.client.send(self.call, Response::json)
     }
     /// Sends the call.
@@ -456,9 +446,7 @@ impl<'a> GetCredits<'a> {
     }
     /// Sends the call and returns the value with the response's status, headers
     /// and request ID.
-    pub fn with_response(
-        self,
-    ) -> BoxFuture<'a, Result<crate::Response<types::CreditBalance>>> {
+    pub fn with_response(self) -> crate::ResponseFuture<'a, types::CreditBalance> {
         self.client.send(self.call, Response::json)
     }
     /// Sends the call.
@@ -535,9 +523,7 @@ impl<'a> CreateChatCompletion<'a> {
     }
     /// Sends the call and returns the value with the response's status, headers
     /// and request ID.
-    pub fn with_response(
-        self,
-    ) -> BoxFuture<'a, Result<crate::Response<types::ChatCompletion>>> {
+    pub fn with_response(self) -> crate::ResponseFuture<'a, types::ChatCompletion> {
         self.client.send(self.call, Response::json)
     }
     /// Sends the call.
@@ -598,8 +584,7 @@ impl<'a> StreamChatCompletion<'a> {
     /// and request ID.
     pub fn with_response(
         self,
-    ) -> BoxFuture<'a, Result<crate::Response<EventStream<types::ChatStreamEvent>>>>
-    {
+    ) -> crate::ResponseFuture<'a, EventStream<types::ChatStreamEvent>> {
         self.client.send(self.call, Response::event_stream)
     }
     /// Sends the call.
@@ -648,9 +633,7 @@ impl<'a> GetChatSession<'a> {
     }
     /// Sends the call and returns the value with the response's status, headers
     /// and request ID.
-    pub fn with_response(
-        self,
-    ) -> BoxFuture<'a, Result<crate::Response<types::ChatSession>>> {
+    pub fn with_response(self) -> crate::ResponseFuture<'a, types::ChatSession> {
         self.client.send(self.call, Response::json)
     }
     /// Sends the call.
@@ -750,9 +733,7 @@ impl<'a> ListWebhookEndpoints<'a> {
     }
     /// Sends the call and returns the value with the response's status, headers
     /// and request ID.
-    pub fn with_response(
-        self,
-    ) -> BoxFuture<'a, Result<crate::Response<types::WebhookEndpointList>>> {
+    pub fn with_response(self) -> crate::ResponseFuture<'a, types::WebhookEndpointList> {
         self.client.send(self.call, Response::json)
     }
     /// Sends the call.
@@ -811,9 +792,7 @@ impl<'a> CreateWebhookEndpoint<'a> {
     }
     /// Sends the call and returns the value with the response's status, headers
     /// and request ID.
-    pub fn with_response(
-        self,
-    ) -> BoxFuture<'a, Result<crate::Response<types::WebhookEndpoint>>> {
+    pub fn with_response(self) -> crate::ResponseFuture<'a, types::WebhookEndpoint> {
         self.client.send(self.call, Response::json)
     }
     /// Sends the call.
@@ -862,7 +841,7 @@ impl<'a> DeleteWebhookEndpoint<'a> {
     }
     /// Sends the call and returns the value with the response's status, headers
     /// and request ID.
-    pub fn with_response(self) -> BoxFuture<'a, Result<crate::Response<()>>> {
+    pub fn with_response(self) -> crate::ResponseFuture<'a, ()> {
         self.client.send(self.call, Response::empty)
     }
     /// Sends the call.
@@ -916,9 +895,7 @@ impl<'a> TestWebhookEndpoint<'a> {
     }
     /// Sends the call and returns the value with the response's status, headers
     /// and request ID.
-    pub fn with_response(
-        self,
-    ) -> BoxFuture<'a, Result<crate::Response<types::WebhookTestResult>>> {
+    pub fn with_response(self) -> crate::ResponseFuture<'a, types::WebhookTestResult> {
         self.client.send(self.call, Response::json)
     }
     /// Sends the call.
@@ -1026,8 +1003,7 @@ impl<'a> GetOpenApiDocument<'a> {
     /// and request ID.
     pub fn with_response(
         self,
-    ) -> BoxFuture<'a, Result<crate::Response<serde_json::Map<String, serde_json::Value>>>>
-    {
+    ) -> crate::ResponseFuture<'a, serde_json::Map<String, serde_json::Value>> {
         self.client.send(self.call, Response::json)
     }
     /// Sends the call.

@@ -476,7 +476,7 @@ impl<'a> Ops<'a> {
                 }
                 /// Sends the call and returns the value with the response's status, headers
                 /// and request ID.
-                pub fn with_response(self) -> BoxFuture<'a, Result<crate::Response<#output>>> {
+                pub fn with_response(self) -> crate::ResponseFuture<'a, #output> {
                     self.client.send(self.call, #finish)
                 }
                 /// Sends the call.
