@@ -44,6 +44,8 @@ pub use error::{
     MAX_KEPT_BODY,
 };
 pub use nullable::Nullable;
+/// The HTTP client crate, at the version [`ClientBuilder::http_client`] takes.
+pub use reqwest;
 pub use retry::{IDEMPOTENCY_CONFLICT, MAX_RETRY_AFTER};
 pub use secret::Secret;
 pub use sse::{EventStream, StreamEvent};
