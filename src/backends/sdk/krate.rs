@@ -166,12 +166,12 @@ pub fn lib_rs(ir: &Ir, catalog: bool, wait: bool) -> TokenStream {
 
         /// Bytes, as [`FilePart::bytes`] and [`FilePart::stream`] take them.
         pub use bytes::Bytes;
-        /// The HTTP client crate, at the version [`ClientBuilder::http_client`] takes.
-        pub use reqwest;
         pub use client::{ApiKey, Client, ClientBuilder, Response, ResponseFuture, API_KEY_ENV, BASE_URL_ENV};
         pub use contract::{ApiErrorBody, ErrorCode};
         pub use error::{ApiError, DecodeError, Error, ParseEnumError, Result, StreamError, TransportError, MAX_KEPT_BODY};
         pub use nullable::Nullable;
+        /// The HTTP client crate, at the version [`ClientBuilder::http_client`] takes.
+        pub use reqwest;
         pub use retry::{IDEMPOTENCY_CONFLICT, MAX_RETRY_AFTER};
         pub use secret::Secret;
         pub use sse::{EventStream, StreamEvent};
