@@ -361,3 +361,47 @@ fn webhooks_from_header_pairs_and_stale_messages() {
         "the delivery is dated 600s in the future"
     );
 }
+
+/// Item 8: a strict client refuses what the contract does not declare, naming the pointer;
+/// the default client reads it leniently.
+#[tokio::test]
+async fn strict_mode_names_the_undeclared_member_or_value() {
+    let server = MockServer::start().await;
+    let mut drifted = generation("z-image");
+    drifted["surprise"] = json!(true);
+    Mock::given(method("GET"))
+        .and(path("/api/v1/generations/task_1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(drifted))
+        .mount(&server)
+        .await;
+    let mut paused = generation("z-image");
+    paused["status"] = json!("paused");
+    Mock::given(method("GET"))
+        .and(path("/api/v1/generations/task_2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(paused))
+        .mount(&server)
+        .await;
+    let lenient = client(&server.uri());
+    assert_eq!(
+        lenient.generations().get("task_1").await.unwrap().id,
+        "task_1"
+    );
+    let status = lenient.generations().get("task_2").await.unwrap().status;
+    assert_eq!(status.as_str(), "paused");
+
+    let strict = Client::builder()
+        .api_key(KEY)
+        .base_url(server.uri())
+        .strict(true)
+        .build()
+        .unwrap();
+    let error = strict.generations().get("task_1").await.unwrap_err();
+    assert!(matches!(error, Error::Decode(_)), "{error:?}");
+    assert!(error.to_string().contains("/surprise"), "{error}");
+    let error = strict.generations().get("task_2").await.unwrap_err();
+    let message = error.to_string();
+    assert!(
+        message.contains("/status") && message.contains("\"paused\""),
+        "{message}"
+    );
+}

@@ -252,11 +252,13 @@ impl Body {
 /// A successful response, decoded as the operation says.
 pub(crate) struct Response {
     inner: reqwest::Response,
+    /// Decode strictly (the client's `strict` option).
+    strict: bool,
 }
 
 impl Response {
-    pub(crate) fn new(inner: reqwest::Response) -> Response {
-        Response { inner }
+    pub(crate) fn new(inner: reqwest::Response, strict: bool) -> Response {
+        Response { inner, strict }
     }
 
     async fn body(self) -> Result<(u16, Bytes)> {
@@ -281,8 +283,10 @@ impl Response {
 
     /// Decodes a JSON body.
     pub(crate) async fn json<T: DeserializeOwned>(self) -> Result<T> {
+        let strict = self.strict;
         let (status, bytes) = self.body().await?;
-        serde_json::from_slice(&bytes).map_err(|e| Error::decode(status, e, &bytes))
+        crate::codec::decoding(strict, || serde_json::from_slice(&bytes))
+            .map_err(|e| Error::decode(status, e, &bytes))
     }
 
     /// Reads and drops a body the contract does not describe.
@@ -303,7 +307,7 @@ impl Response {
 
     /// A stream of server-sent events.
     pub(crate) fn events<E: StreamEvent>(self) -> EventStream<E> {
-        EventStream::new(self.inner)
+        EventStream::new(self.inner, self.strict)
     }
 
     /// A stream of server-sent events, as a reader for [`crate::Client::send`].

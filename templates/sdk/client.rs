@@ -75,6 +75,7 @@ struct Inner {
     backoff: Backoff,
     /// Sent with every call (values marked sensitive, never printed).
     default_headers: HeaderMap,
+    strict: bool,
 }
 
 impl fmt::Debug for Client {
@@ -169,7 +170,7 @@ impl Client {
             let sent = self.send_once(&mut call, idempotency_key.as_deref()).await;
             let retry_after = match sent {
                 Ok(response) if response.status().is_success() => {
-                    return Ok(Received::new(response));
+                    return Ok(Received::new(response, self.inner.strict));
                 }
                 Ok(response) => {
                     let mut error = self.api_error(response, &call).await;
@@ -363,6 +364,7 @@ pub struct ClientBuilder {
     user_agent: String,
     http_client: Option<reqwest::Client>,
     default_headers: Vec<(String, String)>,
+    strict: bool,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -379,6 +381,7 @@ impl fmt::Debug for ClientBuilder {
             .field("max_retries", &self.max_retries)
             .field("own_http_client", &self.http_client.is_some())
             .field("default_headers", &header_names)
+            .field("strict", &self.strict)
             .finish_non_exhaustive()
     }
 }
@@ -396,6 +399,7 @@ impl Default for ClientBuilder {
             user_agent: concat!("rivya-sdk-rust/", env!("CARGO_PKG_VERSION")).to_owned(),
             http_client: None,
             default_headers: Vec::new(),
+            strict: false,
         }
     }
 }
@@ -472,6 +476,15 @@ impl ClientBuilder {
         self
     }
 
+    /// Strict decoding, for contract tests (against staging, say), not for production: a
+    /// response member or enum value the contract does not declare fails the call with
+    /// [`Error::Decode`] naming its JSON pointer, instead of being ignored or kept as
+    /// `Unknown`. It catches the server drifting from the contract.
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = strict;
+        self
+    }
+
     /// Builds the client.
     pub fn build(self) -> Result<Client> {
         let mut default_headers = HeaderMap::new();
@@ -515,6 +528,7 @@ impl ClientBuilder {
                 max_retries: self.max_retries,
                 backoff: self.backoff,
                 default_headers,
+                strict: self.strict,
             }),
         })
     }

@@ -76,27 +76,30 @@ struct State {
     events: BoxStream<'static, Result<eventsource_stream::Event, Failure>>,
     status: u16,
     finished: bool,
+    strict: bool,
 }
 
 impl<E: StreamEvent> EventStream<E> {
-    pub(crate) fn new(response: reqwest::Response) -> EventStream<E> {
+    pub(crate) fn new(response: reqwest::Response, strict: bool) -> EventStream<E> {
         let status = response.status().as_u16();
         let events = response
             .bytes_stream()
             .eventsource()
             .map(|event| event.map_err(Failure::from))
             .boxed();
-        EventStream::from_events(events, status)
+        EventStream::from_events(events, status, strict)
     }
 
     fn from_events(
         events: BoxStream<'static, Result<eventsource_stream::Event, Failure>>,
         status: u16,
+        strict: bool,
     ) -> EventStream<E> {
         let state = State {
             events,
             status,
             finished: false,
+            strict,
         };
         let inner = stream::unfold(state, |mut state| async move {
             if state.finished {
@@ -129,7 +132,9 @@ impl<E: StreamEvent> EventStream<E> {
                 if event.data.trim().is_empty() {
                     continue;
                 }
-                let (item, done) = decode::<E>(&event, state.status);
+                let strict = state.strict;
+                let (item, done) =
+                    crate::codec::decoding(strict, || decode::<E>(&event, state.status));
                 state.finished = done;
                 return Some((item, state));
             }
@@ -220,7 +225,7 @@ mod tests {
             .eventsource()
             .map(|e| e.map_err(Failure::from))
             .boxed();
-        EventStream::from_events(events, 200)
+        EventStream::from_events(events, 200, false)
     }
 
     #[tokio::test]

@@ -35,10 +35,12 @@ impl serde::Serialize for ChatAttachment {
 impl<'de> serde::Deserialize<'de> for ChatAttachment {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             file_id: members.required("file_id")?,
             kind: members.optional("kind")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 /// Result of a non-streaming chat turn: one complete assistant message.
@@ -77,7 +79,7 @@ impl serde::Serialize for ChatCompletion {
 impl<'de> serde::Deserialize<'de> for ChatCompletion {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             id: members.required("id")?,
             object: members.defaulted("object")?,
             session_id: members.required("session_id")?,
@@ -85,7 +87,9 @@ impl<'de> serde::Deserialize<'de> for ChatCompletion {
             message: members.required("message")?,
             usage: members.required("usage")?,
             created_at: members.required("created_at")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 /// One chat turn. Send a single user `message`; continue an API-created session with `session_id`. A raw `messages` array is not accepted in v1.
@@ -154,14 +158,16 @@ impl serde::Serialize for ChatCompletionRequest {
 impl<'de> serde::Deserialize<'de> for ChatCompletionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             model: members.required("model")?,
             message: members.required("message")?,
             session_id: members.optional("session_id")?,
             controls: members.optional("controls")?,
             attachments: members.optional("attachments")?,
             client_request_id: members.optional("client_request_id")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 /// Generation controls for a chat turn; the model catalog lists which a model supports (params with `in: controls`).
@@ -208,11 +214,13 @@ impl serde::Serialize for ChatControls {
 impl<'de> serde::Deserialize<'de> for ChatControls {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             temperature: members.optional("temperature")?,
             max_output_tokens: members.optional("max_output_tokens")?,
             reasoning_effort: members.optional("reasoning_effort")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 /// Reasoning effort.
@@ -300,11 +308,13 @@ impl serde::Serialize for ChatCredits {
 impl<'de> serde::Deserialize<'de> for ChatCredits {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             reserved: members.required("reserved")?,
             final_: members.required("final")?,
             unit: members.defaulted("unit")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 /// A message in a chat session.
@@ -337,13 +347,15 @@ impl serde::Serialize for ChatMessage {
 impl<'de> serde::Deserialize<'de> for ChatMessage {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             id: members.required("id")?,
             role: members.required("role")?,
             content: members.required("content")?,
             attachments: members.required("attachments")?,
             created_at: members.required("created_at")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 /// Author of a chat message.
@@ -412,7 +424,12 @@ impl serde::Serialize for ChatRole {
 }
 impl<'de> serde::Deserialize<'de> for ChatRole {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(Self::from(codec::string(d)?.as_ref()))
+        let text = codec::string(d)?;
+        let value = Self::from(text.as_ref());
+        if let Self::Unknown(_) = value {
+            codec::undeclared::<D::Error>(format_args!("the value {text:?}"))?;
+        }
+        Ok(value)
     }
 }
 /// An API-created chat session with its messages.
@@ -451,7 +468,7 @@ impl serde::Serialize for ChatSession {
 impl<'de> serde::Deserialize<'de> for ChatSession {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             id: members.required("id")?,
             object: members.defaulted("object")?,
             model: members.required("model")?,
@@ -459,7 +476,9 @@ impl<'de> serde::Deserialize<'de> for ChatSession {
             messages: members.required("messages")?,
             created_at: members.required("created_at")?,
             updated_at: members.required("updated_at")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 /// SSE event `done`: Last event of the stream.
@@ -480,9 +499,11 @@ impl serde::Serialize for ChatStreamDone {
 impl<'de> serde::Deserialize<'de> for ChatStreamDone {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             type_: members.defaulted("type")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 /// SSE event `error`: The turn failed; the stream ends after `done`.
@@ -506,10 +527,12 @@ impl serde::Serialize for ChatStreamError {
 impl<'de> serde::Deserialize<'de> for ChatStreamError {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             type_: members.defaulted("type")?,
             error: members.required("error")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 /// An event of POST /api/v1/chat/completions/stream. The SSE `event:` field equals `type`; `data:` is this JSON object. Order: session.created, message.delta*, message.completed, usage.completed, done (heartbeat at any time; error replaces the completion events).
@@ -573,7 +596,10 @@ impl<'de> serde::Deserialize<'de> for ChatStreamEvent {
             Some("usage.completed") => codec::variant(value, Self::UsageCompleted),
             Some("heartbeat") => codec::variant(value, Self::Heartbeat),
             Some("done") => codec::variant(value, Self::Done),
-            _ => Ok(Self::Unknown(value)),
+            _ => {
+                codec::undeclared::<D::Error>("the variant")?;
+                Ok(Self::Unknown(value))
+            }
         }
     }
 }
@@ -595,9 +621,11 @@ impl serde::Serialize for ChatStreamHeartbeat {
 impl<'de> serde::Deserialize<'de> for ChatStreamHeartbeat {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             type_: members.defaulted("type")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 /// SSE event `message.completed`: The complete assistant message.
@@ -621,10 +649,12 @@ impl serde::Serialize for ChatStreamMessageCompleted {
 impl<'de> serde::Deserialize<'de> for ChatStreamMessageCompleted {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             type_: members.defaulted("type")?,
             message: members.required("message")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 /// SSE event `message.delta`: A chunk of assistant text.
@@ -651,11 +681,13 @@ impl serde::Serialize for ChatStreamMessageDelta {
 impl<'de> serde::Deserialize<'de> for ChatStreamMessageDelta {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             type_: members.defaulted("type")?,
             message_id: members.required("message_id")?,
             delta: members.required("delta")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 /// SSE event `session.created`: The session for this turn exists (first event).
@@ -682,11 +714,13 @@ impl serde::Serialize for ChatStreamSessionCreated {
 impl<'de> serde::Deserialize<'de> for ChatStreamSessionCreated {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             type_: members.defaulted("type")?,
             session_id: members.required("session_id")?,
             model: members.required("model")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 /// SSE event `usage.completed`: Usage and settled credits for the turn.
@@ -710,10 +744,12 @@ impl serde::Serialize for ChatStreamUsageCompleted {
 impl<'de> serde::Deserialize<'de> for ChatStreamUsageCompleted {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             type_: members.defaulted("type")?,
             usage: members.required("usage")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 /// Token usage of one chat turn.
@@ -743,12 +779,14 @@ impl serde::Serialize for ChatUsage {
 impl<'de> serde::Deserialize<'de> for ChatUsage {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             input_tokens: members.required("input_tokens")?,
             output_tokens: members.required("output_tokens")?,
             total_tokens: members.required("total_tokens")?,
             credits: members.required("credits")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 /// Submit an asynchronous image, video or audio generation task. Chat models must use the Chat API. There is no top-level `files` field: reference media go in `params.referenceMediaItems`.
@@ -814,12 +852,14 @@ impl serde::Serialize for CreateGenerationRequest {
 impl<'de> serde::Deserialize<'de> for CreateGenerationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             model: members.required("model")?,
             prompt: members.optional("prompt")?,
             params: members.optional("params")?,
             client_request_id: members.optional("client_request_id")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 /// Register an HTTPS endpoint for signed webhook events.
@@ -860,11 +900,13 @@ impl serde::Serialize for CreateWebhookEndpointRequest {
 impl<'de> serde::Deserialize<'de> for CreateWebhookEndpointRequest {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             name: members.required("name")?,
             url: members.required("url")?,
             event_types: members.required("event_types")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 /// The account's credit balance (shared with Rivya Studio).
@@ -897,13 +939,15 @@ impl serde::Serialize for CreditBalance {
 impl<'de> serde::Deserialize<'de> for CreditBalance {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             object: members.defaulted("object")?,
             available: members.required("available")?,
             reserved: members.required("reserved")?,
             currency: members.defaulted("currency")?,
             updated_at: members.required("updated_at")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 /// Why a generation task failed.
@@ -927,10 +971,12 @@ impl serde::Serialize for GenerationError {
 impl<'de> serde::Deserialize<'de> for GenerationError {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             code: members.required("code")?,
             message: members.required("message")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 /// One generated media file.
@@ -966,14 +1012,16 @@ impl serde::Serialize for GenerationOutput {
 impl<'de> serde::Deserialize<'de> for GenerationOutput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             url: members.required("url")?,
             kind: members.required("kind")?,
             mime_type: members.required("mime_type")?,
             width: members.optional("width")?,
             height: members.optional("height")?,
             duration_seconds: members.optional("duration_seconds")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 /// Outputs of a succeeded generation task.
@@ -997,10 +1045,12 @@ impl serde::Serialize for GenerationResult {
 impl<'de> serde::Deserialize<'de> for GenerationResult {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             outputs: members.required("outputs")?,
             completed_at: members.required("completed_at")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 /// Task status; succeeded and failed are terminal.
@@ -1075,7 +1125,12 @@ impl serde::Serialize for GenerationStatus {
 }
 impl<'de> serde::Deserialize<'de> for GenerationStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(Self::from(codec::string(d)?.as_ref()))
+        let text = codec::string(d)?;
+        let value = Self::from(text.as_ref());
+        if let Self::Unknown(_) = value {
+            codec::undeclared::<D::Error>(format_args!("the value {text:?}"))?;
+        }
+        Ok(value)
     }
 }
 /// An input mode a model supports.
@@ -1186,7 +1241,12 @@ impl serde::Serialize for InputMode {
 }
 impl<'de> serde::Deserialize<'de> for InputMode {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(Self::from(codec::string(d)?.as_ref()))
+        let text = codec::string(d)?;
+        let value = Self::from(text.as_ref());
+        if let Self::Unknown(_) = value {
+            codec::undeclared::<D::Error>(format_args!("the value {text:?}"))?;
+        }
+        Ok(value)
     }
 }
 /// Kind of media: image, video or audio.
@@ -1254,7 +1314,12 @@ impl serde::Serialize for MediaKind {
 }
 impl<'de> serde::Deserialize<'de> for MediaKind {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(Self::from(codec::string(d)?.as_ref()))
+        let text = codec::string(d)?;
+        let value = Self::from(text.as_ref());
+        if let Self::Unknown(_) = value {
+            codec::undeclared::<D::Error>(format_args!("the value {text:?}"))?;
+        }
+        Ok(value)
     }
 }
 /// How a model consumes credits.
@@ -1281,11 +1346,13 @@ impl serde::Serialize for ModelCredits {
 impl<'de> serde::Deserialize<'de> for ModelCredits {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             unit: members.required("unit")?,
             amount: members.required("amount")?,
             notes: members.optional("notes")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 /// What a model produces.
@@ -1360,7 +1427,12 @@ impl serde::Serialize for ModelKind {
 }
 impl<'de> serde::Deserialize<'de> for ModelKind {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(Self::from(codec::string(d)?.as_ref()))
+        let text = codec::string(d)?;
+        let value = Self::from(text.as_ref());
+        if let Self::Unknown(_) = value {
+            codec::undeclared::<D::Error>(format_args!("the value {text:?}"))?;
+        }
+        Ok(value)
     }
 }
 /// The public model catalog, as returned by GET /api/v1/models. The list is dynamic: never hard-code model counts.
@@ -1384,10 +1456,12 @@ impl serde::Serialize for ModelList {
 impl<'de> serde::Deserialize<'de> for ModelList {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             object: members.defaulted("object")?,
             data: members.required("data")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 /// One model-specific parameter. Describes where the value goes (`in`), its type and its constraints; `items` and `properties` make the description recursive for arrays and objects.
@@ -1471,7 +1545,7 @@ impl serde::Serialize for ModelParam {
 impl<'de> serde::Deserialize<'de> for ModelParam {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             name: members.required("name")?,
             in_: members.optional("in")?,
             label: members.optional("label")?,
@@ -1492,7 +1566,9 @@ impl<'de> serde::Deserialize<'de> for ModelParam {
             media: members.optional("media")?,
             advanced: members.optional("advanced")?,
             deprecated: members.optional("deprecated")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 /// An allowed value.
@@ -1601,7 +1677,12 @@ impl serde::Serialize for ModelParamLocation {
 }
 impl<'de> serde::Deserialize<'de> for ModelParamLocation {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(Self::from(codec::string(d)?.as_ref()))
+        let text = codec::string(d)?;
+        let value = Self::from(text.as_ref());
+        if let Self::Unknown(_) = value {
+            codec::undeclared::<D::Error>(format_args!("the value {text:?}"))?;
+        }
+        Ok(value)
     }
 }
 /// Upload constraints of a `media` parameter.
@@ -1637,14 +1718,16 @@ impl serde::Serialize for ModelParamMedia {
 impl<'de> serde::Deserialize<'de> for ModelParamMedia {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             accepted_kinds: members.required("accepted_kinds")?,
             accepted_mime_types: members.required("accepted_mime_types")?,
             max_file_size_bytes: members.optional("max_file_size_bytes")?,
             min_duration_seconds: members.optional("min_duration_seconds")?,
             max_duration_seconds: members.optional("max_duration_seconds")?,
             requires_duration_token: members.required("requires_duration_token")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 /// Type of a model parameter; `media` is a reference to an uploaded file.
@@ -1743,7 +1826,12 @@ impl serde::Serialize for ModelParamType {
 }
 impl<'de> serde::Deserialize<'de> for ModelParamType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(Self::from(codec::string(d)?.as_ref()))
+        let text = codec::string(d)?;
+        let value = Self::from(text.as_ref());
+        if let Self::Unknown(_) = value {
+            codec::undeclared::<D::Error>(format_args!("the value {text:?}"))?;
+        }
+        Ok(value)
     }
 }
 /// Prompt expectations for a model.
@@ -1767,10 +1855,12 @@ impl serde::Serialize for ModelPrompt {
 impl<'de> serde::Deserialize<'de> for ModelPrompt {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             required: members.required("required")?,
             max_length: members.optional("max_length")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 /// Lifecycle status: available (stable), beta (may change), deprecated (see sunset_at).
@@ -1839,7 +1929,12 @@ impl serde::Serialize for ModelStatus {
 }
 impl<'de> serde::Deserialize<'de> for ModelStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(Self::from(codec::string(d)?.as_ref()))
+        let text = codec::string(d)?;
+        let value = Self::from(text.as_ref());
+        if let Self::Unknown(_) = value {
+            codec::undeclared::<D::Error>(format_args!("the value {text:?}"))?;
+        }
+        Ok(value)
     }
 }
 /// Error envelope returned with every non-2xx JSON response.
@@ -1860,9 +1955,11 @@ impl serde::Serialize for PublicApiError {
 impl<'de> serde::Deserialize<'de> for PublicApiError {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             error: members.required("error")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 /// Stable public error details.
@@ -1892,12 +1989,14 @@ impl serde::Serialize for PublicApiErrorBody {
 impl<'de> serde::Deserialize<'de> for PublicApiErrorBody {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             code: members.required("code")?,
             message: members.required("message")?,
             param: members.optional("param")?,
             request_id: members.optional("request_id")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 /// Public error code. HTTP status per code: invalid_request 400, invalid_params 400, unauthorized 401, forbidden_scope 403, insufficient_credits 402, not_found 404, model_not_found 404, idempotency_conflict 409, rate_limited 429, model_unavailable 503, internal_error 500. Adding a code is a backward-compatible change, so clients should tolerate unknown codes.
@@ -2014,7 +2113,12 @@ impl serde::Serialize for PublicApiErrorCode {
 }
 impl<'de> serde::Deserialize<'de> for PublicApiErrorCode {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(Self::from(codec::string(d)?.as_ref()))
+        let text = codec::string(d)?;
+        let value = Self::from(text.as_ref());
+        if let Self::Unknown(_) = value {
+            codec::undeclared::<D::Error>(format_args!("the value {text:?}"))?;
+        }
+        Ok(value)
     }
 }
 /// Public metadata of an uploaded file.
@@ -2091,7 +2195,7 @@ impl serde::Serialize for PublicApiFile {
 impl<'de> serde::Deserialize<'de> for PublicApiFile {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             id: members.required("id")?,
             object: members.defaulted("object")?,
             kind: members.required("kind")?,
@@ -2105,7 +2209,9 @@ impl<'de> serde::Deserialize<'de> for PublicApiFile {
             client_request_id: members.optional("client_request_id")?,
             created_at: members.required("created_at")?,
             expires_at: members.optional("expires_at")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 /// A public model entry: what a client needs to choose a model and build its request.
@@ -2174,7 +2280,7 @@ impl serde::Serialize for PublicApiModel {
 impl<'de> serde::Deserialize<'de> for PublicApiModel {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             id: members.required("id")?,
             object: members.defaulted("object")?,
             name: members.required("name")?,
@@ -2192,7 +2298,9 @@ impl<'de> serde::Deserialize<'de> for PublicApiModel {
             readiness_notes: members.optional("readiness_notes")?,
             sunset_at: members.optional("sunset_at")?,
             params: members.required("params")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 /// The route that runs this model: generations for image, video and audio; chat completions for chat.
@@ -2255,7 +2363,12 @@ impl serde::Serialize for PublicApiModelEndpoint {
 }
 impl<'de> serde::Deserialize<'de> for PublicApiModelEndpoint {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(Self::from(codec::string(d)?.as_ref()))
+        let text = codec::string(d)?;
+        let value = Self::from(text.as_ref());
+        if let Self::Unknown(_) = value {
+            codec::undeclared::<D::Error>(format_args!("the value {text:?}"))?;
+        }
+        Ok(value)
     }
 }
 /// An asynchronous generation task (public fields only).
@@ -2303,7 +2416,7 @@ impl serde::Serialize for PublicGeneration {
 impl<'de> serde::Deserialize<'de> for PublicGeneration {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             id: members.required("id")?,
             object: members.defaulted("object")?,
             status: members.required("status")?,
@@ -2314,7 +2427,9 @@ impl<'de> serde::Deserialize<'de> for PublicGeneration {
             updated_at: members.required("updated_at")?,
             result: members.optional("result")?,
             error: members.optional("error")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 /// A reference to uploaded media, passed inside `params.referenceMediaItems` of a generation request (never as a top-level `files` field).
@@ -2395,14 +2510,16 @@ impl serde::Serialize for ReferenceMediaItem {
 impl<'de> serde::Deserialize<'de> for ReferenceMediaItem {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             url: members.required("url")?,
             kind: members.required("kind")?,
             name: members.optional("name")?,
             mime_type: members.optional("mimeType")?,
             duration_seconds: members.optional("durationSeconds")?,
             duration_token: members.optional("durationToken")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 /// Multipart upload form.
@@ -2475,7 +2592,7 @@ impl serde::Serialize for WebhookDelivery {
 impl<'de> serde::Deserialize<'de> for WebhookDelivery {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             id: members.required("id")?,
             event_id: members.required("event_id")?,
             endpoint_id: members.required("endpoint_id")?,
@@ -2483,7 +2600,9 @@ impl<'de> serde::Deserialize<'de> for WebhookDelivery {
             response_status: members.optional("response_status")?,
             attempt: members.required("attempt")?,
             created_at: members.required("created_at")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 /// Delivery status.
@@ -2552,7 +2671,12 @@ impl serde::Serialize for WebhookDeliveryStatus {
 }
 impl<'de> serde::Deserialize<'de> for WebhookDeliveryStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(Self::from(codec::string(d)?.as_ref()))
+        let text = codec::string(d)?;
+        let value = Self::from(text.as_ref());
+        if let Self::Unknown(_) = value {
+            codec::undeclared::<D::Error>(format_args!("the value {text:?}"))?;
+        }
+        Ok(value)
     }
 }
 /// A registered webhook endpoint.
@@ -2594,7 +2718,7 @@ impl serde::Serialize for WebhookEndpoint {
 impl<'de> serde::Deserialize<'de> for WebhookEndpoint {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             id: members.required("id")?,
             object: members.defaulted("object")?,
             name: members.required("name")?,
@@ -2603,7 +2727,9 @@ impl<'de> serde::Deserialize<'de> for WebhookEndpoint {
             status: members.required("status")?,
             signing_secret: members.optional("signing_secret")?,
             created_at: members.required("created_at")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 /// The account's webhook endpoints.
@@ -2627,10 +2753,12 @@ impl serde::Serialize for WebhookEndpointList {
 impl<'de> serde::Deserialize<'de> for WebhookEndpointList {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             object: members.defaulted("object")?,
             data: members.required("data")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 /// Whether deliveries are sent.
@@ -2693,7 +2821,12 @@ impl serde::Serialize for WebhookEndpointStatus {
 }
 impl<'de> serde::Deserialize<'de> for WebhookEndpointStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(Self::from(codec::string(d)?.as_ref()))
+        let text = codec::string(d)?;
+        let value = Self::from(text.as_ref());
+        if let Self::Unknown(_) = value {
+            codec::undeclared::<D::Error>(format_args!("the value {text:?}"))?;
+        }
+        Ok(value)
     }
 }
 /// A signed webhook event, POSTed to the endpoint URL. Deliveries can repeat: deduplicate on `id`.
@@ -2729,14 +2862,16 @@ impl serde::Serialize for WebhookEvent {
 impl<'de> serde::Deserialize<'de> for WebhookEvent {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             id: members.required("id")?,
             object: members.defaulted("object")?,
             type_: members.required("type")?,
             api_version: members.defaulted("api_version")?,
             created_at: members.required("created_at")?,
             data: members.required("data")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 /// Payload of a generation webhook event.
@@ -2757,9 +2892,11 @@ impl serde::Serialize for WebhookEventData {
 impl<'de> serde::Deserialize<'de> for WebhookEventData {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             generation: members.required("generation")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 /// Webhook event type.
@@ -2821,7 +2958,12 @@ impl serde::Serialize for WebhookEventType {
 }
 impl<'de> serde::Deserialize<'de> for WebhookEventType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(Self::from(codec::string(d)?.as_ref()))
+        let text = codec::string(d)?;
+        let value = Self::from(text.as_ref());
+        if let Self::Unknown(_) = value {
+            codec::undeclared::<D::Error>(format_args!("the value {text:?}"))?;
+        }
+        Ok(value)
     }
 }
 /// Result of sending a test event to an endpoint.
@@ -2845,10 +2987,12 @@ impl serde::Serialize for WebhookTestResult {
 impl<'de> serde::Deserialize<'de> for WebhookTestResult {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             success: members.required("success")?,
             delivery: members.required("delivery")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 /// Zero-sized types for members that hold one constant value: they serialize as

@@ -474,13 +474,15 @@ impl<'a> Types<'a> {
         self.codec_used.note(&received);
         let deserialize = if decode.is_empty() {
             quote! {
-                codec::Members::read(d)?;
+                codec::Members::read(d)?.end()?;
                 Ok(Self {})
             }
         } else {
             quote! {
                 let mut members = codec::Members::read(d)?;
-                Ok(Self { #decode })
+                let value = Self { #decode };
+                members.end()?;
+                Ok(value)
             }
         };
         // Temporary file details are never printed, like secrets: `Debug` is written out.
@@ -739,7 +741,10 @@ impl<'a> Types<'a> {
                         /// received.
                         #unknown(serde_json::Value),
                     },
-                    quote!(_ => Ok(Self::#unknown(value)),),
+                    quote!(_ => {
+                        codec::undeclared::<D::Error>("the variant")?;
+                        Ok(Self::#unknown(value))
+                    }),
                     quote!(Self::#unknown(value) => codec::tag_str(value, Self::TAG),),
                     quote!(Self::#unknown(value) => value.serialize(s),),
                     TokenStream::new(),
@@ -1217,7 +1222,12 @@ fn string_enum(
         #received
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                Ok(Self::from(codec::string(d)?.as_ref()))
+                let text = codec::string(d)?;
+                let value = Self::from(text.as_ref());
+                if let Self::#unknown(_) = value {
+                    codec::undeclared::<D::Error>(format_args!("the value {text:?}"))?;
+                }
+                Ok(value)
             }
         }
     }
