@@ -138,13 +138,23 @@ impl Client {
         Reading: std::future::Future<Output = Result<T>> + Send + 'a,
         T: 'a,
     {
-        Box::pin(async move {
+        #[cfg(feature = "tracing")]
+        let span = tracing::info_span!(
+            "rivya_sdk.call",
+            operation = call.operation,
+            method = %call.method,
+            path = call.template,
+        );
+        let call = async move {
             let received = self.execute(call).await?;
             let status = received.status();
             let headers = received.headers().clone();
             let value = read(received).await?;
             Ok(Response { status, headers, value })
-        })
+        };
+        #[cfg(feature = "tracing")]
+        let call = tracing::Instrument::instrument(call, span);
+        Box::pin(call)
     }
 
     /// Sends a call, retrying it when that is safe, and returns the successful response.
@@ -169,6 +179,8 @@ impl Client {
         let mut attempt = 0;
         loop {
             let sent = self.send_once(&mut call, idempotency_key.as_deref()).await;
+            #[cfg(feature = "tracing")]
+            trace_attempt(&call, &sent, attempt);
             let retry_after = match sent {
                 Ok(response) if response.status().is_success() => {
                     return Ok(Received::new(response, self.inner.strict));
@@ -194,6 +206,12 @@ impl Client {
                 }
             };
             let delay = retry_after.unwrap_or_else(|| self.inner.backoff.delay(attempt));
+            #[cfg(feature = "tracing")]
+            tracing::info!(
+                attempt,
+                retry_delay_ms = delay.as_millis() as u64,
+                "rivya_sdk: retrying"
+            );
             tokio::time::sleep(delay).await;
             attempt += 1;
         }
@@ -261,6 +279,33 @@ impl Client {
         let mut error = ApiError::new(status, &raw, request_id);
         error.retry_after = retry::retry_after(&headers);
         error
+    }
+}
+
+/// One event per attempt: its number, the status or the kind of failure, the request ID.
+/// Errors are not printed: an HTTP client's error shows the URL, which may carry a credential.
+#[cfg(feature = "tracing")]
+fn trace_attempt(call: &Call, sent: &Result<reqwest::Response>, attempt: u32) {
+    let method = call.method.as_str();
+    let path = call.template;
+    match sent {
+        Ok(response) => tracing::debug!(
+            method,
+            path,
+            attempt,
+            status = response.status().as_u16(),
+            request_id = request_id(response.headers()),
+            "rivya_sdk: attempt"
+        ),
+        Err(error) => {
+            let failure = match error {
+                Error::Timeout { .. } => "timeout",
+                Error::Transport(transport) if transport.connect => "connect",
+                Error::Transport(_) => "transport",
+                _ => "local",
+            };
+            tracing::debug!(method, path, attempt, failure, "rivya_sdk: attempt failed")
+        }
     }
 }
 

@@ -106,7 +106,7 @@ impl<'a> ModelsApi<'a> {
     /// `GET /api/v1/models` (scope `models:read`); may be called without an API key.
     pub fn list(&self) -> ListModels<'a> {
         let path = "/api/v1/models".to_owned();
-        let mut call = Call::new(Method::GET, "listModels", path);
+        let mut call = Call::new(Method::GET, "listModels", "/api/v1/models", path);
         call.authenticated();
         ListModels::new(self.0, call)
     }
@@ -232,7 +232,12 @@ impl<'a> GenerationsApi<'a> {
     /// `POST /api/v1/generations` (scope `generations:create`).
     pub fn create(&self, body: &types::CreateGenerationRequest) -> CreateGeneration<'a> {
         let path = "/api/v1/generations".to_owned();
-        let mut call = Call::new(Method::POST, "createGeneration", path);
+        let mut call = Call::new(
+            Method::POST,
+            "createGeneration",
+            "/api/v1/generations",
+            path,
+        );
         call.authenticated();
         call.idempotent("Idempotency-Key");
         call.json(body);
@@ -245,7 +250,12 @@ impl<'a> GenerationsApi<'a> {
     /// `GET /api/v1/generations/{id}` (scope `generations:read`).
     pub fn get(&self, id: &str) -> GetGeneration<'a> {
         let path = format!("/api/v1/generations/{}", codec::segment(id));
-        let mut call = Call::new(Method::GET, "getGeneration", path);
+        let mut call = Call::new(
+            Method::GET,
+            "getGeneration",
+            "/api/v1/generations/{id}",
+            path,
+        );
         call.authenticated();
         GetGeneration::new(self.0, call)
     }
@@ -383,7 +393,7 @@ impl<'a> FilesApi<'a> {
     /// `POST /api/v1/files` (scope `files:create`).
     pub fn upload(&self, body: &types::UploadFileRequest) -> UploadFile<'a> {
         let path = "/api/v1/files".to_owned();
-        let mut call = Call::new(Method::POST, "uploadFile", path);
+        let mut call = Call::new(Method::POST, "uploadFile", "/api/v1/files", path);
         call.authenticated();
         call.idempotent("Idempotency-Key");
         let mut parts = Vec::new();
@@ -407,7 +417,7 @@ impl<'a> FilesApi<'a> {
     /// `GET /api/v1/files/{fileId}` (scope `files:read`).
     pub fn get(&self, file_id: &str) -> GetFile<'a> {
         let path = format!("/api/v1/files/{}", codec::segment(file_id));
-        let mut call = Call::new(Method::GET, "getFile", path);
+        let mut call = Call::new(Method::GET, "getFile", "/api/v1/files/{fileId}", path);
         call.authenticated();
         GetFile::new(self.0, call)
     }
@@ -474,7 +484,7 @@ impl<'a> CreditsApi<'a> {
     /// `GET /api/v1/credits` (scope `credits:read`).
     pub fn get(&self) -> GetCredits<'a> {
         let path = "/api/v1/credits".to_owned();
-        let mut call = Call::new(Method::GET, "getCredits", path);
+        let mut call = Call::new(Method::GET, "getCredits", "/api/v1/credits", path);
         call.authenticated();
         GetCredits::new(self.0, call)
     }
@@ -664,7 +674,12 @@ impl<'a> ChatApi<'a> {
         body: &types::ChatCompletionRequest,
     ) -> CreateChatCompletion<'a> {
         let path = "/api/v1/chat/completions".to_owned();
-        let mut call = Call::new(Method::POST, "createChatCompletion", path);
+        let mut call = Call::new(
+            Method::POST,
+            "createChatCompletion",
+            "/api/v1/chat/completions",
+            path,
+        );
         call.authenticated();
         call.idempotent("Idempotency-Key");
         call.json(body);
@@ -680,7 +695,12 @@ impl<'a> ChatApi<'a> {
         body: &types::ChatCompletionRequest,
     ) -> StreamChatCompletion<'a> {
         let path = "/api/v1/chat/completions/stream".to_owned();
-        let mut call = Call::new(Method::POST, "streamChatCompletion", path);
+        let mut call = Call::new(
+            Method::POST,
+            "streamChatCompletion",
+            "/api/v1/chat/completions/stream",
+            path,
+        );
         call.authenticated();
         call.streaming();
         call.idempotent("Idempotency-Key");
@@ -694,7 +714,12 @@ impl<'a> ChatApi<'a> {
     /// `GET /api/v1/chat/sessions/{session_id}` (scope `chat:read`).
     pub fn get_session(&self, session_id: &str) -> GetChatSession<'a> {
         let path = format!("/api/v1/chat/sessions/{}", codec::segment(session_id));
-        let mut call = Call::new(Method::GET, "getChatSession", path);
+        let mut call = Call::new(
+            Method::GET,
+            "getChatSession",
+            "/api/v1/chat/sessions/{session_id}",
+            path,
+        );
         call.authenticated();
         GetChatSession::new(self.0, call)
     }
@@ -923,7 +948,12 @@ impl<'a> WebhooksApi<'a> {
     /// `GET /api/v1/webhooks` (scope `webhooks:manage`).
     pub fn list_endpoints(&self) -> ListWebhookEndpoints<'a> {
         let path = "/api/v1/webhooks".to_owned();
-        let mut call = Call::new(Method::GET, "listWebhookEndpoints", path);
+        let mut call = Call::new(
+            Method::GET,
+            "listWebhookEndpoints",
+            "/api/v1/webhooks",
+            path,
+        );
         call.authenticated();
         ListWebhookEndpoints::new(self.0, call)
     }
@@ -937,7 +967,12 @@ impl<'a> WebhooksApi<'a> {
         body: &types::CreateWebhookEndpointRequest,
     ) -> CreateWebhookEndpoint<'a> {
         let path = "/api/v1/webhooks".to_owned();
-        let mut call = Call::new(Method::POST, "createWebhookEndpoint", path);
+        let mut call = Call::new(
+            Method::POST,
+            "createWebhookEndpoint",
+            "/api/v1/webhooks",
+            path,
+        );
         call.authenticated();
         call.idempotent("Idempotency-Key");
         call.json(body);
@@ -950,7 +985,12 @@ impl<'a> WebhooksApi<'a> {
     /// `DELETE /api/v1/webhooks/{id}` (scope `webhooks:manage`).
     pub fn delete_endpoint(&self, id: &str) -> DeleteWebhookEndpoint<'a> {
         let path = format!("/api/v1/webhooks/{}", codec::segment(id));
-        let mut call = Call::new(Method::DELETE, "deleteWebhookEndpoint", path);
+        let mut call = Call::new(
+            Method::DELETE,
+            "deleteWebhookEndpoint",
+            "/api/v1/webhooks/{id}",
+            path,
+        );
         call.authenticated();
         DeleteWebhookEndpoint::new(self.0, call)
     }
@@ -961,7 +1001,12 @@ impl<'a> WebhooksApi<'a> {
     /// `POST /api/v1/webhooks/{id}/test` (scope `webhooks:manage`).
     pub fn test_endpoint(&self, id: &str) -> TestWebhookEndpoint<'a> {
         let path = format!("/api/v1/webhooks/{}/test", codec::segment(id));
-        let mut call = Call::new(Method::POST, "testWebhookEndpoint", path);
+        let mut call = Call::new(
+            Method::POST,
+            "testWebhookEndpoint",
+            "/api/v1/webhooks/{id}/test",
+            path,
+        );
         call.authenticated();
         call.idempotent("Idempotency-Key");
         TestWebhookEndpoint::new(self.0, call)
@@ -1033,7 +1078,12 @@ impl<'a> MetaApi<'a> {
     /// `GET /api/v1/openapi.json`.
     pub fn get_open_api_document(&self) -> GetOpenApiDocument<'a> {
         let path = "/api/v1/openapi.json".to_owned();
-        let call = Call::new(Method::GET, "getOpenApiDocument", path);
+        let call = Call::new(
+            Method::GET,
+            "getOpenApiDocument",
+            "/api/v1/openapi.json",
+            path,
+        );
         GetOpenApiDocument::new(self.0, call)
     }
 }

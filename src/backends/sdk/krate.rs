@@ -59,6 +59,7 @@ serde_json = "1"
 sha2 = "0.10"
 tokio = {{ version = "1.38", features = ["fs", "time"] }}
 tokio-util = {{ version = "0.7", features = ["io"] }}
+tracing = {{ version = "0.1.40", default-features = false, features = ["std"], optional = true }}
 
 [dev-dependencies]
 tokio = {{ version = "1.38", features = ["macros", "rt-multi-thread"] }}
@@ -67,6 +68,9 @@ tokio = {{ version = "1.38", features = ["macros", "rt-multi-thread"] }}
 # Types get the serde impl their direction needs (sent: Serialize, received: Deserialize);
 # this adds the other one to every type, for caching or replaying values, at some compile time.
 full-serde = []
+# One span per call and an event per attempt (method, path template, status, attempt, request
+# ID, retry delay), through `tracing`; never a key, a secret, a token or a file URL.
+tracing = ["dep:tracing"]
 "#,
         title = single_line(&ir.api.title),
         version = single_line(&ir.api.version),

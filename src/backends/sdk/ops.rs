@@ -419,6 +419,7 @@ impl<'a> Ops<'a> {
         let mutable = (streaming.is_some() || auth.is_some() || !setup.is_empty())
             .then(|| quote!(mut));
         let http_method = http_method(operation.method);
+        let template = &operation.path;
         let operation_id = &operation.id;
 
         let doc = operation_docs(operation);
@@ -428,7 +429,7 @@ impl<'a> Ops<'a> {
             #deprecated
             pub fn #method_name(&self, #params) -> #builder<'a> {
                 let path = #path;
-                let #mutable call = Call::new(#http_method, #operation_id, path);
+                let #mutable call = Call::new(#http_method, #operation_id, #template, path);
                 #auth
                 #streaming
                 #setup
