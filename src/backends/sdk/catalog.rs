@@ -574,8 +574,35 @@ impl Group {
     }
 }
 
+/// The Rust names of one model's `params` struct: the struct, and each parameter's setter.
+#[derive(Debug, Clone)]
+pub struct TypedNames {
+    pub struct_name: String,
+    /// (wire name, setter name), in catalog order.
+    pub setters: Vec<(String, String)>,
+}
+
+/// The typed `params` struct of each generation model, by model ID, named as `catalog.rs`
+/// names them (the same claims, in the same order).
+pub fn typed_names(ir: &Ir) -> std::collections::BTreeMap<String, TypedNames> {
+    let Some(catalog) = &ir.catalog else {
+        return Default::default();
+    };
+    let mut types = Types::new();
+    types.media = MEDIA_TYPES
+        .iter()
+        .filter(|name| ir.types.get(**name).is_some_and(|d| d.rust_name == **name))
+        .copied()
+        .collect();
+    for model in &catalog.models {
+        types.model(model);
+    }
+    types.recorded
+}
+
 struct Types {
     namespace: Namespace,
+    recorded: std::collections::BTreeMap<String, TypedNames>,
     /// The contract types of [`MEDIA_TYPES`] this contract defines, which media parameters take.
     media: Vec<&'static str>,
 }
@@ -680,6 +707,7 @@ impl Types {
         Types {
             namespace,
             media: Vec::new(),
+            recorded: Default::default(),
         }
     }
 
@@ -729,6 +757,7 @@ impl Types {
             top,
         } = spec;
         let mut nested = TokenStream::new();
+        let mut recorded = Vec::new();
         let mut methods = Namespace::new();
         methods.reserve(RESERVED_METHODS.iter().copied());
         let mut fields = Vec::new();
@@ -758,6 +787,7 @@ impl Types {
             } else {
                 quote!(#field,)
             };
+            recorded.push((param.name.clone(), setter_name.to_string()));
             let setter_doc = format!(" Sets {}.", markdown_code(&param.name));
             if param.required {
                 fields.push(quote! {
@@ -846,6 +876,13 @@ impl Types {
                 }
             }
         });
+        if let Some((id, Group::Params)) = top {
+            let names = TypedNames {
+                struct_name: name.to_string(),
+                setters: recorded,
+            };
+            self.recorded.insert(id.to_owned(), names);
+        }
         let plugs_in = top.and_then(|(id, group)| {
             matches!(group, Group::Params).then(|| {
                 quote! {
