@@ -648,6 +648,13 @@ fn media_items(ir: &Ir, media: &[&str]) -> TokenStream {
         let value = match source {
             None if field.required => return out,
             None => quote!(None),
+            // A member of another type (an inline enum named after each schema) is not copied.
+            Some(source) if source.shape.ty != field.shape.ty => {
+                if field.required {
+                    return out;
+                }
+                quote!(None)
+            }
             Some(source) => {
                 let wrapped =
                     !field.required && source.required && !source.shape.nullable;

@@ -120,8 +120,16 @@ impl<'a> Types<'a> {
             .types
             .values()
             .filter(|d| !d.in_request && !d.in_response);
-        let either_way =
-            crate::ir::reachable(&ir.types, unused.map(|d| &*d.name).collect());
+        // So do the media types the catalog's typed params (which derive both) contain.
+        let media = ir
+            .catalog
+            .iter()
+            .flat_map(|_| ["ChatAttachment", "MediaKind", "ReferenceMediaItem"])
+            .filter(|name| ir.types.contains_key(*name));
+        let either_way = crate::ir::reachable(
+            &ir.types,
+            unused.map(|d| &*d.name).chain(media).collect(),
+        );
         let with = |side: fn(&TypeDef) -> bool| -> BTreeSet<String> {
             let named = ir
                 .types
