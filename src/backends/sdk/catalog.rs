@@ -615,6 +615,18 @@ const UPLOADED_FILE: &str = "PublicApiFile";
 
 /// The re-exports of the contract's media types, and `From<&PublicApiFile>` for the reference
 /// item: every member the two share by name is copied, so an upload plugs into `params`.
+/// Whether the crate has `ReferenceMediaItem::from(&PublicApiFile)` (and `MediaKind`): the
+/// upload step of a model's snippet needs them.
+pub fn uploads_plug_in(ir: &Ir) -> bool {
+    let media: Vec<&str> = MEDIA_TYPES
+        .iter()
+        .filter(|name| ir.types.get(**name).is_some_and(|d| d.rust_name == **name))
+        .copied()
+        .collect();
+    media.contains(&"MediaKind")
+        && media_items(ir, &media).to_string().contains("impl From")
+}
+
 fn media_items(ir: &Ir, media: &[&str]) -> TokenStream {
     if media.is_empty() {
         return TokenStream::new();

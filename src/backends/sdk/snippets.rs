@@ -7,10 +7,10 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 use serde_json::Value;
 
-use super::catalog::{typed_names, TypedNames};
+use super::catalog::{typed_names, uploads_plug_in, TypedNames};
 use super::render;
 use crate::error::{Error, Result};
-use crate::ir::{Ir, Model, ModelParam, ParamTarget, ParamType};
+use crate::ir::{Ir, Model, ModelParam, ParamTarget, ParamType, TypeRef};
 
 /// Each snippet: the example function's name, and its body as the documentation shows it.
 pub type Snippets = BTreeMap<String, (String, String)>;
@@ -21,6 +21,10 @@ pub fn examples(ir: &Ir) -> Result<Option<(String, Snippets)>> {
     let Some(catalog) = &ir.catalog else {
         return Ok(None);
     };
+    if !has_for_model(ir) {
+        return Ok(None);
+    }
+    let uploads = uploads_plug_in(ir) && ir.types.contains_key("UploadFileRequest");
     let names = typed_names(ir);
     let mut functions = Vec::new();
     let mut typed_imports: Vec<String> = Vec::new();
@@ -32,6 +36,9 @@ pub fn examples(ir: &Ir) -> Result<Option<(String, Snippets)>> {
         let Some((function, body, uses_upload)) = snippet(model, typed) else {
             continue;
         };
+        if uses_upload && !uploads {
+            continue;
+        }
         any_upload |= uses_upload;
         typed_imports.push(typed.struct_name.clone());
         functions.push((function, body, model.id.clone()));
@@ -86,6 +93,29 @@ pub fn examples(ir: &Ir) -> Result<Option<(String, Snippets)>> {
         }
     }
     Ok(Some((file, snippets)))
+}
+
+/// Whether the generation request has `for_model` (see the types backend): it names the model
+/// as its one required member and takes a free-form `params`.
+fn has_for_model(ir: &Ir) -> bool {
+    let Some(def) = ir.types.get("CreateGenerationRequest") else {
+        return false;
+    };
+    let crate::ir::TypeKind::Struct { fields, .. } = &def.kind else {
+        return false;
+    };
+    let required: Vec<&str> = fields
+        .iter()
+        .filter(|f| f.required && !f.read_only)
+        .map(|f| f.name.as_str())
+        .collect();
+    def.rust_name == "CreateGenerationRequest"
+        && required == ["model"]
+        && fields.iter().any(|f| {
+            f.name == "params"
+                && !f.required
+                && matches!(&f.shape.ty, TypeRef::Map { values } if values.ty == TypeRef::Any)
+        })
 }
 
 /// The lines of `function` in the printed file, without its signature, its last `Ok(())`
