@@ -21,8 +21,6 @@ pub(crate) struct Call {
     /// The contract's operationId.
     pub(crate) operation: &'static str,
     pub(crate) method: Method,
-    /// The contract's path, parameters not substituted (what logs may show).
-    pub(crate) template: &'static str,
     /// The path, parameters already substituted and percent-encoded.
     pub(crate) path: String,
     pub(crate) query: Vec<(&'static str, String)>,
@@ -61,16 +59,10 @@ impl fmt::Debug for Call {
 }
 
 impl Call {
-    pub(crate) fn new(
-        method: Method,
-        operation: &'static str,
-        template: &'static str,
-        path: String,
-    ) -> Call {
+    pub(crate) fn new(method: Method, operation: &'static str, path: String) -> Call {
         Call {
             operation,
             method,
-            template,
             path,
             query: Vec::new(),
             headers: Vec::new(),

@@ -142,7 +142,7 @@ impl Client {
             "rivya_sdk.call",
             operation = call.operation,
             method = %call.method,
-            path = call.template,
+            path = crate::contract::path_template(call.operation),
         );
         let call = async move {
             let received = self.execute(call).await?;
@@ -286,7 +286,7 @@ impl Client {
 #[cfg(feature = "tracing")]
 fn trace_attempt(call: &Call, sent: &Result<reqwest::Response>, attempt: u32) {
     let method = call.method.as_str();
-    let path = call.template;
+    let path = crate::contract::path_template(call.operation);
     match sent {
         Ok(response) => tracing::debug!(
             method,

@@ -121,3 +121,24 @@ pub(crate) fn before_send(call: &crate::call::Call) -> crate::Result<()> {
 }
 /// A broken catalog rule, as [`crate::Error::violations`] lists them.
 pub use crate::catalog::ParamViolation;
+/// The contract's path of an operation, parameters not substituted: what logs show.
+#[cfg(feature = "tracing")]
+pub(crate) fn path_template(operation: &str) -> &'static str {
+    match operation {
+        "createChatCompletion" => "/api/v1/chat/completions",
+        "streamChatCompletion" => "/api/v1/chat/completions/stream",
+        "getChatSession" => "/api/v1/chat/sessions/{session_id}",
+        "getCredits" => "/api/v1/credits",
+        "uploadFile" => "/api/v1/files",
+        "getFile" => "/api/v1/files/{fileId}",
+        "createGeneration" => "/api/v1/generations",
+        "getGeneration" => "/api/v1/generations/{id}",
+        "listModels" => "/api/v1/models",
+        "getOpenApiDocument" => "/api/v1/openapi.json",
+        "listWebhookEndpoints" => "/api/v1/webhooks",
+        "createWebhookEndpoint" => "/api/v1/webhooks",
+        "deleteWebhookEndpoint" => "/api/v1/webhooks/{id}",
+        "testWebhookEndpoint" => "/api/v1/webhooks/{id}/test",
+        _ => "",
+    }
+}

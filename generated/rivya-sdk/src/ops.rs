@@ -3,7 +3,7 @@
 //!
 //! A builder is sent by awaiting it, or by its `send` method.
 use crate::call::{Call, Response};
-use crate::client::Client;
+use crate::client::{Client, ResponseFuture};
 use crate::codec;
 use crate::error::Result;
 use crate::types;
@@ -78,7 +78,7 @@ impl<'a> ListModels<'a> {
     }
     /// Sends the call and returns the value with the response's status, headers
     /// and request ID.
-    pub fn with_response(self) -> crate::ResponseFuture<'a, types::ModelList> {
+    pub fn with_response(self) -> ResponseFuture<'a, types::ModelList> {
         self.client.send(self.call, Response::json)
     }
     /// Sends the call.
@@ -106,7 +106,7 @@ impl<'a> ModelsApi<'a> {
     /// `GET /api/v1/models` (scope `models:read`); may be called without an API key.
     pub fn list(&self) -> ListModels<'a> {
         let path = "/api/v1/models".to_owned();
-        let mut call = Call::new(Method::GET, "listModels", "/api/v1/models", path);
+        let mut call = Call::new(Method::GET, "listModels", path);
         call.authenticated();
         ListModels::new(self.0, call)
     }
@@ -155,7 +155,7 @@ impl<'a> CreateGeneration<'a> {
     }
     /// Sends the call and returns the value with the response's status, headers
     /// and request ID.
-    pub fn with_response(self) -> crate::ResponseFuture<'a, types::PublicGeneration> {
+    pub fn with_response(self) -> ResponseFuture<'a, types::PublicGeneration> {
         self.client.send(self.call, Response::json)
     }
     /// Sends the call.
@@ -204,7 +204,7 @@ impl<'a> GetGeneration<'a> {
     }
     /// Sends the call and returns the value with the response's status, headers
     /// and request ID.
-    pub fn with_response(self) -> crate::ResponseFuture<'a, types::PublicGeneration> {
+    pub fn with_response(self) -> ResponseFuture<'a, types::PublicGeneration> {
         self.client.send(self.call, Response::json)
     }
     /// Sends the call.
@@ -232,12 +232,7 @@ impl<'a> GenerationsApi<'a> {
     /// `POST /api/v1/generations` (scope `generations:create`).
     pub fn create(&self, body: &types::CreateGenerationRequest) -> CreateGeneration<'a> {
         let path = "/api/v1/generations".to_owned();
-        let mut call = Call::new(
-            Method::POST,
-            "createGeneration",
-            "/api/v1/generations",
-            path,
-        );
+        let mut call = Call::new(Method::POST, "createGeneration", path);
         call.authenticated();
         call.idempotent("Idempotency-Key");
         call.json(body);
@@ -250,12 +245,7 @@ impl<'a> GenerationsApi<'a> {
     /// `GET /api/v1/generations/{id}` (scope `generations:read`).
     pub fn get(&self, id: &str) -> GetGeneration<'a> {
         let path = format!("/api/v1/generations/{}", codec::segment(id));
-        let mut call = Call::new(
-            Method::GET,
-            "getGeneration",
-            "/api/v1/generations/{id}",
-            path,
-        );
+        let mut call = Call::new(Method::GET, "getGeneration", path);
         call.authenticated();
         GetGeneration::new(self.0, call)
     }
@@ -316,7 +306,7 @@ impl<'a> UploadFile<'a> {
     }
     /// Sends the call and returns the value with the response's status, headers
     /// and request ID.
-    pub fn with_response(self) -> crate::ResponseFuture<'a, types::PublicApiFile> {
+    pub fn with_response(self) -> ResponseFuture<'a, types::PublicApiFile> {
         self.client.send(self.call, Response::json)
     }
     /// Sends the call.
@@ -365,7 +355,7 @@ impl<'a> GetFile<'a> {
     }
     /// Sends the call and returns the value with the response's status, headers
     /// and request ID.
-    pub fn with_response(self) -> crate::ResponseFuture<'a, types::PublicApiFile> {
+    pub fn with_response(self) -> ResponseFuture<'a, types::PublicApiFile> {
         self.client.send(self.call, Response::json)
     }
     /// Sends the call.
@@ -393,7 +383,7 @@ impl<'a> FilesApi<'a> {
     /// `POST /api/v1/files` (scope `files:create`).
     pub fn upload(&self, body: &types::UploadFileRequest) -> UploadFile<'a> {
         let path = "/api/v1/files".to_owned();
-        let mut call = Call::new(Method::POST, "uploadFile", "/api/v1/files", path);
+        let mut call = Call::new(Method::POST, "uploadFile", path);
         call.authenticated();
         call.idempotent("Idempotency-Key");
         let mut parts = Vec::new();
@@ -417,7 +407,7 @@ impl<'a> FilesApi<'a> {
     /// `GET /api/v1/files/{fileId}` (scope `files:read`).
     pub fn get(&self, file_id: &str) -> GetFile<'a> {
         let path = format!("/api/v1/files/{}", codec::segment(file_id));
-        let mut call = Call::new(Method::GET, "getFile", "/api/v1/files/{fileId}", path);
+        let mut call = Call::new(Method::GET, "getFile", path);
         call.authenticated();
         GetFile::new(self.0, call)
     }
@@ -456,7 +446,7 @@ impl<'a> GetCredits<'a> {
     }
     /// Sends the call and returns the value with the response's status, headers
     /// and request ID.
-    pub fn with_response(self) -> crate::ResponseFuture<'a, types::CreditBalance> {
+    pub fn with_response(self) -> ResponseFuture<'a, types::CreditBalance> {
         self.client.send(self.call, Response::json)
     }
     /// Sends the call.
@@ -484,7 +474,7 @@ impl<'a> CreditsApi<'a> {
     /// `GET /api/v1/credits` (scope `credits:read`).
     pub fn get(&self) -> GetCredits<'a> {
         let path = "/api/v1/credits".to_owned();
-        let mut call = Call::new(Method::GET, "getCredits", "/api/v1/credits", path);
+        let mut call = Call::new(Method::GET, "getCredits", path);
         call.authenticated();
         GetCredits::new(self.0, call)
     }
@@ -533,7 +523,7 @@ impl<'a> CreateChatCompletion<'a> {
     }
     /// Sends the call and returns the value with the response's status, headers
     /// and request ID.
-    pub fn with_response(self) -> crate::ResponseFuture<'a, types::ChatCompletion> {
+    pub fn with_response(self) -> ResponseFuture<'a, types::ChatCompletion> {
         self.client.send(self.call, Response::json)
     }
     /// Sends the call.
@@ -594,7 +584,7 @@ impl<'a> StreamChatCompletion<'a> {
     /// and request ID.
     pub fn with_response(
         self,
-    ) -> crate::ResponseFuture<'a, EventStream<types::ChatStreamEvent>> {
+    ) -> ResponseFuture<'a, EventStream<types::ChatStreamEvent>> {
         self.client.send(self.call, Response::event_stream)
     }
     /// Sends the call.
@@ -643,7 +633,7 @@ impl<'a> GetChatSession<'a> {
     }
     /// Sends the call and returns the value with the response's status, headers
     /// and request ID.
-    pub fn with_response(self) -> crate::ResponseFuture<'a, types::ChatSession> {
+    pub fn with_response(self) -> ResponseFuture<'a, types::ChatSession> {
         self.client.send(self.call, Response::json)
     }
     /// Sends the call.
@@ -674,12 +664,7 @@ impl<'a> ChatApi<'a> {
         body: &types::ChatCompletionRequest,
     ) -> CreateChatCompletion<'a> {
         let path = "/api/v1/chat/completions".to_owned();
-        let mut call = Call::new(
-            Method::POST,
-            "createChatCompletion",
-            "/api/v1/chat/completions",
-            path,
-        );
+        let mut call = Call::new(Method::POST, "createChatCompletion", path);
         call.authenticated();
         call.idempotent("Idempotency-Key");
         call.json(body);
@@ -695,12 +680,7 @@ impl<'a> ChatApi<'a> {
         body: &types::ChatCompletionRequest,
     ) -> StreamChatCompletion<'a> {
         let path = "/api/v1/chat/completions/stream".to_owned();
-        let mut call = Call::new(
-            Method::POST,
-            "streamChatCompletion",
-            "/api/v1/chat/completions/stream",
-            path,
-        );
+        let mut call = Call::new(Method::POST, "streamChatCompletion", path);
         call.authenticated();
         call.streaming();
         call.idempotent("Idempotency-Key");
@@ -714,12 +694,7 @@ impl<'a> ChatApi<'a> {
     /// `GET /api/v1/chat/sessions/{session_id}` (scope `chat:read`).
     pub fn get_session(&self, session_id: &str) -> GetChatSession<'a> {
         let path = format!("/api/v1/chat/sessions/{}", codec::segment(session_id));
-        let mut call = Call::new(
-            Method::GET,
-            "getChatSession",
-            "/api/v1/chat/sessions/{session_id}",
-            path,
-        );
+        let mut call = Call::new(Method::GET, "getChatSession", path);
         call.authenticated();
         GetChatSession::new(self.0, call)
     }
@@ -758,7 +733,7 @@ impl<'a> ListWebhookEndpoints<'a> {
     }
     /// Sends the call and returns the value with the response's status, headers
     /// and request ID.
-    pub fn with_response(self) -> crate::ResponseFuture<'a, types::WebhookEndpointList> {
+    pub fn with_response(self) -> ResponseFuture<'a, types::WebhookEndpointList> {
         self.client.send(self.call, Response::json)
     }
     /// Sends the call.
@@ -817,7 +792,7 @@ impl<'a> CreateWebhookEndpoint<'a> {
     }
     /// Sends the call and returns the value with the response's status, headers
     /// and request ID.
-    pub fn with_response(self) -> crate::ResponseFuture<'a, types::WebhookEndpoint> {
+    pub fn with_response(self) -> ResponseFuture<'a, types::WebhookEndpoint> {
         self.client.send(self.call, Response::json)
     }
     /// Sends the call.
@@ -866,7 +841,7 @@ impl<'a> DeleteWebhookEndpoint<'a> {
     }
     /// Sends the call and returns the value with the response's status, headers
     /// and request ID.
-    pub fn with_response(self) -> crate::ResponseFuture<'a, ()> {
+    pub fn with_response(self) -> ResponseFuture<'a, ()> {
         self.client.send(self.call, Response::empty)
     }
     /// Sends the call.
@@ -920,7 +895,7 @@ impl<'a> TestWebhookEndpoint<'a> {
     }
     /// Sends the call and returns the value with the response's status, headers
     /// and request ID.
-    pub fn with_response(self) -> crate::ResponseFuture<'a, types::WebhookTestResult> {
+    pub fn with_response(self) -> ResponseFuture<'a, types::WebhookTestResult> {
         self.client.send(self.call, Response::json)
     }
     /// Sends the call.
@@ -948,12 +923,7 @@ impl<'a> WebhooksApi<'a> {
     /// `GET /api/v1/webhooks` (scope `webhooks:manage`).
     pub fn list_endpoints(&self) -> ListWebhookEndpoints<'a> {
         let path = "/api/v1/webhooks".to_owned();
-        let mut call = Call::new(
-            Method::GET,
-            "listWebhookEndpoints",
-            "/api/v1/webhooks",
-            path,
-        );
+        let mut call = Call::new(Method::GET, "listWebhookEndpoints", path);
         call.authenticated();
         ListWebhookEndpoints::new(self.0, call)
     }
@@ -967,12 +937,7 @@ impl<'a> WebhooksApi<'a> {
         body: &types::CreateWebhookEndpointRequest,
     ) -> CreateWebhookEndpoint<'a> {
         let path = "/api/v1/webhooks".to_owned();
-        let mut call = Call::new(
-            Method::POST,
-            "createWebhookEndpoint",
-            "/api/v1/webhooks",
-            path,
-        );
+        let mut call = Call::new(Method::POST, "createWebhookEndpoint", path);
         call.authenticated();
         call.idempotent("Idempotency-Key");
         call.json(body);
@@ -985,12 +950,7 @@ impl<'a> WebhooksApi<'a> {
     /// `DELETE /api/v1/webhooks/{id}` (scope `webhooks:manage`).
     pub fn delete_endpoint(&self, id: &str) -> DeleteWebhookEndpoint<'a> {
         let path = format!("/api/v1/webhooks/{}", codec::segment(id));
-        let mut call = Call::new(
-            Method::DELETE,
-            "deleteWebhookEndpoint",
-            "/api/v1/webhooks/{id}",
-            path,
-        );
+        let mut call = Call::new(Method::DELETE, "deleteWebhookEndpoint", path);
         call.authenticated();
         DeleteWebhookEndpoint::new(self.0, call)
     }
@@ -1001,12 +961,7 @@ impl<'a> WebhooksApi<'a> {
     /// `POST /api/v1/webhooks/{id}/test` (scope `webhooks:manage`).
     pub fn test_endpoint(&self, id: &str) -> TestWebhookEndpoint<'a> {
         let path = format!("/api/v1/webhooks/{}/test", codec::segment(id));
-        let mut call = Call::new(
-            Method::POST,
-            "testWebhookEndpoint",
-            "/api/v1/webhooks/{id}/test",
-            path,
-        );
+        let mut call = Call::new(Method::POST, "testWebhookEndpoint", path);
         call.authenticated();
         call.idempotent("Idempotency-Key");
         TestWebhookEndpoint::new(self.0, call)
@@ -1048,7 +1003,7 @@ impl<'a> GetOpenApiDocument<'a> {
     /// and request ID.
     pub fn with_response(
         self,
-    ) -> crate::ResponseFuture<'a, serde_json::Map<String, serde_json::Value>> {
+    ) -> ResponseFuture<'a, serde_json::Map<String, serde_json::Value>> {
         self.client.send(self.call, Response::json)
     }
     /// Sends the call.
@@ -1078,12 +1033,7 @@ impl<'a> MetaApi<'a> {
     /// `GET /api/v1/openapi.json`.
     pub fn get_open_api_document(&self) -> GetOpenApiDocument<'a> {
         let path = "/api/v1/openapi.json".to_owned();
-        let call = Call::new(
-            Method::GET,
-            "getOpenApiDocument",
-            "/api/v1/openapi.json",
-            path,
-        );
+        let call = Call::new(Method::GET, "getOpenApiDocument", path);
         GetOpenApiDocument::new(self.0, call)
     }
 }

@@ -38,6 +38,21 @@ impl Contract<'_> {
         let streams = self.stream_events()?;
         let webhooks = self.webhooks()?;
         let before_send = self.before_send();
+        let templates = self.types.ir.operations.iter().map(|operation| {
+            let id = &operation.id;
+            let path = &operation.path;
+            quote!(#id => #path,)
+        });
+        let path_template = quote! {
+            /// The contract's path of an operation, parameters not substituted: what logs show.
+            #[cfg(feature = "tracing")]
+            pub(crate) fn path_template(operation: &str) -> &'static str {
+                match operation {
+                    #(#templates)*
+                    _ => "",
+                }
+            }
+        };
         let violation = if self.catalog {
             quote! {
                 /// A broken catalog rule, as [`crate::Error::violations`] lists them.
@@ -66,6 +81,7 @@ impl Contract<'_> {
             #webhooks
             #before_send
             #violation
+            #path_template
         })
     }
 

@@ -257,7 +257,7 @@ impl<'a> Ops<'a> {
             //!
             //! A builder is sent by awaiting it, or by its `send` method.
             use crate::call::{Call, Response};
-            use crate::client::Client;
+            use crate::client::{Client, ResponseFuture};
             #codec
             use crate::error::Result;
             #types
@@ -419,7 +419,6 @@ impl<'a> Ops<'a> {
         let mutable = (streaming.is_some() || auth.is_some() || !setup.is_empty())
             .then(|| quote!(mut));
         let http_method = http_method(operation.method);
-        let template = &operation.path;
         let operation_id = &operation.id;
 
         let doc = operation_docs(operation);
@@ -429,7 +428,7 @@ impl<'a> Ops<'a> {
             #deprecated
             pub fn #method_name(&self, #params) -> #builder<'a> {
                 let path = #path;
-                let #mutable call = Call::new(#http_method, #operation_id, #template, path);
+                let #mutable call = Call::new(#http_method, #operation_id, path);
                 #auth
                 #streaming
                 #setup
@@ -477,7 +476,7 @@ impl<'a> Ops<'a> {
                 }
                 /// Sends the call and returns the value with the response's status, headers
                 /// and request ID.
-                pub fn with_response(self) -> crate::ResponseFuture<'a, #output> {
+                pub fn with_response(self) -> ResponseFuture<'a, #output> {
                     self.client.send(self.call, #finish)
                 }
                 /// Sends the call.
