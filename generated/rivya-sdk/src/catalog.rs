@@ -1208,20 +1208,20 @@ impl From<&ZImageParams> for Map<String, Value> {
 pub enum ZImageAspectRatio {
     /// `"16:9"`
     #[serde(rename = "16:9")]
-    V16_9,
+    V16_9 = 1564682167,
     /// `"1:1"`
     #[serde(rename = "1:1")]
     #[default]
-    V1_1,
+    V1_1 = 1144630657,
     /// `"3:4"`
     #[serde(rename = "3:4")]
-    V3_4,
+    V3_4 = 1731089186,
     /// `"4:3"`
     #[serde(rename = "4:3")]
-    V4_3,
+    V4_3 = 83824398,
     /// `"9:16"`
     #[serde(rename = "9:16")]
-    V9_16,
+    V9_16 = 578870997,
 }
 
 impl ZImageAspectRatio {
@@ -1370,23 +1370,23 @@ impl From<&NanoBanana2Params> for Map<String, Value> {
 pub enum NanoBanana2AspectRatio {
     /// `"16:9"`
     #[serde(rename = "16:9")]
-    V16_9,
+    V16_9 = 1564682167,
     /// `"1:1"`
     #[serde(rename = "1:1")]
-    V1_1,
+    V1_1 = 1144630657,
     /// `"3:4"`
     #[serde(rename = "3:4")]
-    V3_4,
+    V3_4 = 1731089186,
     /// `"4:3"`
     #[serde(rename = "4:3")]
-    V4_3,
+    V4_3 = 83824398,
     /// `"9:16"`
     #[serde(rename = "9:16")]
-    V9_16,
+    V9_16 = 578870997,
     /// `"match_input"`
     #[serde(rename = "match_input")]
     #[default]
-    MatchInput,
+    MatchInput = 432074657,
 }
 
 impl NanoBanana2AspectRatio {
@@ -1582,11 +1582,11 @@ impl From<&LumenVideo1Params> for Map<String, Value> {
 pub enum LumenVideo1Resolution {
     /// `"1080p"`
     #[serde(rename = "1080p")]
-    V1080p,
+    V1080p = 1743670978,
     /// `"720p"`
     #[serde(rename = "720p")]
     #[default]
-    V720p,
+    V720p = 2046901898,
 }
 
 impl LumenVideo1Resolution {
@@ -1636,13 +1636,13 @@ pub enum LumenVideo1AspectRatio {
     /// `"16:9"`
     #[serde(rename = "16:9")]
     #[default]
-    V16_9,
+    V16_9 = 1564682167,
     /// `"1:1"`
     #[serde(rename = "1:1")]
-    V1_1,
+    V1_1 = 1144630657,
     /// `"9:16"`
     #[serde(rename = "9:16")]
-    V9_16,
+    V9_16 = 578870997,
 }
 
 impl LumenVideo1AspectRatio {
@@ -1747,20 +1747,20 @@ impl LumenVideo1Camera {
 pub enum LumenVideo1CameraMotion {
     /// `"pan-left"`
     #[serde(rename = "pan-left")]
-    PanLeft,
+    PanLeft = 522326264,
     /// `"pan-right"`
     #[serde(rename = "pan-right")]
-    PanRight,
+    PanRight = 833927983,
     /// `"static"`
     #[serde(rename = "static")]
     #[default]
-    Static,
+    Static = 1084199867,
     /// `"zoom-in"`
     #[serde(rename = "zoom-in")]
-    ZoomIn,
+    ZoomIn = 1711700588,
     /// `"zoom-out"`
     #[serde(rename = "zoom-out")]
-    ZoomOut,
+    ZoomOut = 42399839,
 }
 
 impl LumenVideo1CameraMotion {
@@ -1975,11 +1975,11 @@ impl From<&LumenVideo1I2vParams> for Map<String, Value> {
 pub enum LumenVideo1I2vResolution {
     /// `"1080p"`
     #[serde(rename = "1080p")]
-    V1080p,
+    V1080p = 1743670978,
     /// `"720p"`
     #[serde(rename = "720p")]
     #[default]
-    V720p,
+    V720p = 2046901898,
 }
 
 impl LumenVideo1I2vResolution {
@@ -2264,12 +2264,12 @@ impl From<&Veo3_1Params> for Map<String, Value> {
 #[non_exhaustive]
 pub enum Veo3_1Duration {
     /// `4`
-    S4,
+    S4 = 822911587,
     /// `6`
-    S6,
+    S6 = 856466825,
     /// `8`
     #[default]
-    S8,
+    S8 = 1024243015,
 }
 
 impl Veo3_1Duration {
@@ -2330,10 +2330,10 @@ impl<'de> Deserialize<'de> for Veo3_1Duration {
 #[non_exhaustive]
 pub enum Veo3_1GenerateAudio {
     /// `false`
-    False,
+    False = 184981848,
     /// `true`
     #[default]
-    True,
+    True = 1303515621,
 }
 
 impl Veo3_1GenerateAudio {
@@ -2392,12 +2392,12 @@ impl<'de> Deserialize<'de> for Veo3_1GenerateAudio {
 #[non_exhaustive]
 pub enum Veo3_1FrameRate {
     /// `23.976`
-    V23_976,
+    V23_976 = 385010434,
     /// `24`
     #[default]
-    V24,
+    V24 = 166892339,
     /// `30`
-    V30,
+    V30 = 133190006,
 }
 
 impl Veo3_1FrameRate {
@@ -2563,19 +2563,19 @@ impl From<&VoiceTts2Params> for Map<String, Value> {
 pub enum VoiceTts2Voice {
     /// `"aria"`
     #[serde(rename = "aria")]
-    Aria,
+    Aria = 727774638,
     /// `"ember"`
     #[serde(rename = "ember")]
-    Ember,
+    Ember = 392498930,
     /// `"juniper"`
     #[serde(rename = "juniper")]
-    Juniper,
+    Juniper = 1162928726,
     /// `"orion"`
     #[serde(rename = "orion")]
-    Orion,
+    Orion = 913681744,
     /// `"sage"`
     #[serde(rename = "sage")]
-    Sage,
+    Sage = 2129815485,
 }
 
 impl VoiceTts2Voice {
@@ -2634,13 +2634,13 @@ pub enum VoiceTts2OutputFormat {
     /// `"mp3"`
     #[serde(rename = "mp3")]
     #[default]
-    Mp3,
+    Mp3 = 312740425,
     /// `"ogg"`
     #[serde(rename = "ogg")]
-    Ogg,
+    Ogg = 22787810,
     /// `"wav"`
     #[serde(rename = "wav")]
-    Wav,
+    Wav = 385722977,
 }
 
 impl VoiceTts2OutputFormat {
@@ -2766,10 +2766,10 @@ impl From<&VoiceTts1Params> for Map<String, Value> {
 pub enum VoiceTts1Voice {
     /// `"aria"`
     #[serde(rename = "aria")]
-    Aria,
+    Aria = 727774638,
     /// `"orion"`
     #[serde(rename = "orion")]
-    Orion,
+    Orion = 913681744,
 }
 
 impl VoiceTts1Voice {
@@ -2819,10 +2819,10 @@ pub enum VoiceTts1OutputFormat {
     /// `"mp3"`
     #[serde(rename = "mp3")]
     #[default]
-    Mp3,
+    Mp3 = 312740425,
     /// `"wav"`
     #[serde(rename = "wav")]
-    Wav,
+    Wav = 385722977,
 }
 
 impl VoiceTts1OutputFormat {
@@ -2958,11 +2958,11 @@ impl From<&Soundscape1Params> for Map<String, Value> {
 pub enum Soundscape1OutputFormat {
     /// `"mp3"`
     #[serde(rename = "mp3")]
-    Mp3,
+    Mp3 = 312740425,
     /// `"wav"`
     #[serde(rename = "wav")]
     #[default]
-    Wav,
+    Wav = 385722977,
 }
 
 impl Soundscape1OutputFormat {
@@ -3156,14 +3156,14 @@ impl Gpt5_2ChatControls {
 pub enum Gpt5_2ChatReasoningEffort {
     /// `"high"`
     #[serde(rename = "high")]
-    High,
+    High = 2086108269,
     /// `"low"`
     #[serde(rename = "low")]
-    Low,
+    Low = 1199883001,
     /// `"medium"`
     #[serde(rename = "medium")]
     #[default]
-    Medium,
+    Medium = 1811803036,
 }
 
 impl Gpt5_2ChatReasoningEffort {

@@ -1075,6 +1075,14 @@ fn param_docs(param: &ModelParam) -> Vec<String> {
     docs
 }
 
+/// FNV-1a of the option's JSON, in 31 bits (a discriminant fits `isize` on every target).
+fn stable_discriminant(json: &str) -> u32 {
+    let hash = json.bytes().fold(0x811c_9dc5_u32, |hash, byte| {
+        (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193)
+    });
+    hash & 0x7fff_ffff
+}
+
 fn enumeration(name: &Ident, param: &ModelParam) -> TokenStream {
     let mut docs = vec![format!("The options of {}.", markdown_code(&param.name))];
     if let Some(description) = &param.description {
@@ -1107,22 +1115,37 @@ fn enumeration(name: &Ident, param: &ModelParam) -> TokenStream {
     let mut declared: Vec<(usize, &(Ident, OptionValue, String))> =
         options.iter().enumerate().collect();
     declared.sort_by(|(_, a), (_, b)| a.2.cmp(&b.2));
-    let variants = declared.into_iter().map(|(i, (variant, option, json))| {
-        let doc = format!(" {}", markdown_code(json));
-        let default_attr = (Some(i) == default).then(|| quote!(#[default]));
-        let rename = match option {
-            OptionValue::String(text) if all_strings => {
-                quote!(#[serde(rename = #text)])
+    // Each discriminant is a hash of the wire value, so adding or reordering options moves
+    // no other variant's (a collision takes the next free number, deterministically).
+    let mut taken = std::collections::BTreeSet::new();
+    let discriminants: Vec<Literal> = declared
+        .iter()
+        .map(|(_, (_, _, json))| {
+            let mut value = stable_discriminant(json);
+            while !taken.insert(value) {
+                value = (value + 1) & 0x7fff_ffff;
             }
-            _ => quote!(),
-        };
-        quote! {
-            #[doc = #doc]
-            #rename
-            #default_attr
-            #variant,
-        }
-    });
+            Literal::u32_unsuffixed(value)
+        })
+        .collect();
+    let variants = declared.into_iter().zip(discriminants).map(
+        |((i, (variant, option, json)), discriminant)| {
+            let doc = format!(" {}", markdown_code(json));
+            let default_attr = (Some(i) == default).then(|| quote!(#[default]));
+            let rename = match option {
+                OptionValue::String(text) if all_strings => {
+                    quote!(#[serde(rename = #text)])
+                }
+                _ => quote!(),
+            };
+            quote! {
+                #[doc = #doc]
+                #rename
+                #default_attr
+                #variant = #discriminant,
+            }
+        },
+    );
     let matching = |arms: Vec<TokenStream>| {
         if arms.is_empty() {
             quote!(match self {})
