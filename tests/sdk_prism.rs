@@ -145,7 +145,10 @@ async fn every_operation_passes_prism_validation() {
     let request = CreateGenerationRequest::new("z-image")
         .prompt("A clean editorial product image on a soft studio background")
         .params(
-            serde_json::from_value(serde_json::json!({"aspect_ratio": "1:1"})).unwrap(),
+            serde_json::from_value::<serde_json::Map<_, _>>(
+                serde_json::json!({"aspect_ratio": "1:1"}),
+            )
+            .unwrap(),
         )
         .client_request_id("prism-001");
     let created = client
