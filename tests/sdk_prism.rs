@@ -175,9 +175,8 @@ async fn every_operation_passes_prism_validation() {
         video.to_value(),
         serde_json::json!({"duration": 4, "generate_audio": false, "frame_rate": 23.976})
     );
-    let request = CreateGenerationRequest::new("veo-3-1")
-        .prompt("A slow dolly shot along a rainy neon street")
-        .params(serde_json::from_value(video.to_value()).unwrap());
+    let request = CreateGenerationRequest::for_model(video)
+        .prompt("A slow dolly shot along a rainy neon street");
     let created = client
         .generations()
         .create(&request)
