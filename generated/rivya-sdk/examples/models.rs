@@ -41,7 +41,8 @@ pub async fn lumen_video1(client: &Client) -> Result {
     let params = LumenVideo1Params::new()
         .duration_seconds(6)
         .resolution("720p".parse()?)
-        .aspect_ratio("16:9".parse()?);
+        .aspect_ratio("16:9".parse()?)
+        .fps(24);
     let request = CreateGenerationRequest::for_model(params)
         .prompt("A slow dolly shot of a glass bottle on a soft studio background");
     let generation = client.generations().create(&request).await?;
@@ -100,7 +101,7 @@ pub async fn voice_tts2(client: &Client) -> Result {
         .speed(1.0)
         .output_format("mp3".parse()?);
     let request = CreateGenerationRequest::for_model(params)
-        .prompt("Welcome to Rivya: one API for images, video, audio and chat.");
+        .prompt("A calm voice-over: welcome to Rivya.");
     let generation = client.generations().create(&request).await?;
     println!("{} is {}", generation.id, generation.status);
     Ok(())
@@ -109,7 +110,7 @@ pub async fn voice_tts2(client: &Client) -> Result {
 pub async fn voice_tts1(client: &Client) -> Result {
     let params = VoiceTts1Params::new("aria".parse()?).output_format("mp3".parse()?);
     let request = CreateGenerationRequest::for_model(params)
-        .prompt("Welcome to Rivya: one API for images, video, audio and chat.");
+        .prompt("A calm voice-over: welcome to Rivya.");
     let generation = client.generations().create(&request).await?;
     println!("{} is {}", generation.id, generation.status);
     Ok(())
@@ -121,7 +122,7 @@ pub async fn soundscape1(client: &Client) -> Result {
         .loop_(false)
         .output_format("wav".parse()?);
     let request = CreateGenerationRequest::for_model(params)
-        .prompt("Rain on a tin roof with distant thunder");
+        .prompt("A calm voice-over: welcome to Rivya.");
     let generation = client.generations().create(&request).await?;
     println!("{} is {}", generation.id, generation.status);
     Ok(())
@@ -134,7 +135,7 @@ pub async fn foley_sync1(client: &Client) -> Result {
     let item = ReferenceMediaItem::from(&file);
     let params = FoleySync1Params::new(vec![item]).mix_original_audio(false);
     let request = CreateGenerationRequest::for_model(params)
-        .prompt("Rain on a tin roof with distant thunder");
+        .prompt("A calm voice-over: welcome to Rivya.");
     let generation = client.generations().create(&request).await?;
     println!("{} is {}", generation.id, generation.status);
     Ok(())

@@ -109,18 +109,9 @@ pub fn generate(ir: &Ir) -> Result<OutputTree> {
         .map(|c| c.models.as_slice())
         .unwrap_or(&[]);
     let stems = file_stems(models);
-    // The SDK's call of each model, as its `examples/models.rs` compiles it.
-    let snippets = crate::backends::sdk::snippets::examples(ir)?
-        .map(|(_, snippets)| snippets)
-        .unwrap_or_default();
     let mut summaries = Vec::new();
     for (model, stem) in models.iter().zip(&stems) {
-        let mut page = ModelPage::new(model, stem, &base_url);
-        page.rust_example =
-            snippets.get(&model.id).map(|(function, body)| RustExample {
-                function: function.clone(),
-                body: body.clone(),
-            });
+        let page = ModelPage::new(model, stem, &base_url);
         let text = env
             .get_template("model.md.j2")
             .and_then(|t| t.render(context(json!({"api": &ir.api, "model": &page}))))
@@ -219,15 +210,6 @@ struct ModelPage {
     /// Shell commands, already quoted.
     upload_example: Option<String>,
     request_example: String,
-    /// The same request with the Rust SDK, when it has one for the model.
-    rust_example: Option<RustExample>,
-}
-
-/// A model's call with the Rust SDK: the body of `function` in the SDK's `examples/models.rs`.
-#[derive(Serialize)]
-struct RustExample {
-    function: String,
-    body: String,
 }
 
 #[derive(Serialize)]
@@ -375,7 +357,6 @@ impl ModelPage {
             sections,
             upload_example,
             request_example,
-            rust_example: None,
         }
     }
 }

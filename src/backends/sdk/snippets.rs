@@ -1,6 +1,5 @@
-//! The Rust call of each generation model with its typed params, as the model's documentation
-//! page shows it next to the curl example: one function per model in the SDK's
-//! `examples/models.rs`, so that every snippet a page shows is compiled with the crate.
+//! The Rust call of each generation model with its typed params: one function per model in
+//! the SDK's `examples/models.rs`, compiled with the crate.
 
 use std::collections::BTreeMap;
 
@@ -144,8 +143,8 @@ fn snippet(model: &Model, typed: &TypedNames) -> Option<(String, String, bool)> 
     if model.kind == "chat" {
         return None;
     }
-    let example = crate::backends::docs::example_request(model);
-    let values = example.get("params").and_then(Value::as_object);
+    let values = example_params(model);
+    let values = Some(&values);
     let mut upload = None;
     let mut required = Vec::new();
     let mut setters = Vec::new();
@@ -187,11 +186,11 @@ fn snippet(model: &Model, typed: &TypedNames) -> Option<(String, String, bool)> 
         required.join(", "),
         setters.concat()
     ));
-    let prompt = example
-        .get("prompt")
-        .and_then(Value::as_str)
-        .map(|p| format!(".prompt({p:?})"))
-        .unwrap_or_default();
+    let prompt = if model.prompt.is_some() {
+        format!(".prompt({:?})", example_prompt(model))
+    } else {
+        String::new()
+    };
     body.push_str(&format!(
         "let request = CreateGenerationRequest::for_model(params){prompt};\n\
          let generation = client.generations().create(&request).await?;\n\
@@ -199,6 +198,55 @@ fn snippet(model: &Model, typed: &TypedNames) -> Option<(String, String, bool)> 
     ));
     let function = heck::ToSnakeCase::to_snake_case(model.rust_name.as_str());
     Some((function, body, upload.is_some()))
+}
+
+/// The values a snippet sets: each parameter's default, else its first option, else a value
+/// its bounds allow; media parameters are one reference of their first accepted kind.
+fn example_params(model: &Model) -> serde_json::Map<String, Value> {
+    model
+        .params
+        .iter()
+        .filter(|p| p.target == ParamTarget::Params)
+        .filter_map(|p| example_value(p).map(|v| (p.name.clone(), v)))
+        .collect()
+}
+
+fn example_value(param: &ModelParam) -> Option<Value> {
+    if let Some(default) = &param.default {
+        return Some(default.clone());
+    }
+    match param.ty {
+        ParamType::Enum => param.options.first().map(|o| o.value.clone()),
+        ParamType::Media => {
+            let kind = param
+                .media
+                .as_ref()
+                .and_then(|m| m.accepted_kinds.first().cloned())
+                .unwrap_or_else(|| "image".to_owned());
+            Some(serde_json::json!({ "kind": kind }))
+        }
+        ParamType::Array => {
+            let items = param.items.as_deref()?;
+            if items.ty != ParamType::Media {
+                return None;
+            }
+            Some(Value::Array(vec![example_value(items)?]))
+        }
+        ParamType::Integer | ParamType::Number if param.required => {
+            Some(serde_json::json!(param.minimum.unwrap_or(1.0)))
+        }
+        ParamType::String if param.required => Some(Value::from("example")),
+        _ => None,
+    }
+}
+
+/// A prompt for the model's kind of output.
+fn example_prompt(model: &Model) -> &'static str {
+    match model.kind.as_str() {
+        "audio" => "A calm voice-over: welcome to Rivya.",
+        "video" => "A slow dolly shot of a glass bottle on a soft studio background",
+        _ => "A clean editorial product image on a soft studio background",
+    }
 }
 
 /// A Rust expression for `value` as the setter of `param` takes it; media parameters note
