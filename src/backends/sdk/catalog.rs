@@ -668,10 +668,9 @@ fn media_items(ir: &Ir, media: &[&str]) -> TokenStream {
                 quote!(None)
             }
             Some(source) => {
-                let wrapped =
-                    !field.required && source.required && !source.shape.nullable;
-                let unwrapped =
-                    field.required && !(source.required && !source.shape.nullable);
+                let always_there = source.required && !source.shape.nullable;
+                let wrapped = !field.required && always_there;
+                let unwrapped = field.required && !always_there;
                 if unwrapped {
                     return out;
                 }

@@ -303,7 +303,7 @@ impl Contract<'_> {
                 "Reads the stream to its end and returns the text of its `{}` events, joined; the first error item is returned as the error.",
                 variants
                     .iter()
-                    .find(|v| v.rust_name == variant.to_string())
+                    .find(|v| variant == v.rust_name)
                     .and_then(|v| v.tag_value.as_deref())
                     .unwrap_or("delta")
             ));
