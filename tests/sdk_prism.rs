@@ -144,7 +144,10 @@ async fn every_operation_passes_prism_validation() {
     let request = CreateGenerationRequest::new("z-image")
         .prompt("A clean editorial product image on a soft studio background")
         .params(
-            serde_json::from_value(serde_json::json!({"aspect_ratio": "1:1"})).unwrap(),
+            serde_json::from_value::<serde_json::Map<_, _>>(
+                serde_json::json!({"aspect_ratio": "1:1"}),
+            )
+            .unwrap(),
         )
         .client_request_id("prism-001");
     let created = client
@@ -171,9 +174,8 @@ async fn every_operation_passes_prism_validation() {
         video.to_value(),
         serde_json::json!({"duration": 4, "generate_audio": false, "frame_rate": 23.976})
     );
-    let request = CreateGenerationRequest::new("veo-3-1")
-        .prompt("A slow dolly shot along a rainy neon street")
-        .params(serde_json::from_value(video.to_value()).unwrap());
+    let request = CreateGenerationRequest::for_model(video)
+        .prompt("A slow dolly shot along a rainy neon street");
     let created = client
         .generations()
         .create(&request)
@@ -197,7 +199,7 @@ async fn every_operation_passes_prism_validation() {
     .client_request_id("upload-clip-001");
     check(
         "uploadFile",
-        client.files().upload(upload).await.map(|f| f.id),
+        client.files().upload(&upload).await.map(|f| f.id),
     );
     check(
         "getFile",

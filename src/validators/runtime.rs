@@ -11,6 +11,8 @@
 
 use std::fmt;
 
+// The generated half derives them for its typed parameter structs.
+#[allow(unused_imports)]
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -232,111 +234,6 @@ pub enum MediaShape {
     ReferenceMediaItem,
     /// `{file_id, kind?}`, the chat request's attachments.
     ChatAttachment,
-}
-
-/// The kind of an uploaded file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum MediaKind {
-    /// An image.
-    Image,
-    /// A video.
-    Video,
-    /// An audio file.
-    Audio,
-}
-
-/// A reference to media uploaded with `POST /api/v1/files`, sent in `params.referenceMediaItems`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ReferenceMediaItem {
-    /// The `url` of the uploaded file.
-    pub url: String,
-    /// Kind of the referenced media.
-    pub kind: MediaKind,
-    /// Original file name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// MIME type of the file.
-    #[serde(rename = "mimeType", default, skip_serializing_if = "Option::is_none")]
-    pub mime_type: Option<String>,
-    /// Duration of audio or video, in seconds.
-    #[serde(
-        rename = "durationSeconds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub duration_seconds: Option<f64>,
-    /// The `duration_token` returned by the Files API, for inputs that need duration validation.
-    #[serde(
-        rename = "durationToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub duration_token: Option<String>,
-}
-
-impl ReferenceMediaItem {
-    /// A reference to an uploaded file by its `url` and kind.
-    pub fn new(url: impl Into<String>, kind: MediaKind) -> Self {
-        ReferenceMediaItem {
-            url: url.into(),
-            kind,
-            name: None,
-            mime_type: None,
-            duration_seconds: None,
-            duration_token: None,
-        }
-    }
-
-    /// Sets the original file name.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// Sets the MIME type.
-    pub fn mime_type(mut self, mime_type: impl Into<String>) -> Self {
-        self.mime_type = Some(mime_type.into());
-        self
-    }
-
-    /// Sets the duration in seconds.
-    pub fn duration_seconds(mut self, duration_seconds: f64) -> Self {
-        self.duration_seconds = Some(duration_seconds);
-        self
-    }
-
-    /// Sets the duration token returned by the Files API.
-    pub fn duration_token(mut self, duration_token: impl Into<String>) -> Self {
-        self.duration_token = Some(duration_token.into());
-        self
-    }
-}
-
-/// A Files API upload attached to a chat message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ChatAttachment {
-    /// ID returned by `POST /api/v1/files`.
-    pub file_id: String,
-    /// Kind of the file; inferred from the upload when omitted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<MediaKind>,
-}
-
-impl ChatAttachment {
-    /// An attachment by its Files API ID.
-    pub fn new(file_id: impl Into<String>) -> Self {
-        ChatAttachment {
-            file_id: file_id.into(),
-            kind: None,
-        }
-    }
-
-    /// Sets the kind of the file.
-    pub fn kind(mut self, kind: MediaKind) -> Self {
-        self.kind = Some(kind);
-        self
-    }
 }
 
 /// Which rule a value breaks.

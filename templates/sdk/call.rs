@@ -7,7 +7,7 @@ use std::fmt;
 use std::time::Duration;
 
 use bytes::Bytes;
-use reqwest::header::{HeaderValue, CONTENT_TYPE};
+use reqwest::header::{HeaderName, HeaderValue, CONTENT_TYPE};
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -42,6 +42,10 @@ pub(crate) struct Call {
     pub(crate) validate: bool,
     /// A problem found while building the call, reported when it is sent.
     pub(crate) error: Option<Error>,
+    /// Headers the caller added to this call.
+    pub(crate) extra_headers: Vec<(HeaderName, HeaderValue)>,
+    /// Query parameters the caller added to this call.
+    pub(crate) extra_query: Vec<(String, String)>,
 }
 
 impl fmt::Debug for Call {
@@ -72,7 +76,33 @@ impl Call {
             streaming: false,
             validate: true,
             error: None,
+            extra_headers: Vec::new(),
+            extra_query: Vec::new(),
         }
+    }
+
+    /// A header the caller adds; an invalid one fails the call, naming the header only
+    /// (its value may be a credential).
+    pub(crate) fn extra_header(&mut self, name: &str, value: &str) {
+        let Ok(header) = HeaderName::from_bytes(name.as_bytes()) else {
+            self.fail(Error::invalid(format!(
+                "{name:?} is not a valid header name"
+            )));
+            return;
+        };
+        let Ok(mut value) = HeaderValue::from_str(value) else {
+            self.fail(Error::invalid(format!(
+                "the value of header {name} is not valid"
+            )));
+            return;
+        };
+        value.set_sensitive(true);
+        self.extra_headers.push((header, value));
+    }
+
+    /// A query parameter the caller adds.
+    pub(crate) fn extra_query(&mut self, name: &str, value: String) {
+        self.extra_query.push((name.to_owned(), value));
     }
 
     fn fail(&mut self, error: Error) {
@@ -122,7 +152,7 @@ impl Call {
         if HeaderValue::from_str(&value).is_err() {
             let message =
                 format!("the value of header {name} is not a valid header value");
-            self.fail(Error::InvalidRequest(message));
+            self.fail(Error::invalid(message));
             return;
         }
         self.headers.retain(|(n, _)| *n != name);
@@ -136,9 +166,9 @@ impl Call {
                 self.body = Body::Json(Bytes::from(bytes));
                 self.json = Some(value);
             }
-            Err(e) => self.fail(Error::InvalidRequest(format!(
-                "the body does not serialize: {e}"
-            ))),
+            Err(e) => {
+                self.fail(Error::invalid(format!("the body does not serialize: {e}")))
+            }
         }
     }
 
@@ -163,12 +193,10 @@ impl Call {
                     .collect();
                 self.body = Body::Form(pairs);
             }
-            Ok(_) => self.fail(Error::InvalidRequest(
-                "a form body must be an object".into(),
-            )),
-            Err(e) => self.fail(Error::InvalidRequest(format!(
-                "the body does not serialize: {e}"
-            ))),
+            Ok(_) => self.fail(Error::invalid("a form body must be an object")),
+            Err(e) => {
+                self.fail(Error::invalid(format!("the body does not serialize: {e}")))
+            }
         }
     }
 
@@ -224,11 +252,13 @@ impl Body {
 /// A successful response, decoded as the operation says.
 pub(crate) struct Response {
     inner: reqwest::Response,
+    /// Decode strictly (the client's `strict` option).
+    strict: bool,
 }
 
 impl Response {
-    pub(crate) fn new(inner: reqwest::Response) -> Response {
-        Response { inner }
+    pub(crate) fn new(inner: reqwest::Response, strict: bool) -> Response {
+        Response { inner, strict }
     }
 
     async fn body(self) -> Result<(u16, Bytes)> {
@@ -241,10 +271,22 @@ impl Response {
         Ok((status, bytes))
     }
 
+    /// The HTTP status.
+    pub(crate) fn status(&self) -> u16 {
+        self.inner.status().as_u16()
+    }
+
+    /// The response headers.
+    pub(crate) fn headers(&self) -> &reqwest::header::HeaderMap {
+        self.inner.headers()
+    }
+
     /// Decodes a JSON body.
     pub(crate) async fn json<T: DeserializeOwned>(self) -> Result<T> {
+        let strict = self.strict;
         let (status, bytes) = self.body().await?;
-        serde_json::from_slice(&bytes).map_err(|e| Error::decode(status, e, &bytes))
+        crate::codec::decoding(strict, || serde_json::from_slice(&bytes))
+            .map_err(|e| Error::decode(status, e, &bytes))
     }
 
     /// Reads and drops a body the contract does not describe.
@@ -265,7 +307,7 @@ impl Response {
 
     /// A stream of server-sent events.
     pub(crate) fn events<E: StreamEvent>(self) -> EventStream<E> {
-        EventStream::new(self.inner)
+        EventStream::new(self.inner, self.strict)
     }
 
     /// A stream of server-sent events, as a reader for [`crate::Client::send`].

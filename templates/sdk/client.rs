@@ -7,9 +7,10 @@ use std::time::Duration;
 use bytes::Bytes;
 use reqwest::Method;
 
-use crate::call::{Call, Response};
+use crate::call::{Call, Response as Received};
 use crate::error::{ApiError, Error, Result};
 use crate::retry::{self, Backoff};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 /// The environment variable [`Client::from_env`] reads the API key from.
 pub const API_KEY_ENV: &str = "RIVYA_API_KEY";
@@ -72,6 +73,9 @@ struct Inner {
     timeout: Duration,
     max_retries: u32,
     backoff: Backoff,
+    /// Sent with every call (values marked sensitive, never printed).
+    default_headers: HeaderMap,
+    strict: bool,
 }
 
 impl fmt::Debug for Client {
@@ -118,7 +122,7 @@ impl Client {
         &self.inner.base_url
     }
 
-    /// Sends a call and reads its response with `read` (one of [`Response`]'s readers).
+    /// Sends a call and reads its response with `read` (one of [`Received`]'s readers).
     ///
     /// The operations' `send` methods are plain functions that return this future: one
     /// generic async body instead of one per operation keeps the generated crate quick to
@@ -127,17 +131,33 @@ impl Client {
         &'a self,
         call: Call,
         read: Read,
-    ) -> futures_util::future::BoxFuture<'a, Result<T>>
+    ) -> futures_util::future::BoxFuture<'a, Result<Response<T>>>
     where
-        Read: FnOnce(Response) -> Reading + Send + 'a,
+        Read: FnOnce(Received) -> Reading + Send + 'a,
         Reading: std::future::Future<Output = Result<T>> + Send + 'a,
         T: 'a,
     {
-        Box::pin(async move { read(self.execute(call).await?).await })
+        #[cfg(feature = "tracing")]
+        let span = tracing::info_span!(
+            "rivya_sdk.call",
+            operation = call.operation,
+            method = %call.method,
+            path = crate::contract::path_template(call.operation),
+        );
+        let call = async move {
+            let received = self.execute(call).await?;
+            let status = received.status();
+            let headers = received.headers().clone();
+            let value = read(received).await?;
+            Ok(Response { status, headers, value })
+        };
+        #[cfg(feature = "tracing")]
+        let call = tracing::Instrument::instrument(call, span);
+        Box::pin(call)
     }
 
     /// Sends a call, retrying it when that is safe, and returns the successful response.
-    pub(crate) async fn execute(&self, mut call: Call) -> Result<Response> {
+    pub(crate) async fn execute(&self, mut call: Call) -> Result<Received> {
         if let Some(error) = call.error.take() {
             return Err(error);
         }
@@ -158,9 +178,11 @@ impl Client {
         let mut attempt = 0;
         loop {
             let sent = self.send_once(&mut call, idempotency_key.as_deref()).await;
+            #[cfg(feature = "tracing")]
+            trace_attempt(&call, &sent, attempt);
             let retry_after = match sent {
                 Ok(response) if response.status().is_success() => {
-                    return Ok(Response::new(response));
+                    return Ok(Received::new(response, self.inner.strict));
                 }
                 Ok(response) => {
                     let mut error = self.api_error(response, &call).await;
@@ -183,6 +205,12 @@ impl Client {
                 }
             };
             let delay = retry_after.unwrap_or_else(|| self.inner.backoff.delay(attempt));
+            #[cfg(feature = "tracing")]
+            tracing::info!(
+                attempt,
+                retry_delay_ms = delay.as_millis() as u64,
+                "rivya_sdk: retrying"
+            );
             tokio::time::sleep(delay).await;
             attempt += 1;
         }
@@ -197,6 +225,18 @@ impl Client {
         let mut request = self.inner.http.request(call.method.clone(), url);
         if !call.query.is_empty() {
             request = request.query(&call.query);
+        }
+        if !call.extra_query.is_empty() {
+            request = request.query(&call.extra_query);
+        }
+        for (name, value) in &self.inner.default_headers {
+            request = request.header(name, value.clone());
+        }
+        for (name, value) in &call.extra_headers {
+            request = request.header(name, value.clone());
+        }
+        if call.streaming {
+            request = request.header(reqwest::header::ACCEPT, "text/event-stream");
         }
         for (name, value) in &call.headers {
             request = request.header(*name, value);
@@ -229,10 +269,7 @@ impl Client {
     async fn api_error(&self, response: reqwest::Response, call: &Call) -> ApiError {
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let request_id = ["x-request-id", "request-id"]
-            .iter()
-            .find_map(|name| headers.get(*name)?.to_str().ok())
-            .map(str::to_owned);
+        let request_id = request_id(&headers).map(str::to_owned);
         let timeout = call.timeout.unwrap_or(self.inner.timeout);
         let raw = match tokio::time::timeout(timeout, response.bytes()).await {
             Ok(Ok(raw)) => raw,
@@ -241,6 +278,87 @@ impl Client {
         let mut error = ApiError::new(status, &raw, request_id);
         error.retry_after = retry::retry_after(&headers);
         error
+    }
+}
+
+/// One event per attempt: its number, the status or the kind of failure, the request ID.
+/// Errors are not printed: an HTTP client's error shows the URL, which may carry a credential.
+#[cfg(feature = "tracing")]
+fn trace_attempt(call: &Call, sent: &Result<reqwest::Response>, attempt: u32) {
+    let method = call.method.as_str();
+    let path = crate::contract::path_template(call.operation);
+    match sent {
+        Ok(response) => tracing::debug!(
+            method,
+            path,
+            attempt,
+            status = response.status().as_u16(),
+            request_id = request_id(response.headers()),
+            "rivya_sdk: attempt"
+        ),
+        Err(error) => {
+            let failure = match error {
+                Error::Timeout { .. } => "timeout",
+                Error::Transport(transport) if transport.connect => "connect",
+                Error::Transport(_) => "transport",
+                _ => "local",
+            };
+            tracing::debug!(method, path, attempt, failure, "rivya_sdk: attempt failed")
+        }
+    }
+}
+
+/// The request ID the API sends back in a header.
+fn request_id(headers: &HeaderMap) -> Option<&str> {
+    ["x-request-id", "request-id"]
+        .iter()
+        .find_map(|name| headers.get(*name)?.to_str().ok())
+}
+
+/// The value of a call, dropping the response it came with.
+pub(crate) fn value_only<'a, T: Send + 'a>(
+    call: futures_util::future::BoxFuture<'a, Result<Response<T>>>,
+) -> futures_util::future::BoxFuture<'a, Result<T>> {
+    use futures_util::TryFutureExt;
+    Box::pin(call.map_ok(Response::into_inner))
+}
+
+/// What `.with_response()` on a call returns: a future of the value with its [`Response`].
+pub type ResponseFuture<'a, T> =
+    futures_util::future::BoxFuture<'a, Result<Response<T>>>;
+
+/// A call's value with the response it came in: from `.with_response()` on any call.
+#[derive(Debug, Clone)]
+pub struct Response<T> {
+    status: u16,
+    headers: HeaderMap,
+    value: T,
+}
+
+impl<T> Response<T> {
+    /// The HTTP status of the (last) attempt.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The request ID the API gave the call (`x-request-id`), to quote to support.
+    pub fn request_id(&self) -> Option<&str> {
+        request_id(&self.headers)
+    }
+
+    /// The value.
+    pub fn value(&self) -> &T {
+        &self.value
+    }
+
+    /// The value, dropping the response.
+    pub fn into_inner(self) -> T {
+        self.value
     }
 }
 
@@ -279,7 +397,7 @@ mod tests {
 }
 
 /// Settings of a [`Client`].
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ClientBuilder {
     base_url: String,
     api_key: Option<ApiKey>,
@@ -289,6 +407,28 @@ pub struct ClientBuilder {
     max_retries: u32,
     backoff: Backoff,
     user_agent: String,
+    http_client: Option<reqwest::Client>,
+    default_headers: Vec<(String, String)>,
+    strict: bool,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let header_names: Vec<&str> = self
+            .default_headers
+            .iter()
+            .map(|(name, _)| name.as_str())
+            .collect();
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("api_key", &self.api_key)
+            .field("timeout", &self.timeout)
+            .field("max_retries", &self.max_retries)
+            .field("own_http_client", &self.http_client.is_some())
+            .field("default_headers", &header_names)
+            .field("strict", &self.strict)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for ClientBuilder {
@@ -302,6 +442,9 @@ impl Default for ClientBuilder {
             max_retries: DEFAULT_MAX_RETRIES,
             backoff: Backoff::default(),
             user_agent: concat!("rivya-sdk-rust/", env!("CARGO_PKG_VERSION")).to_owned(),
+            http_client: None,
+            default_headers: Vec::new(),
+            strict: false,
         }
     }
 }
@@ -359,8 +502,51 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends the calls with this HTTP client (for a proxy, custom TLS or middleware of your
+    /// own). The SDK's user agent, connect and read timeouts are then the client's; the
+    /// per-attempt timeout, retries, default headers and the API key still apply.
+    pub fn http_client(mut self, http_client: reqwest::Client) -> Self {
+        self.http_client = Some(http_client);
+        self
+    }
+
+    /// A header sent with every call. An invalid name or value makes [`build`](Self::build)
+    /// fail, naming the header (never its value, which may be a credential).
+    pub fn default_header(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.default_headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Strict decoding, for contract tests (against staging, say), not for production: a
+    /// response member or enum value the contract does not declare fails the call with
+    /// [`Error::Decode`] naming its JSON pointer, instead of being ignored or kept as
+    /// `Unknown`. It catches the server drifting from the contract.
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = strict;
+        self
+    }
+
     /// Builds the client.
     pub fn build(self) -> Result<Client> {
+        let mut default_headers = HeaderMap::new();
+        for (name, value) in &self.default_headers {
+            let Ok(header) = HeaderName::from_bytes(name.as_bytes()) else {
+                return Err(Error::Config(format!(
+                    "{name:?} is not a valid header name"
+                )));
+            };
+            let Ok(mut value) = HeaderValue::from_str(value) else {
+                let message =
+                    format!("the value of the default header {name} is not valid");
+                return Err(Error::Config(message));
+            };
+            value.set_sensitive(true);
+            default_headers.append(header, value);
+        }
         let base_url = self.base_url.trim_end_matches('/').to_owned();
         let parsed = reqwest::Url::parse(&base_url)
             .map_err(|e| Error::Config(format!("invalid base URL {base_url:?}: {e}")))?;
@@ -369,12 +555,15 @@ impl ClientBuilder {
                 "the base URL must be http(s) without a query: {base_url:?}"
             )));
         }
-        let http = reqwest::Client::builder()
-            .user_agent(self.user_agent)
-            .connect_timeout(self.connect_timeout)
-            .read_timeout(self.read_timeout)
-            .build()
-            .map_err(|e| Error::Config(format!("HTTP client: {e}")))?;
+        let http = match self.http_client {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .user_agent(self.user_agent)
+                .connect_timeout(self.connect_timeout)
+                .read_timeout(self.read_timeout)
+                .build()
+                .map_err(|e| Error::Config(format!("HTTP client: {e}")))?,
+        };
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -383,6 +572,8 @@ impl ClientBuilder {
                 timeout: self.timeout,
                 max_retries: self.max_retries,
                 backoff: self.backoff,
+                default_headers,
+                strict: self.strict,
             }),
         })
     }

@@ -129,6 +129,36 @@ where
 // generated code small; decoding goes through a `serde_json` object, which costs a little
 // time per response and gives errors that name the member by JSON pointer.
 
+thread_local! {
+    /// Whether the decode running on this thread is strict. Decoding is synchronous, so a
+    /// thread-local set around one `serde_json` call reaches every nested `Deserialize`.
+    static STRICT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+fn strict() -> bool {
+    STRICT.with(std::cell::Cell::get)
+}
+
+/// Runs `decode` strictly or not: strictly, members and values the contract does not declare
+/// are errors (each naming its JSON pointer) instead of being ignored or kept as unknown.
+pub(crate) fn decoding<T>(strict: bool, decode: impl FnOnce() -> T) -> T {
+    let previous = STRICT.with(|s| s.replace(strict));
+    let out = decode();
+    STRICT.with(|s| s.set(previous));
+    out
+}
+
+/// A value the contract does not declare: an error in strict mode, accepted otherwise.
+pub(crate) fn undeclared<E: serde::de::Error>(
+    what: impl std::fmt::Display,
+) -> Result<(), E> {
+    if strict() {
+        Err(E::custom(format!("{what} is not in the contract")))
+    } else {
+        Ok(())
+    }
+}
+
 /// The members of a JSON object being decoded into a struct, taken out one by one; errors
 /// are the deserializer's own, with a JSON pointer to the member at fault.
 pub(crate) struct Members<E> {
@@ -187,6 +217,16 @@ impl<E: serde::de::Error> Members<E> {
         match self.members.remove(key) {
             None => Ok(T::default()),
             Some(value) => decode_member(key, value),
+        }
+    }
+
+    /// The end of the object: in strict mode, a member no field took is an error.
+    pub(crate) fn end(self) -> Result<(), E> {
+        match self.members.keys().next() {
+            Some(key) if strict() => {
+                Err(member_error(key, "the member is not in the contract"))
+            }
+            _ => Ok(()),
         }
     }
 

@@ -5,6 +5,7 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::contract::ParamViolation;
 use crate::{ApiErrorBody, ErrorCode};
 
 /// The result type of every fallible SDK call.
@@ -42,7 +43,14 @@ pub enum Error {
     /// The client is misconfigured (a missing environment variable, an invalid base URL).
     Config(String),
     /// The request was refused locally before anything was sent.
-    InvalidRequest(String),
+    InvalidRequest {
+        /// What is wrong, every violation included.
+        message: String,
+        /// The broken catalog rules, each with its JSON pointer (relative to the request
+        /// body), rule and message, so that a form can mark the field; empty when the request
+        /// was refused for another reason.
+        violations: Vec<ParamViolation>,
+    },
     /// Reading a file to upload failed.
     Io(std::io::Error),
 }
@@ -74,6 +82,29 @@ impl Error {
         }
     }
 
+    /// The catalog rules a request broke, for [`Error::InvalidRequest`]; empty for every other
+    /// error.
+    pub fn violations(&self) -> &[ParamViolation] {
+        match self {
+            Error::InvalidRequest { violations, .. } => violations,
+            _ => &[],
+        }
+    }
+
+    /// A request refused locally for a reason other than the catalog's rules.
+    pub(crate) fn invalid(message: impl Into<String>) -> Error {
+        Error::InvalidRequest {
+            message: message.into(),
+            violations: Vec::new(),
+        }
+    }
+
+    /// A request refused locally because it breaks the catalog's rules.
+    #[allow(dead_code)]
+    pub(crate) fn violated(message: String, violations: Vec<ParamViolation>) -> Error {
+        Error::InvalidRequest { message, violations }
+    }
+
     pub(crate) fn decode(status: u16, message: impl fmt::Display, body: &[u8]) -> Error {
         Error::Decode(Box::new(DecodeError {
             status,
@@ -91,8 +122,19 @@ impl Error {
         }
         Error::Transport(Box::new(TransportError {
             connect: error.is_connect(),
-            source: error,
+            source: Box::new(error),
             idempotency_key,
+        }))
+    }
+
+    /// A connection lost after the answer began (in the middle of a stream, say).
+    pub(crate) fn transport(
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Error {
+        Error::Transport(Box::new(TransportError {
+            connect: false,
+            source: source.into(),
+            idempotency_key: None,
         }))
     }
 }
@@ -115,7 +157,9 @@ impl fmt::Display for Error {
                 waited.as_secs_f64()
             ),
             Error::Config(message) => write!(f, "client configuration: {message}"),
-            Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
+            Error::InvalidRequest { message, .. } => {
+                write!(f, "invalid request: {message}")
+            }
             Error::Io(error) => write!(f, "reading the upload: {error}"),
         }
     }
@@ -124,7 +168,7 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Transport(error) => Some(&error.source),
+            Error::Transport(error) => Some(&*error.source),
             Error::Io(error) => Some(error),
             _ => None,
         }
@@ -176,6 +220,12 @@ impl ApiError {
     pub fn message(&self) -> Option<&str> {
         crate::contract::error_message(self.body.as_ref()?)
     }
+
+    /// The request member the error is about (the body's `error.param`), when the server names
+    /// one.
+    pub fn param(&self) -> Option<&str> {
+        crate::contract::error_param(self.body.as_ref()?)
+    }
 }
 
 impl fmt::Display for ApiError {
@@ -195,6 +245,50 @@ impl fmt::Display for ApiError {
         Ok(())
     }
 }
+
+/// A string that is none of an enum's values, from `str::parse` (`"2:1".parse::<..>()`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseEnumError {
+    value: String,
+    expected: Vec<&'static str>,
+}
+
+impl ParseEnumError {
+    /// The values listed by `nth` (the value at each index, `None` past the end).
+    #[allow(dead_code)]
+    pub(crate) fn listed(
+        value: &str,
+        nth: fn(usize) -> Option<&'static str>,
+    ) -> ParseEnumError {
+        ParseEnumError {
+            value: value.to_owned(),
+            expected: (0..).map_while(nth).collect(),
+        }
+    }
+
+    /// The string that was parsed.
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+
+    /// The values the enum has, as on the wire.
+    pub fn expected(&self) -> &[&'static str] {
+        &self.expected
+    }
+}
+
+impl fmt::Display for ParseEnumError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?} is not one of ", self.value)?;
+        for (i, option) in self.expected.iter().enumerate() {
+            let separator = if i == 0 { "" } else { ", " };
+            write!(f, "{separator}{option:?}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ParseEnumError {}
 
 /// An `error` event received in the middle of a stream.
 #[derive(Debug, Clone)]
@@ -226,8 +320,10 @@ pub struct TransportError {
     pub connect: bool,
     /// The Idempotency-Key the call was sent with, if any: reuse it to retry safely.
     pub idempotency_key: Option<String>,
-    /// The underlying HTTP client error.
-    pub source: reqwest::Error,
+    /// The underlying error: the HTTP client's, or an [`std::io::Error`] of kind
+    /// [`UnexpectedEof`](std::io::ErrorKind::UnexpectedEof) when a stream's connection closed
+    /// cleanly before its final event.
+    pub source: Box<dyn std::error::Error + Send + Sync>,
 }
 
 /// A response body that does not match the contract.

@@ -31,6 +31,22 @@ impl fmt::Debug for Secret {
     }
 }
 
+/// What `Debug` shows in place of a temporary file detail (a file URL, a duration token).
+#[allow(dead_code)]
+pub(crate) struct Redacted;
+
+impl fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+/// `Some(Redacted)` for a detail that is there, `None` for one that is not.
+#[allow(dead_code)]
+pub(crate) fn redacted<T>(value: &Option<T>) -> Option<Redacted> {
+    value.as_ref().map(|_| Redacted)
+}
+
 impl From<&str> for Secret {
     fn from(secret: &str) -> Secret {
         Secret::new(secret)

@@ -24,10 +24,13 @@ pub trait StreamEvent: DeserializeOwned + Send + 'static {
 }
 
 /// A stream of typed events: `Ok(event)` for each event, `Err(Error::Stream)` for an `error`
-/// event, then the end after the `done` event (which is yielded).
+/// event (which is never yielded as an event), then the end after the `done` event (which is
+/// yielded).
 ///
-/// A connection that closes before `done` ends the stream with an [`Error::Transport`] or a
-/// [`Error::Decode`] item, never silently.
+/// A connection that closes before `done` ends the stream with an [`Error::Transport`] item,
+/// never silently: its `source()` is the HTTP client's error, or an [`std::io::Error`] of kind
+/// `UnexpectedEof` when the connection closed cleanly. Bytes that are not server-sent events
+/// end it with an [`Error::Decode`] item.
 pub struct EventStream<E> {
     inner: BoxStream<'static, Result<E>>,
 }
@@ -49,31 +52,53 @@ impl<E> Stream for EventStream<E> {
     }
 }
 
+/// Why the event source failed: the connection, or the bytes.
+enum Failure {
+    Transport(Box<dyn std::error::Error + Send + Sync>),
+    Framing(String),
+}
+
+impl<E: std::error::Error + Send + Sync + 'static>
+    From<eventsource_stream::EventStreamError<E>> for Failure
+{
+    fn from(error: eventsource_stream::EventStreamError<E>) -> Failure {
+        match error {
+            eventsource_stream::EventStreamError::Transport(e) => {
+                Failure::Transport(Box::new(e))
+            }
+            other => Failure::Framing(other.to_string()),
+        }
+    }
+}
+
 struct State {
-    events: BoxStream<'static, Result<eventsource_stream::Event, String>>,
+    events: BoxStream<'static, Result<eventsource_stream::Event, Failure>>,
     status: u16,
     finished: bool,
+    strict: bool,
 }
 
 impl<E: StreamEvent> EventStream<E> {
-    pub(crate) fn new(response: reqwest::Response) -> EventStream<E> {
+    pub(crate) fn new(response: reqwest::Response, strict: bool) -> EventStream<E> {
         let status = response.status().as_u16();
         let events = response
             .bytes_stream()
             .eventsource()
-            .map(|event| event.map_err(|e| e.to_string()))
+            .map(|event| event.map_err(Failure::from))
             .boxed();
-        EventStream::from_events(events, status)
+        EventStream::from_events(events, status, strict)
     }
 
     fn from_events(
-        events: BoxStream<'static, Result<eventsource_stream::Event, String>>,
+        events: BoxStream<'static, Result<eventsource_stream::Event, Failure>>,
         status: u16,
+        strict: bool,
     ) -> EventStream<E> {
         let state = State {
             events,
             status,
             finished: false,
+            strict,
         };
         let inner = stream::unfold(state, |mut state| async move {
             if state.finished {
@@ -84,24 +109,31 @@ impl<E: StreamEvent> EventStream<E> {
                     state.finished = true;
                     // Without a final event type, the end of the connection ends the stream.
                     E::DONE?;
-                    let message = "the stream ended before its final event";
-                    return Some((
-                        Err(Error::decode(state.status, message, b"")),
-                        state,
-                    ));
+                    let eof = std::io::Error::new(
+                        std::io::ErrorKind::UnexpectedEof,
+                        "the stream ended before its final event",
+                    );
+                    return Some((Err(Error::transport(eof)), state));
                 };
                 let event = match next {
                     Ok(event) => event,
-                    Err(message) => {
+                    Err(failure) => {
                         state.finished = true;
-                        let error = Error::decode(state.status, message, b"");
+                        let error = match failure {
+                            Failure::Transport(source) => Error::transport(source),
+                            Failure::Framing(message) => {
+                                Error::decode(state.status, message, b"")
+                            }
+                        };
                         return Some((Err(error), state));
                     }
                 };
                 if event.data.trim().is_empty() {
                     continue;
                 }
-                let (item, done) = decode::<E>(&event, state.status);
+                let strict = state.strict;
+                let (item, done) =
+                    crate::codec::decoding(strict, || decode::<E>(&event, state.status));
                 state.finished = done;
                 return Some((item, state));
             }
@@ -190,9 +222,9 @@ mod tests {
         );
         let events = bytes
             .eventsource()
-            .map(|e| e.map_err(|e| e.to_string()))
+            .map(|e| e.map_err(Failure::from))
             .boxed();
-        EventStream::from_events(events, 200)
+        EventStream::from_events(events, 200, false)
     }
 
     #[tokio::test]
@@ -219,6 +251,13 @@ mod tests {
     async fn early_end_is_an_error() {
         let items: Vec<_> = from_chunks(&["data: {\"type\":\"a\"}\n\n"]).collect().await;
         assert!(items[0].is_ok());
-        assert!(matches!(items[1], Err(Error::Decode(_))));
+        let Err(Error::Transport(error)) = &items[1] else {
+            panic!("{:?}", items[1]);
+        };
+        let eof = error
+            .source
+            .downcast_ref::<std::io::Error>()
+            .map(|e| e.kind());
+        assert_eq!(eof, Some(std::io::ErrorKind::UnexpectedEof));
     }
 }

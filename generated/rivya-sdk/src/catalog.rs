@@ -12,6 +12,31 @@
 //! - Each model has a typed parameter struct (`ZImageParams`...) with chained setters and a
 //!   `validate` method; option lists are enums.
 
+/// The contract's media types, which the typed parameters take.
+pub use crate::types::{ChatAttachment, MediaKind, ReferenceMediaItem};
+
+impl From<&crate::types::PublicApiFile> for ReferenceMediaItem {
+    /// The reference to an upload: its url, kind, name, MIME type and duration (token).
+    fn from(file: &crate::types::PublicApiFile) -> Self {
+        ReferenceMediaItem {
+            url: file.url.clone(),
+            kind: file.kind.clone(),
+            name: Some(file.name.clone()),
+            mime_type: Some(file.mime_type.clone()),
+            duration_seconds: file.duration_seconds,
+            duration_token: file.duration_token.clone(),
+        }
+    }
+}
+
+/// Typed parameters of one model's `params`: they know the model they are for and
+/// convert into the JSON object the request carries, so
+/// `CreateGenerationRequest::for_model(params)` and `.params(params)` take them as they are.
+pub trait ModelParams: Into<Map<String, Value>> {
+    /// The public ID of the model these parameters are for.
+    const MODEL_ID: &'static str;
+}
+
 /// Every model of the catalog, in catalog order.
 pub fn models() -> &'static [ModelInfo] {
     &MODELS
@@ -1156,31 +1181,63 @@ impl ZImageParams {
     }
 }
 
+impl ModelParams for ZImageParams {
+    const MODEL_ID: &'static str = "z-image";
+}
+
+impl From<ZImageParams> for Map<String, Value> {
+    fn from(params: ZImageParams) -> Self {
+        Self::from(&params)
+    }
+}
+
+impl From<&ZImageParams> for Map<String, Value> {
+    fn from(params: &ZImageParams) -> Self {
+        match params.to_value() {
+            Value::Object(members) => members,
+            _ => Map::new(),
+        }
+    }
+}
+
 /// The options of `aspect_ratio`.
 ///
 /// Output aspect ratio.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[derive(Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ZImageAspectRatio {
+    /// `"16:9"`
+    #[serde(rename = "16:9")]
+    V16_9 = 1564682167,
     /// `"1:1"`
     #[serde(rename = "1:1")]
     #[default]
-    V1_1,
-    /// `"4:3"`
-    #[serde(rename = "4:3")]
-    V4_3,
+    V1_1 = 1144630657,
     /// `"3:4"`
     #[serde(rename = "3:4")]
-    V3_4,
-    /// `"16:9"`
-    #[serde(rename = "16:9")]
-    V16_9,
+    V3_4 = 1731089186,
+    /// `"4:3"`
+    #[serde(rename = "4:3")]
+    V4_3 = 83824398,
     /// `"9:16"`
     #[serde(rename = "9:16")]
-    V9_16,
+    V9_16 = 578870997,
 }
 
 impl ZImageAspectRatio {
+    /// The wire value of the option at `index`, in catalog order.
+    fn nth_value(index: usize) -> Option<&'static str> {
+        match index {
+            0 => Some("1:1"),
+            1 => Some("4:3"),
+            2 => Some("3:4"),
+            3 => Some("16:9"),
+            4 => Some("9:16"),
+            _ => None,
+        }
+    }
+
     /// The value as sent on the wire.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -1189,6 +1246,27 @@ impl ZImageAspectRatio {
             ZImageAspectRatio::V3_4 => "3:4",
             ZImageAspectRatio::V16_9 => "16:9",
             ZImageAspectRatio::V9_16 => "9:16",
+        }
+    }
+}
+
+impl fmt::Display for ZImageAspectRatio {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for ZImageAspectRatio {
+    type Err = crate::ParseEnumError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "1:1" => Ok(ZImageAspectRatio::V1_1),
+            "4:3" => Ok(ZImageAspectRatio::V4_3),
+            "3:4" => Ok(ZImageAspectRatio::V3_4),
+            "16:9" => Ok(ZImageAspectRatio::V16_9),
+            "9:16" => Ok(ZImageAspectRatio::V9_16),
+            other => Err(crate::ParseEnumError::listed(other, Self::nth_value)),
         }
     }
 }
@@ -1269,34 +1347,67 @@ impl NanoBanana2Params {
     }
 }
 
+impl ModelParams for NanoBanana2Params {
+    const MODEL_ID: &'static str = "nano-banana-2";
+}
+
+impl From<NanoBanana2Params> for Map<String, Value> {
+    fn from(params: NanoBanana2Params) -> Self {
+        Self::from(&params)
+    }
+}
+
+impl From<&NanoBanana2Params> for Map<String, Value> {
+    fn from(params: &NanoBanana2Params) -> Self {
+        match params.to_value() {
+            Value::Object(members) => members,
+            _ => Map::new(),
+        }
+    }
+}
+
 /// The options of `aspect_ratio`.
 ///
 /// Output aspect ratio; match_input keeps the first reference's ratio.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[derive(Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum NanoBanana2AspectRatio {
+    /// `"16:9"`
+    #[serde(rename = "16:9")]
+    V16_9 = 1564682167,
+    /// `"1:1"`
+    #[serde(rename = "1:1")]
+    V1_1 = 1144630657,
+    /// `"3:4"`
+    #[serde(rename = "3:4")]
+    V3_4 = 1731089186,
+    /// `"4:3"`
+    #[serde(rename = "4:3")]
+    V4_3 = 83824398,
+    /// `"9:16"`
+    #[serde(rename = "9:16")]
+    V9_16 = 578870997,
     /// `"match_input"`
     #[serde(rename = "match_input")]
     #[default]
-    MatchInput,
-    /// `"1:1"`
-    #[serde(rename = "1:1")]
-    V1_1,
-    /// `"4:3"`
-    #[serde(rename = "4:3")]
-    V4_3,
-    /// `"3:4"`
-    #[serde(rename = "3:4")]
-    V3_4,
-    /// `"16:9"`
-    #[serde(rename = "16:9")]
-    V16_9,
-    /// `"9:16"`
-    #[serde(rename = "9:16")]
-    V9_16,
+    MatchInput = 432074657,
 }
 
 impl NanoBanana2AspectRatio {
+    /// The wire value of the option at `index`, in catalog order.
+    fn nth_value(index: usize) -> Option<&'static str> {
+        match index {
+            0 => Some("match_input"),
+            1 => Some("1:1"),
+            2 => Some("4:3"),
+            3 => Some("3:4"),
+            4 => Some("16:9"),
+            5 => Some("9:16"),
+            _ => None,
+        }
+    }
+
     /// The value as sent on the wire.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -1306,6 +1417,28 @@ impl NanoBanana2AspectRatio {
             NanoBanana2AspectRatio::V3_4 => "3:4",
             NanoBanana2AspectRatio::V16_9 => "16:9",
             NanoBanana2AspectRatio::V9_16 => "9:16",
+        }
+    }
+}
+
+impl fmt::Display for NanoBanana2AspectRatio {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for NanoBanana2AspectRatio {
+    type Err = crate::ParseEnumError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "match_input" => Ok(NanoBanana2AspectRatio::MatchInput),
+            "1:1" => Ok(NanoBanana2AspectRatio::V1_1),
+            "4:3" => Ok(NanoBanana2AspectRatio::V4_3),
+            "3:4" => Ok(NanoBanana2AspectRatio::V3_4),
+            "16:9" => Ok(NanoBanana2AspectRatio::V16_9),
+            "9:16" => Ok(NanoBanana2AspectRatio::V9_16),
+            other => Err(crate::ParseEnumError::listed(other, Self::nth_value)),
         }
     }
 }
@@ -1428,22 +1561,51 @@ impl LumenVideo1Params {
     }
 }
 
+impl ModelParams for LumenVideo1Params {
+    const MODEL_ID: &'static str = "lumen-video-1";
+}
+
+impl From<LumenVideo1Params> for Map<String, Value> {
+    fn from(params: LumenVideo1Params) -> Self {
+        Self::from(&params)
+    }
+}
+
+impl From<&LumenVideo1Params> for Map<String, Value> {
+    fn from(params: &LumenVideo1Params) -> Self {
+        match params.to_value() {
+            Value::Object(members) => members,
+            _ => Map::new(),
+        }
+    }
+}
+
 /// The options of `resolution`.
 ///
 /// Output resolution.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[derive(Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum LumenVideo1Resolution {
+    /// `"1080p"`
+    #[serde(rename = "1080p")]
+    V1080p = 1743670978,
     /// `"720p"`
     #[serde(rename = "720p")]
     #[default]
-    V720p,
-    /// `"1080p"`
-    #[serde(rename = "1080p")]
-    V1080p,
+    V720p = 2046901898,
 }
 
 impl LumenVideo1Resolution {
+    /// The wire value of the option at `index`, in catalog order.
+    fn nth_value(index: usize) -> Option<&'static str> {
+        match index {
+            0 => Some("720p"),
+            1 => Some("1080p"),
+            _ => None,
+        }
+    }
+
     /// The value as sent on the wire.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -1453,31 +1615,79 @@ impl LumenVideo1Resolution {
     }
 }
 
+impl fmt::Display for LumenVideo1Resolution {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for LumenVideo1Resolution {
+    type Err = crate::ParseEnumError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "720p" => Ok(LumenVideo1Resolution::V720p),
+            "1080p" => Ok(LumenVideo1Resolution::V1080p),
+            other => Err(crate::ParseEnumError::listed(other, Self::nth_value)),
+        }
+    }
+}
+
 /// The options of `aspect_ratio`.
 ///
 /// Output aspect ratio.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[derive(Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum LumenVideo1AspectRatio {
     /// `"16:9"`
     #[serde(rename = "16:9")]
     #[default]
-    V16_9,
-    /// `"9:16"`
-    #[serde(rename = "9:16")]
-    V9_16,
+    V16_9 = 1564682167,
     /// `"1:1"`
     #[serde(rename = "1:1")]
-    V1_1,
+    V1_1 = 1144630657,
+    /// `"9:16"`
+    #[serde(rename = "9:16")]
+    V9_16 = 578870997,
 }
 
 impl LumenVideo1AspectRatio {
+    /// The wire value of the option at `index`, in catalog order.
+    fn nth_value(index: usize) -> Option<&'static str> {
+        match index {
+            0 => Some("16:9"),
+            1 => Some("9:16"),
+            2 => Some("1:1"),
+            _ => None,
+        }
+    }
+
     /// The value as sent on the wire.
     pub fn as_str(self) -> &'static str {
         match self {
             LumenVideo1AspectRatio::V16_9 => "16:9",
             LumenVideo1AspectRatio::V9_16 => "9:16",
             LumenVideo1AspectRatio::V1_1 => "1:1",
+        }
+    }
+}
+
+impl fmt::Display for LumenVideo1AspectRatio {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for LumenVideo1AspectRatio {
+    type Err = crate::ParseEnumError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "16:9" => Ok(LumenVideo1AspectRatio::V16_9),
+            "9:16" => Ok(LumenVideo1AspectRatio::V9_16),
+            "1:1" => Ok(LumenVideo1AspectRatio::V1_1),
+            other => Err(crate::ParseEnumError::listed(other, Self::nth_value)),
         }
     }
 }
@@ -1540,26 +1750,39 @@ impl LumenVideo1Camera {
 /// Camera movement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[derive(Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum LumenVideo1CameraMotion {
+    /// `"pan-left"`
+    #[serde(rename = "pan-left")]
+    PanLeft = 522326264,
+    /// `"pan-right"`
+    #[serde(rename = "pan-right")]
+    PanRight = 833927983,
     /// `"static"`
     #[serde(rename = "static")]
     #[default]
-    Static,
-    /// `"pan-left"`
-    #[serde(rename = "pan-left")]
-    PanLeft,
-    /// `"pan-right"`
-    #[serde(rename = "pan-right")]
-    PanRight,
+    Static = 1084199867,
     /// `"zoom-in"`
     #[serde(rename = "zoom-in")]
-    ZoomIn,
+    ZoomIn = 1711700588,
     /// `"zoom-out"`
     #[serde(rename = "zoom-out")]
-    ZoomOut,
+    ZoomOut = 42399839,
 }
 
 impl LumenVideo1CameraMotion {
+    /// The wire value of the option at `index`, in catalog order.
+    fn nth_value(index: usize) -> Option<&'static str> {
+        match index {
+            0 => Some("static"),
+            1 => Some("pan-left"),
+            2 => Some("pan-right"),
+            3 => Some("zoom-in"),
+            4 => Some("zoom-out"),
+            _ => None,
+        }
+    }
+
     /// The value as sent on the wire.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -1568,6 +1791,27 @@ impl LumenVideo1CameraMotion {
             LumenVideo1CameraMotion::PanRight => "pan-right",
             LumenVideo1CameraMotion::ZoomIn => "zoom-in",
             LumenVideo1CameraMotion::ZoomOut => "zoom-out",
+        }
+    }
+}
+
+impl fmt::Display for LumenVideo1CameraMotion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for LumenVideo1CameraMotion {
+    type Err = crate::ParseEnumError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "static" => Ok(LumenVideo1CameraMotion::Static),
+            "pan-left" => Ok(LumenVideo1CameraMotion::PanLeft),
+            "pan-right" => Ok(LumenVideo1CameraMotion::PanRight),
+            "zoom-in" => Ok(LumenVideo1CameraMotion::ZoomIn),
+            "zoom-out" => Ok(LumenVideo1CameraMotion::ZoomOut),
+            other => Err(crate::ParseEnumError::listed(other, Self::nth_value)),
         }
     }
 }
@@ -1713,27 +1957,74 @@ impl LumenVideo1I2vParams {
     }
 }
 
+impl ModelParams for LumenVideo1I2vParams {
+    const MODEL_ID: &'static str = "lumen-video-1-i2v";
+}
+
+impl From<LumenVideo1I2vParams> for Map<String, Value> {
+    fn from(params: LumenVideo1I2vParams) -> Self {
+        Self::from(&params)
+    }
+}
+
+impl From<&LumenVideo1I2vParams> for Map<String, Value> {
+    fn from(params: &LumenVideo1I2vParams) -> Self {
+        match params.to_value() {
+            Value::Object(members) => members,
+            _ => Map::new(),
+        }
+    }
+}
+
 /// The options of `resolution`.
 ///
 /// Output resolution.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[derive(Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum LumenVideo1I2vResolution {
+    /// `"1080p"`
+    #[serde(rename = "1080p")]
+    V1080p = 1743670978,
     /// `"720p"`
     #[serde(rename = "720p")]
     #[default]
-    V720p,
-    /// `"1080p"`
-    #[serde(rename = "1080p")]
-    V1080p,
+    V720p = 2046901898,
 }
 
 impl LumenVideo1I2vResolution {
+    /// The wire value of the option at `index`, in catalog order.
+    fn nth_value(index: usize) -> Option<&'static str> {
+        match index {
+            0 => Some("720p"),
+            1 => Some("1080p"),
+            _ => None,
+        }
+    }
+
     /// The value as sent on the wire.
     pub fn as_str(self) -> &'static str {
         match self {
             LumenVideo1I2vResolution::V720p => "720p",
             LumenVideo1I2vResolution::V1080p => "1080p",
+        }
+    }
+}
+
+impl fmt::Display for LumenVideo1I2vResolution {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for LumenVideo1I2vResolution {
+    type Err = crate::ParseEnumError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "720p" => Ok(LumenVideo1I2vResolution::V720p),
+            "1080p" => Ok(LumenVideo1I2vResolution::V1080p),
+            other => Err(crate::ParseEnumError::listed(other, Self::nth_value)),
         }
     }
 }
@@ -1798,6 +2089,25 @@ impl MotionTransfer1Params {
     }
 }
 
+impl ModelParams for MotionTransfer1Params {
+    const MODEL_ID: &'static str = "motion-transfer-1";
+}
+
+impl From<MotionTransfer1Params> for Map<String, Value> {
+    fn from(params: MotionTransfer1Params) -> Self {
+        Self::from(&params)
+    }
+}
+
+impl From<&MotionTransfer1Params> for Map<String, Value> {
+    fn from(params: &MotionTransfer1Params) -> Self {
+        match params.to_value() {
+            Value::Object(members) => members,
+            _ => Map::new(),
+        }
+    }
+}
+
 /// Parameters of Lumen Video 2 (preview) (`lumen-video-2-preview`), sent as the `params` of
 /// `POST /api/v1/generations`.
 ///
@@ -1841,6 +2151,25 @@ impl LumenVideo2PreviewParams {
     pub fn duration_seconds(mut self, value: i64) -> Self {
         self.duration_seconds = Some(value);
         self
+    }
+}
+
+impl ModelParams for LumenVideo2PreviewParams {
+    const MODEL_ID: &'static str = "lumen-video-2-preview";
+}
+
+impl From<LumenVideo2PreviewParams> for Map<String, Value> {
+    fn from(params: LumenVideo2PreviewParams) -> Self {
+        Self::from(&params)
+    }
+}
+
+impl From<&LumenVideo2PreviewParams> for Map<String, Value> {
+    fn from(params: &LumenVideo2PreviewParams) -> Self {
+        match params.to_value() {
+            Value::Object(members) => members,
+            _ => Map::new(),
+        }
     }
 }
 
@@ -1926,18 +2255,38 @@ impl Veo3_1Params {
     }
 }
 
+impl ModelParams for Veo3_1Params {
+    const MODEL_ID: &'static str = "veo-3-1";
+}
+
+impl From<Veo3_1Params> for Map<String, Value> {
+    fn from(params: Veo3_1Params) -> Self {
+        Self::from(&params)
+    }
+}
+
+impl From<&Veo3_1Params> for Map<String, Value> {
+    fn from(params: &Veo3_1Params) -> Self {
+        match params.to_value() {
+            Value::Object(members) => members,
+            _ => Map::new(),
+        }
+    }
+}
+
 /// The options of `duration`.
 ///
 /// Clip length in seconds; only these lengths are offered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum Veo3_1Duration {
     /// `4`
-    S4,
+    S4 = 822911587,
     /// `6`
-    S6,
+    S6 = 856466825,
     /// `8`
     #[default]
-    S8,
+    S8 = 1024243015,
 }
 
 impl Veo3_1Duration {
@@ -1995,12 +2344,13 @@ impl<'de> Deserialize<'de> for Veo3_1Duration {
 ///
 /// Whether the clip gets a generated soundtrack.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum Veo3_1GenerateAudio {
+    /// `false`
+    False = 184981848,
     /// `true`
     #[default]
-    True,
-    /// `false`
-    False,
+    True = 1303515621,
 }
 
 impl Veo3_1GenerateAudio {
@@ -2056,14 +2406,15 @@ impl<'de> Deserialize<'de> for Veo3_1GenerateAudio {
 ///
 /// Frames per second of the output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum Veo3_1FrameRate {
     /// `23.976`
-    V23_976,
+    V23_976 = 385010434,
     /// `24`
     #[default]
-    V24,
+    V24 = 166892339,
     /// `30`
-    V30,
+    V30 = 133190006,
 }
 
 impl Veo3_1FrameRate {
@@ -2202,30 +2553,62 @@ impl VoiceTts2Params {
     }
 }
 
+impl ModelParams for VoiceTts2Params {
+    const MODEL_ID: &'static str = "voice-tts-2";
+}
+
+impl From<VoiceTts2Params> for Map<String, Value> {
+    fn from(params: VoiceTts2Params) -> Self {
+        Self::from(&params)
+    }
+}
+
+impl From<&VoiceTts2Params> for Map<String, Value> {
+    fn from(params: &VoiceTts2Params) -> Self {
+        match params.to_value() {
+            Value::Object(members) => members,
+            _ => Map::new(),
+        }
+    }
+}
+
 /// The options of `voice`.
 ///
 /// Voice to speak with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[derive(Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum VoiceTts2Voice {
     /// `"aria"`
     #[serde(rename = "aria")]
-    Aria,
+    Aria = 727774638,
     /// `"ember"`
     #[serde(rename = "ember")]
-    Ember,
+    Ember = 392498930,
     /// `"juniper"`
     #[serde(rename = "juniper")]
-    Juniper,
+    Juniper = 1162928726,
     /// `"orion"`
     #[serde(rename = "orion")]
-    Orion,
+    Orion = 913681744,
     /// `"sage"`
     #[serde(rename = "sage")]
-    Sage,
+    Sage = 2129815485,
 }
 
 impl VoiceTts2Voice {
+    /// The wire value of the option at `index`, in catalog order.
+    fn nth_value(index: usize) -> Option<&'static str> {
+        match index {
+            0 => Some("aria"),
+            1 => Some("ember"),
+            2 => Some("juniper"),
+            3 => Some("orion"),
+            4 => Some("sage"),
+            _ => None,
+        }
+    }
+
     /// The value as sent on the wire.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -2238,31 +2621,82 @@ impl VoiceTts2Voice {
     }
 }
 
+impl fmt::Display for VoiceTts2Voice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for VoiceTts2Voice {
+    type Err = crate::ParseEnumError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "aria" => Ok(VoiceTts2Voice::Aria),
+            "ember" => Ok(VoiceTts2Voice::Ember),
+            "juniper" => Ok(VoiceTts2Voice::Juniper),
+            "orion" => Ok(VoiceTts2Voice::Orion),
+            "sage" => Ok(VoiceTts2Voice::Sage),
+            other => Err(crate::ParseEnumError::listed(other, Self::nth_value)),
+        }
+    }
+}
+
 /// The options of `output_format`.
 ///
 /// Audio container of the output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[derive(Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum VoiceTts2OutputFormat {
     /// `"mp3"`
     #[serde(rename = "mp3")]
     #[default]
-    Mp3,
-    /// `"wav"`
-    #[serde(rename = "wav")]
-    Wav,
+    Mp3 = 312740425,
     /// `"ogg"`
     #[serde(rename = "ogg")]
-    Ogg,
+    Ogg = 22787810,
+    /// `"wav"`
+    #[serde(rename = "wav")]
+    Wav = 385722977,
 }
 
 impl VoiceTts2OutputFormat {
+    /// The wire value of the option at `index`, in catalog order.
+    fn nth_value(index: usize) -> Option<&'static str> {
+        match index {
+            0 => Some("mp3"),
+            1 => Some("wav"),
+            2 => Some("ogg"),
+            _ => None,
+        }
+    }
+
     /// The value as sent on the wire.
     pub fn as_str(self) -> &'static str {
         match self {
             VoiceTts2OutputFormat::Mp3 => "mp3",
             VoiceTts2OutputFormat::Wav => "wav",
             VoiceTts2OutputFormat::Ogg => "ogg",
+        }
+    }
+}
+
+impl fmt::Display for VoiceTts2OutputFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for VoiceTts2OutputFormat {
+    type Err = crate::ParseEnumError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "mp3" => Ok(VoiceTts2OutputFormat::Mp3),
+            "wav" => Ok(VoiceTts2OutputFormat::Wav),
+            "ogg" => Ok(VoiceTts2OutputFormat::Ogg),
+            other => Err(crate::ParseEnumError::listed(other, Self::nth_value)),
         }
     }
 }
@@ -2323,21 +2757,50 @@ impl VoiceTts1Params {
     }
 }
 
+impl ModelParams for VoiceTts1Params {
+    const MODEL_ID: &'static str = "voice-tts-1";
+}
+
+impl From<VoiceTts1Params> for Map<String, Value> {
+    fn from(params: VoiceTts1Params) -> Self {
+        Self::from(&params)
+    }
+}
+
+impl From<&VoiceTts1Params> for Map<String, Value> {
+    fn from(params: &VoiceTts1Params) -> Self {
+        match params.to_value() {
+            Value::Object(members) => members,
+            _ => Map::new(),
+        }
+    }
+}
+
 /// The options of `voice`.
 ///
 /// Voice to speak with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[derive(Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum VoiceTts1Voice {
     /// `"aria"`
     #[serde(rename = "aria")]
-    Aria,
+    Aria = 727774638,
     /// `"orion"`
     #[serde(rename = "orion")]
-    Orion,
+    Orion = 913681744,
 }
 
 impl VoiceTts1Voice {
+    /// The wire value of the option at `index`, in catalog order.
+    fn nth_value(index: usize) -> Option<&'static str> {
+        match index {
+            0 => Some("aria"),
+            1 => Some("orion"),
+            _ => None,
+        }
+    }
+
     /// The value as sent on the wire.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -2347,27 +2810,73 @@ impl VoiceTts1Voice {
     }
 }
 
+impl fmt::Display for VoiceTts1Voice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for VoiceTts1Voice {
+    type Err = crate::ParseEnumError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "aria" => Ok(VoiceTts1Voice::Aria),
+            "orion" => Ok(VoiceTts1Voice::Orion),
+            other => Err(crate::ParseEnumError::listed(other, Self::nth_value)),
+        }
+    }
+}
+
 /// The options of `output_format`.
 ///
 /// Audio container of the output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[derive(Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum VoiceTts1OutputFormat {
     /// `"mp3"`
     #[serde(rename = "mp3")]
     #[default]
-    Mp3,
+    Mp3 = 312740425,
     /// `"wav"`
     #[serde(rename = "wav")]
-    Wav,
+    Wav = 385722977,
 }
 
 impl VoiceTts1OutputFormat {
+    /// The wire value of the option at `index`, in catalog order.
+    fn nth_value(index: usize) -> Option<&'static str> {
+        match index {
+            0 => Some("mp3"),
+            1 => Some("wav"),
+            _ => None,
+        }
+    }
+
     /// The value as sent on the wire.
     pub fn as_str(self) -> &'static str {
         match self {
             VoiceTts1OutputFormat::Mp3 => "mp3",
             VoiceTts1OutputFormat::Wav => "wav",
+        }
+    }
+}
+
+impl fmt::Display for VoiceTts1OutputFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for VoiceTts1OutputFormat {
+    type Err = crate::ParseEnumError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "mp3" => Ok(VoiceTts1OutputFormat::Mp3),
+            "wav" => Ok(VoiceTts1OutputFormat::Wav),
+            other => Err(crate::ParseEnumError::listed(other, Self::nth_value)),
         }
     }
 }
@@ -2441,27 +2950,74 @@ impl Soundscape1Params {
     }
 }
 
+impl ModelParams for Soundscape1Params {
+    const MODEL_ID: &'static str = "soundscape-1";
+}
+
+impl From<Soundscape1Params> for Map<String, Value> {
+    fn from(params: Soundscape1Params) -> Self {
+        Self::from(&params)
+    }
+}
+
+impl From<&Soundscape1Params> for Map<String, Value> {
+    fn from(params: &Soundscape1Params) -> Self {
+        match params.to_value() {
+            Value::Object(members) => members,
+            _ => Map::new(),
+        }
+    }
+}
+
 /// The options of `output_format`.
 ///
 /// Audio container of the output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[derive(Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum Soundscape1OutputFormat {
     /// `"mp3"`
     #[serde(rename = "mp3")]
-    Mp3,
+    Mp3 = 312740425,
     /// `"wav"`
     #[serde(rename = "wav")]
     #[default]
-    Wav,
+    Wav = 385722977,
 }
 
 impl Soundscape1OutputFormat {
+    /// The wire value of the option at `index`, in catalog order.
+    fn nth_value(index: usize) -> Option<&'static str> {
+        match index {
+            0 => Some("mp3"),
+            1 => Some("wav"),
+            _ => None,
+        }
+    }
+
     /// The value as sent on the wire.
     pub fn as_str(self) -> &'static str {
         match self {
             Soundscape1OutputFormat::Mp3 => "mp3",
             Soundscape1OutputFormat::Wav => "wav",
+        }
+    }
+}
+
+impl fmt::Display for Soundscape1OutputFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Soundscape1OutputFormat {
+    type Err = crate::ParseEnumError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "mp3" => Ok(Soundscape1OutputFormat::Mp3),
+            "wav" => Ok(Soundscape1OutputFormat::Wav),
+            other => Err(crate::ParseEnumError::listed(other, Self::nth_value)),
         }
     }
 }
@@ -2521,6 +3077,25 @@ impl FoleySync1Params {
     pub fn mix_original_audio(mut self, value: bool) -> Self {
         self.mix_original_audio = Some(value);
         self
+    }
+}
+
+impl ModelParams for FoleySync1Params {
+    const MODEL_ID: &'static str = "foley-sync-1";
+}
+
+impl From<FoleySync1Params> for Map<String, Value> {
+    fn from(params: FoleySync1Params) -> Self {
+        Self::from(&params)
+    }
+}
+
+impl From<&FoleySync1Params> for Map<String, Value> {
+    fn from(params: &FoleySync1Params) -> Self {
+        match params.to_value() {
+            Value::Object(members) => members,
+            _ => Map::new(),
+        }
     }
 }
 
@@ -2600,26 +3175,56 @@ impl Gpt5_2ChatControls {
 /// How much reasoning the model spends before answering.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[derive(Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum Gpt5_2ChatReasoningEffort {
+    /// `"high"`
+    #[serde(rename = "high")]
+    High = 2086108269,
     /// `"low"`
     #[serde(rename = "low")]
-    Low,
+    Low = 1199883001,
     /// `"medium"`
     #[serde(rename = "medium")]
     #[default]
-    Medium,
-    /// `"high"`
-    #[serde(rename = "high")]
-    High,
+    Medium = 1811803036,
 }
 
 impl Gpt5_2ChatReasoningEffort {
+    /// The wire value of the option at `index`, in catalog order.
+    fn nth_value(index: usize) -> Option<&'static str> {
+        match index {
+            0 => Some("low"),
+            1 => Some("medium"),
+            2 => Some("high"),
+            _ => None,
+        }
+    }
+
     /// The value as sent on the wire.
     pub fn as_str(self) -> &'static str {
         match self {
             Gpt5_2ChatReasoningEffort::Low => "low",
             Gpt5_2ChatReasoningEffort::Medium => "medium",
             Gpt5_2ChatReasoningEffort::High => "high",
+        }
+    }
+}
+
+impl fmt::Display for Gpt5_2ChatReasoningEffort {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Gpt5_2ChatReasoningEffort {
+    type Err = crate::ParseEnumError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "low" => Ok(Gpt5_2ChatReasoningEffort::Low),
+            "medium" => Ok(Gpt5_2ChatReasoningEffort::Medium),
+            "high" => Ok(Gpt5_2ChatReasoningEffort::High),
+            other => Err(crate::ParseEnumError::listed(other, Self::nth_value)),
         }
     }
 }
@@ -2743,6 +3348,8 @@ impl VisionChatMiniBodyParams {
 
 use std::fmt;
 
+// The generated half derives them for its typed parameter structs.
+#[allow(unused_imports)]
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -2964,111 +3571,6 @@ pub enum MediaShape {
     ReferenceMediaItem,
     /// `{file_id, kind?}`, the chat request's attachments.
     ChatAttachment,
-}
-
-/// The kind of an uploaded file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum MediaKind {
-    /// An image.
-    Image,
-    /// A video.
-    Video,
-    /// An audio file.
-    Audio,
-}
-
-/// A reference to media uploaded with `POST /api/v1/files`, sent in `params.referenceMediaItems`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ReferenceMediaItem {
-    /// The `url` of the uploaded file.
-    pub url: String,
-    /// Kind of the referenced media.
-    pub kind: MediaKind,
-    /// Original file name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// MIME type of the file.
-    #[serde(rename = "mimeType", default, skip_serializing_if = "Option::is_none")]
-    pub mime_type: Option<String>,
-    /// Duration of audio or video, in seconds.
-    #[serde(
-        rename = "durationSeconds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub duration_seconds: Option<f64>,
-    /// The `duration_token` returned by the Files API, for inputs that need duration validation.
-    #[serde(
-        rename = "durationToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub duration_token: Option<String>,
-}
-
-impl ReferenceMediaItem {
-    /// A reference to an uploaded file by its `url` and kind.
-    pub fn new(url: impl Into<String>, kind: MediaKind) -> Self {
-        ReferenceMediaItem {
-            url: url.into(),
-            kind,
-            name: None,
-            mime_type: None,
-            duration_seconds: None,
-            duration_token: None,
-        }
-    }
-
-    /// Sets the original file name.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// Sets the MIME type.
-    pub fn mime_type(mut self, mime_type: impl Into<String>) -> Self {
-        self.mime_type = Some(mime_type.into());
-        self
-    }
-
-    /// Sets the duration in seconds.
-    pub fn duration_seconds(mut self, duration_seconds: f64) -> Self {
-        self.duration_seconds = Some(duration_seconds);
-        self
-    }
-
-    /// Sets the duration token returned by the Files API.
-    pub fn duration_token(mut self, duration_token: impl Into<String>) -> Self {
-        self.duration_token = Some(duration_token.into());
-        self
-    }
-}
-
-/// A Files API upload attached to a chat message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ChatAttachment {
-    /// ID returned by `POST /api/v1/files`.
-    pub file_id: String,
-    /// Kind of the file; inferred from the upload when omitted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<MediaKind>,
-}
-
-impl ChatAttachment {
-    /// An attachment by its Files API ID.
-    pub fn new(file_id: impl Into<String>) -> Self {
-        ChatAttachment {
-            file_id: file_id.into(),
-            kind: None,
-        }
-    }
-
-    /// Sets the kind of the file.
-    pub fn kind(mut self, kind: MediaKind) -> Self {
-        self.kind = Some(kind);
-        self
-    }
 }
 
 /// Which rule a value breaks.

@@ -28,6 +28,10 @@ pub(crate) fn error_request_id(body: &ApiErrorBody) -> Option<&str> {
     body.error.request_id.as_deref()
 }
 
+pub(crate) fn error_param(body: &ApiErrorBody) -> Option<&str> {
+    body.error.param.as_deref()
+}
+
 pub(crate) fn parse_error_code(code: &str) -> ErrorCode {
     ErrorCode::from(code)
 }
@@ -46,6 +50,34 @@ impl crate::StreamEvent for types::ChatStreamEvent {
     const DONE: Option<&'static str> = Some("done");
 
     const ERROR: Option<&'static str> = Some("error");
+}
+
+impl crate::EventStream<types::ChatStreamEvent> {
+    /// Reads the stream to its end and returns the text of its `message.delta` events, joined; the
+    /// first error item is returned as the error.
+    pub async fn text(mut self) -> crate::Result<String> {
+        use futures_util::StreamExt;
+        let mut text = String::new();
+        while let Some(event) = self.next().await {
+            if let types::ChatStreamEvent::MessageDelta(event) = event? {
+                text.push_str(&event.delta);
+            }
+        }
+        Ok(text)
+    }
+
+    /// Reads the stream to its end and returns the message of its `message.completed` event (`None`
+    /// when the stream had none); the first error item is returned as the error.
+    pub async fn final_message(mut self) -> crate::Result<Option<types::ChatMessage>> {
+        use futures_util::StreamExt;
+        let mut message = None;
+        while let Some(event) = self.next().await {
+            if let types::ChatStreamEvent::MessageCompleted(event) = event? {
+                message = Some(event.message);
+            }
+        }
+        Ok(message)
+    }
 }
 
 /// A webhook event: the contract's `WebhookEvent` schema.
@@ -89,12 +121,17 @@ pub(crate) fn before_send(call: &crate::call::Call) -> crate::Result<()> {
     let kind = model.kind;
     let route = route(call.operation);
     if route == Route::Chat && kind != "chat" {
-        let message = format!("{model_id} is a {kind} model: use generations()");
-        return Err(crate::Error::InvalidRequest(message));
+        let article = if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
+            "an"
+        } else {
+            "a"
+        };
+        let message = format!("{model_id} is {article} {kind} model: use generations()");
+        return Err(crate::Error::invalid(message));
     }
     if route == Route::Generation && kind == "chat" {
         let message = format!("{model_id} is a chat model: use chat()");
-        return Err(crate::Error::InvalidRequest(message));
+        return Err(crate::Error::invalid(message));
     }
     if route == Route::Other {
         return Ok(());
@@ -104,5 +141,30 @@ pub(crate) fn before_send(call: &crate::call::Call) -> crate::Result<()> {
     };
     let listed: Vec<String> = violations.iter().map(|v| v.to_string()).collect();
     let message = format!("{model_id}: {}", listed.join("; "));
-    Err(crate::Error::InvalidRequest(message))
+    Err(crate::Error::violated(message, violations))
+}
+
+/// A broken catalog rule, as [`crate::Error::violations`] lists them.
+pub use crate::catalog::ParamViolation;
+
+/// The contract's path of an operation, parameters not substituted: what logs show.
+#[cfg(feature = "tracing")]
+pub(crate) fn path_template(operation: &str) -> &'static str {
+    match operation {
+        "createChatCompletion" => "/api/v1/chat/completions",
+        "streamChatCompletion" => "/api/v1/chat/completions/stream",
+        "getChatSession" => "/api/v1/chat/sessions/{session_id}",
+        "getCredits" => "/api/v1/credits",
+        "uploadFile" => "/api/v1/files",
+        "getFile" => "/api/v1/files/{fileId}",
+        "createGeneration" => "/api/v1/generations",
+        "getGeneration" => "/api/v1/generations/{id}",
+        "listModels" => "/api/v1/models",
+        "getOpenApiDocument" => "/api/v1/openapi.json",
+        "listWebhookEndpoints" => "/api/v1/webhooks",
+        "createWebhookEndpoint" => "/api/v1/webhooks",
+        "deleteWebhookEndpoint" => "/api/v1/webhooks/{id}",
+        "testWebhookEndpoint" => "/api/v1/webhooks/{id}/test",
+        _ => "",
+    }
 }

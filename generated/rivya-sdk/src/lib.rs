@@ -57,12 +57,17 @@ pub mod webhooks;
 
 /// Bytes, as [`FilePart::bytes`] and [`FilePart::stream`] take them.
 pub use bytes::Bytes;
-pub use client::{ApiKey, Client, ClientBuilder, API_KEY_ENV, BASE_URL_ENV};
+pub use client::{
+    ApiKey, Client, ClientBuilder, Response, ResponseFuture, API_KEY_ENV, BASE_URL_ENV,
+};
 pub use contract::{ApiErrorBody, ErrorCode};
 pub use error::{
-    ApiError, DecodeError, Error, Result, StreamError, TransportError, MAX_KEPT_BODY,
+    ApiError, DecodeError, Error, ParseEnumError, Result, StreamError, TransportError,
+    MAX_KEPT_BODY,
 };
 pub use nullable::Nullable;
+/// The HTTP client crate, at the version [`ClientBuilder::http_client`] takes.
+pub use reqwest;
 pub use retry::{IDEMPOTENCY_CONFLICT, MAX_RETRY_AFTER};
 pub use secret::Secret;
 pub use sse::{EventStream, StreamEvent};

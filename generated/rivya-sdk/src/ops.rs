@@ -5,6 +5,7 @@
 
 use crate::call::{Call, Response};
 use crate::client::Client;
+use crate::client::ResponseFuture;
 use crate::codec;
 use crate::error::Result;
 use crate::types;
@@ -78,9 +79,28 @@ impl<'a> ListModels<'a> {
         self
     }
 
+    /// Adds a header to this call (a proxy's or a gateway's, say); an invalid name
+    /// or value fails the call when it is sent, naming the header only.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.call.extra_header(name, value);
+        self
+    }
+
+    /// Adds a query parameter to this call, after the ones the SDK sets.
+    pub fn query(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.call.extra_query(name, value.into());
+        self
+    }
+
+    /// Sends the call and returns the value with the response's status, headers
+    /// and request ID.
+    pub fn with_response(self) -> ResponseFuture<'a, types::ModelList> {
+        self.client.send(self.call, Response::json)
+    }
+
     /// Sends the call.
     pub fn send(self) -> BoxFuture<'a, Result<types::ModelList>> {
-        self.client.send(self.call, Response::json)
+        crate::client::value_only(self.client.send(self.call, Response::json))
     }
 }
 
@@ -155,9 +175,28 @@ impl<'a> CreateGeneration<'a> {
         self
     }
 
+    /// Adds a header to this call (a proxy's or a gateway's, say); an invalid name
+    /// or value fails the call when it is sent, naming the header only.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.call.extra_header(name, value);
+        self
+    }
+
+    /// Adds a query parameter to this call, after the ones the SDK sets.
+    pub fn query(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.call.extra_query(name, value.into());
+        self
+    }
+
+    /// Sends the call and returns the value with the response's status, headers
+    /// and request ID.
+    pub fn with_response(self) -> ResponseFuture<'a, types::PublicGeneration> {
+        self.client.send(self.call, Response::json)
+    }
+
     /// Sends the call.
     pub fn send(self) -> BoxFuture<'a, Result<types::PublicGeneration>> {
-        self.client.send(self.call, Response::json)
+        crate::client::value_only(self.client.send(self.call, Response::json))
     }
 }
 
@@ -196,9 +235,28 @@ impl<'a> GetGeneration<'a> {
         self
     }
 
+    /// Adds a header to this call (a proxy's or a gateway's, say); an invalid name
+    /// or value fails the call when it is sent, naming the header only.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.call.extra_header(name, value);
+        self
+    }
+
+    /// Adds a query parameter to this call, after the ones the SDK sets.
+    pub fn query(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.call.extra_query(name, value.into());
+        self
+    }
+
+    /// Sends the call and returns the value with the response's status, headers
+    /// and request ID.
+    pub fn with_response(self) -> ResponseFuture<'a, types::PublicGeneration> {
+        self.client.send(self.call, Response::json)
+    }
+
     /// Sends the call.
     pub fn send(self) -> BoxFuture<'a, Result<types::PublicGeneration>> {
-        self.client.send(self.call, Response::json)
+        crate::client::value_only(self.client.send(self.call, Response::json))
     }
 }
 
@@ -301,9 +359,28 @@ impl<'a> UploadFile<'a> {
         self
     }
 
+    /// Adds a header to this call (a proxy's or a gateway's, say); an invalid name
+    /// or value fails the call when it is sent, naming the header only.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.call.extra_header(name, value);
+        self
+    }
+
+    /// Adds a query parameter to this call, after the ones the SDK sets.
+    pub fn query(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.call.extra_query(name, value.into());
+        self
+    }
+
+    /// Sends the call and returns the value with the response's status, headers
+    /// and request ID.
+    pub fn with_response(self) -> ResponseFuture<'a, types::PublicApiFile> {
+        self.client.send(self.call, Response::json)
+    }
+
     /// Sends the call.
     pub fn send(self) -> BoxFuture<'a, Result<types::PublicApiFile>> {
-        self.client.send(self.call, Response::json)
+        crate::client::value_only(self.client.send(self.call, Response::json))
     }
 }
 
@@ -342,9 +419,28 @@ impl<'a> GetFile<'a> {
         self
     }
 
+    /// Adds a header to this call (a proxy's or a gateway's, say); an invalid name
+    /// or value fails the call when it is sent, naming the header only.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.call.extra_header(name, value);
+        self
+    }
+
+    /// Adds a query parameter to this call, after the ones the SDK sets.
+    pub fn query(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.call.extra_query(name, value.into());
+        self
+    }
+
+    /// Sends the call and returns the value with the response's status, headers
+    /// and request ID.
+    pub fn with_response(self) -> ResponseFuture<'a, types::PublicApiFile> {
+        self.client.send(self.call, Response::json)
+    }
+
     /// Sends the call.
     pub fn send(self) -> BoxFuture<'a, Result<types::PublicApiFile>> {
-        self.client.send(self.call, Response::json)
+        crate::client::value_only(self.client.send(self.call, Response::json))
     }
 }
 
@@ -372,21 +468,21 @@ impl<'a> FilesApi<'a> {
     /// the `id` as a chat attachment `file_id`. Files are temporary: see `expires_at`.
     ///
     /// `POST /api/v1/files` (scope `files:create`).
-    pub fn upload(&self, body: types::UploadFileRequest) -> UploadFile<'a> {
+    pub fn upload(&self, body: &types::UploadFileRequest) -> UploadFile<'a> {
         let path = "/api/v1/files".to_owned();
         let mut call = Call::new(Method::POST, "uploadFile", path);
         call.authenticated();
         call.idempotent("Idempotency-Key");
         let mut parts = Vec::new();
-        let value = body.file;
-        parts.push(FormPart::file("file", value, None));
-        let value = body.kind;
-        parts.push(FormPart::text("kind", codec::text(&value)));
-        if let Some(value) = body.model {
-            parts.push(FormPart::text("model", codec::text(&value)));
+        let value = &body.file;
+        parts.push(FormPart::file("file", value.clone(), None));
+        let value = &body.kind;
+        parts.push(FormPart::text("kind", codec::text(value)));
+        if let Some(value) = &body.model {
+            parts.push(FormPart::text("model", codec::text(value)));
         }
-        if let Some(value) = body.client_request_id {
-            parts.push(FormPart::text("client_request_id", codec::text(&value)));
+        if let Some(value) = &body.client_request_id {
+            parts.push(FormPart::text("client_request_id", codec::text(value)));
         }
         call.multipart(parts);
         UploadFile::new(self.0, call)
@@ -430,9 +526,28 @@ impl<'a> GetCredits<'a> {
         self
     }
 
+    /// Adds a header to this call (a proxy's or a gateway's, say); an invalid name
+    /// or value fails the call when it is sent, naming the header only.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.call.extra_header(name, value);
+        self
+    }
+
+    /// Adds a query parameter to this call, after the ones the SDK sets.
+    pub fn query(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.call.extra_query(name, value.into());
+        self
+    }
+
+    /// Sends the call and returns the value with the response's status, headers
+    /// and request ID.
+    pub fn with_response(self) -> ResponseFuture<'a, types::CreditBalance> {
+        self.client.send(self.call, Response::json)
+    }
+
     /// Sends the call.
     pub fn send(self) -> BoxFuture<'a, Result<types::CreditBalance>> {
-        self.client.send(self.call, Response::json)
+        crate::client::value_only(self.client.send(self.call, Response::json))
     }
 }
 
@@ -506,9 +621,28 @@ impl<'a> CreateChatCompletion<'a> {
         self
     }
 
+    /// Adds a header to this call (a proxy's or a gateway's, say); an invalid name
+    /// or value fails the call when it is sent, naming the header only.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.call.extra_header(name, value);
+        self
+    }
+
+    /// Adds a query parameter to this call, after the ones the SDK sets.
+    pub fn query(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.call.extra_query(name, value.into());
+        self
+    }
+
+    /// Sends the call and returns the value with the response's status, headers
+    /// and request ID.
+    pub fn with_response(self) -> ResponseFuture<'a, types::ChatCompletion> {
+        self.client.send(self.call, Response::json)
+    }
+
     /// Sends the call.
     pub fn send(self) -> BoxFuture<'a, Result<types::ChatCompletion>> {
-        self.client.send(self.call, Response::json)
+        crate::client::value_only(self.client.send(self.call, Response::json))
     }
 }
 
@@ -562,9 +696,30 @@ impl<'a> StreamChatCompletion<'a> {
         self
     }
 
+    /// Adds a header to this call (a proxy's or a gateway's, say); an invalid name
+    /// or value fails the call when it is sent, naming the header only.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.call.extra_header(name, value);
+        self
+    }
+
+    /// Adds a query parameter to this call, after the ones the SDK sets.
+    pub fn query(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.call.extra_query(name, value.into());
+        self
+    }
+
+    /// Sends the call and returns the value with the response's status, headers
+    /// and request ID.
+    pub fn with_response(
+        self,
+    ) -> ResponseFuture<'a, EventStream<types::ChatStreamEvent>> {
+        self.client.send(self.call, Response::event_stream)
+    }
+
     /// Sends the call.
     pub fn send(self) -> BoxFuture<'a, Result<EventStream<types::ChatStreamEvent>>> {
-        self.client.send(self.call, Response::event_stream)
+        crate::client::value_only(self.client.send(self.call, Response::event_stream))
     }
 }
 
@@ -604,9 +759,28 @@ impl<'a> GetChatSession<'a> {
         self
     }
 
+    /// Adds a header to this call (a proxy's or a gateway's, say); an invalid name
+    /// or value fails the call when it is sent, naming the header only.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.call.extra_header(name, value);
+        self
+    }
+
+    /// Adds a query parameter to this call, after the ones the SDK sets.
+    pub fn query(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.call.extra_query(name, value.into());
+        self
+    }
+
+    /// Sends the call and returns the value with the response's status, headers
+    /// and request ID.
+    pub fn with_response(self) -> ResponseFuture<'a, types::ChatSession> {
+        self.client.send(self.call, Response::json)
+    }
+
     /// Sends the call.
     pub fn send(self) -> BoxFuture<'a, Result<types::ChatSession>> {
-        self.client.send(self.call, Response::json)
+        crate::client::value_only(self.client.send(self.call, Response::json))
     }
 }
 
@@ -703,9 +877,28 @@ impl<'a> ListWebhookEndpoints<'a> {
         self
     }
 
+    /// Adds a header to this call (a proxy's or a gateway's, say); an invalid name
+    /// or value fails the call when it is sent, naming the header only.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.call.extra_header(name, value);
+        self
+    }
+
+    /// Adds a query parameter to this call, after the ones the SDK sets.
+    pub fn query(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.call.extra_query(name, value.into());
+        self
+    }
+
+    /// Sends the call and returns the value with the response's status, headers
+    /// and request ID.
+    pub fn with_response(self) -> ResponseFuture<'a, types::WebhookEndpointList> {
+        self.client.send(self.call, Response::json)
+    }
+
     /// Sends the call.
     pub fn send(self) -> BoxFuture<'a, Result<types::WebhookEndpointList>> {
-        self.client.send(self.call, Response::json)
+        crate::client::value_only(self.client.send(self.call, Response::json))
     }
 }
 
@@ -758,9 +951,28 @@ impl<'a> CreateWebhookEndpoint<'a> {
         self
     }
 
+    /// Adds a header to this call (a proxy's or a gateway's, say); an invalid name
+    /// or value fails the call when it is sent, naming the header only.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.call.extra_header(name, value);
+        self
+    }
+
+    /// Adds a query parameter to this call, after the ones the SDK sets.
+    pub fn query(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.call.extra_query(name, value.into());
+        self
+    }
+
+    /// Sends the call and returns the value with the response's status, headers
+    /// and request ID.
+    pub fn with_response(self) -> ResponseFuture<'a, types::WebhookEndpoint> {
+        self.client.send(self.call, Response::json)
+    }
+
     /// Sends the call.
     pub fn send(self) -> BoxFuture<'a, Result<types::WebhookEndpoint>> {
-        self.client.send(self.call, Response::json)
+        crate::client::value_only(self.client.send(self.call, Response::json))
     }
 }
 
@@ -800,9 +1012,28 @@ impl<'a> DeleteWebhookEndpoint<'a> {
         self
     }
 
+    /// Adds a header to this call (a proxy's or a gateway's, say); an invalid name
+    /// or value fails the call when it is sent, naming the header only.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.call.extra_header(name, value);
+        self
+    }
+
+    /// Adds a query parameter to this call, after the ones the SDK sets.
+    pub fn query(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.call.extra_query(name, value.into());
+        self
+    }
+
+    /// Sends the call and returns the value with the response's status, headers
+    /// and request ID.
+    pub fn with_response(self) -> ResponseFuture<'a, ()> {
+        self.client.send(self.call, Response::empty)
+    }
+
     /// Sends the call.
     pub fn send(self) -> BoxFuture<'a, Result<()>> {
-        self.client.send(self.call, Response::empty)
+        crate::client::value_only(self.client.send(self.call, Response::empty))
     }
 }
 
@@ -850,9 +1081,28 @@ impl<'a> TestWebhookEndpoint<'a> {
         self
     }
 
+    /// Adds a header to this call (a proxy's or a gateway's, say); an invalid name
+    /// or value fails the call when it is sent, naming the header only.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.call.extra_header(name, value);
+        self
+    }
+
+    /// Adds a query parameter to this call, after the ones the SDK sets.
+    pub fn query(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.call.extra_query(name, value.into());
+        self
+    }
+
+    /// Sends the call and returns the value with the response's status, headers
+    /// and request ID.
+    pub fn with_response(self) -> ResponseFuture<'a, types::WebhookTestResult> {
+        self.client.send(self.call, Response::json)
+    }
+
     /// Sends the call.
     pub fn send(self) -> BoxFuture<'a, Result<types::WebhookTestResult>> {
-        self.client.send(self.call, Response::json)
+        crate::client::value_only(self.client.send(self.call, Response::json))
     }
 }
 
@@ -954,11 +1204,32 @@ impl<'a> GetOpenApiDocument<'a> {
         self
     }
 
+    /// Adds a header to this call (a proxy's or a gateway's, say); an invalid name
+    /// or value fails the call when it is sent, naming the header only.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.call.extra_header(name, value);
+        self
+    }
+
+    /// Adds a query parameter to this call, after the ones the SDK sets.
+    pub fn query(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.call.extra_query(name, value.into());
+        self
+    }
+
+    /// Sends the call and returns the value with the response's status, headers
+    /// and request ID.
+    pub fn with_response(
+        self,
+    ) -> ResponseFuture<'a, serde_json::Map<String, serde_json::Value>> {
+        self.client.send(self.call, Response::json)
+    }
+
     /// Sends the call.
     pub fn send(
         self,
     ) -> BoxFuture<'a, Result<serde_json::Map<String, serde_json::Value>>> {
-        self.client.send(self.call, Response::json)
+        crate::client::value_only(self.client.send(self.call, Response::json))
     }
 }
 

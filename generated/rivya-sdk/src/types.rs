@@ -4,6 +4,7 @@
 use crate::codec;
 
 /// A Files API upload attached to a chat message.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChatAttachment {
     /// ID returned by POST /api/v1/files.
@@ -40,14 +41,17 @@ impl serde::Serialize for ChatAttachment {
 impl<'de> serde::Deserialize<'de> for ChatAttachment {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             file_id: members.required("file_id")?,
             kind: members.optional("kind")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 
 /// Result of a non-streaming chat turn: one complete assistant message.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChatCompletion {
     /// Completion ID.
@@ -84,7 +88,7 @@ impl serde::Serialize for ChatCompletion {
 impl<'de> serde::Deserialize<'de> for ChatCompletion {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             id: members.required("id")?,
             object: members.defaulted("object")?,
             session_id: members.required("session_id")?,
@@ -92,12 +96,15 @@ impl<'de> serde::Deserialize<'de> for ChatCompletion {
             message: members.required("message")?,
             usage: members.required("usage")?,
             created_at: members.required("created_at")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 
 /// One chat turn. Send a single user `message`; continue an API-created session with `session_id`.
 /// A raw `messages` array is not accepted in v1.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChatCompletionRequest {
     /// Public ID of a chat model.
@@ -169,19 +176,22 @@ impl serde::Serialize for ChatCompletionRequest {
 impl<'de> serde::Deserialize<'de> for ChatCompletionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             model: members.required("model")?,
             message: members.required("message")?,
             session_id: members.optional("session_id")?,
             controls: members.optional("controls")?,
             attachments: members.optional("attachments")?,
             client_request_id: members.optional("client_request_id")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 
 /// Generation controls for a chat turn; the model catalog lists which a model supports (params with
 /// `in: controls`).
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChatControls {
     /// Sampling temperature.
@@ -229,15 +239,18 @@ impl serde::Serialize for ChatControls {
 impl<'de> serde::Deserialize<'de> for ChatControls {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             temperature: members.optional("temperature")?,
             max_output_tokens: members.optional("max_output_tokens")?,
             reasoning_effort: members.optional("reasoning_effort")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 
 /// Reasoning effort.
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ChatControlsReasoningEffort {
     /// `low`
@@ -265,6 +278,27 @@ impl std::fmt::Display for ChatControlsReasoningEffort {
     }
 }
 
+impl std::str::FromStr for ChatControlsReasoningEffort {
+    type Err = crate::ParseEnumError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        fn nth_value(index: usize) -> Option<&'static str> {
+            match index {
+                0 => Some("low"),
+                1 => Some("medium"),
+                2 => Some("high"),
+                _ => None,
+            }
+        }
+        match value {
+            "low" => Ok(Self::Low),
+            "medium" => Ok(Self::Medium),
+            "high" => Ok(Self::High),
+            other => Err(crate::ParseEnumError::listed(other, nth_value)),
+        }
+    }
+}
+
 impl serde::Serialize for ChatControlsReasoningEffort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
@@ -284,6 +318,7 @@ impl<'de> serde::Deserialize<'de> for ChatControlsReasoningEffort {
 }
 
 /// Credits reserved and settled for one chat turn.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChatCredits {
     /// Credits reserved when the turn started.
@@ -308,15 +343,18 @@ impl serde::Serialize for ChatCredits {
 impl<'de> serde::Deserialize<'de> for ChatCredits {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             reserved: members.required("reserved")?,
             final_: members.required("final")?,
             unit: members.defaulted("unit")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 
 /// A message in a chat session.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChatMessage {
     /// Message ID.
@@ -347,19 +385,21 @@ impl serde::Serialize for ChatMessage {
 impl<'de> serde::Deserialize<'de> for ChatMessage {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             id: members.required("id")?,
             role: members.required("role")?,
             content: members.required("content")?,
             attachments: members.required("attachments")?,
             created_at: members.required("created_at")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 
 /// Author of a chat message.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ChatRole {
     /// `user`
     User,
@@ -400,6 +440,27 @@ impl std::fmt::Display for ChatRole {
     }
 }
 
+impl std::str::FromStr for ChatRole {
+    type Err = crate::ParseEnumError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        fn nth_value(index: usize) -> Option<&'static str> {
+            match index {
+                0 => Some("user"),
+                1 => Some("assistant"),
+                2 => Some("system"),
+                _ => None,
+            }
+        }
+        match value {
+            "user" => Ok(Self::User),
+            "assistant" => Ok(Self::Assistant),
+            "system" => Ok(Self::System),
+            other => Err(crate::ParseEnumError::listed(other, nth_value)),
+        }
+    }
+}
+
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ChatRole {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -409,11 +470,17 @@ impl serde::Serialize for ChatRole {
 
 impl<'de> serde::Deserialize<'de> for ChatRole {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(Self::from(codec::string(d)?.as_ref()))
+        let text = codec::string(d)?;
+        let value = Self::from(text.as_ref());
+        if let Self::Unknown(_) = value {
+            codec::undeclared::<D::Error>(format_args!("the value {text:?}"))?;
+        }
+        Ok(value)
     }
 }
 
 /// An API-created chat session with its messages.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChatSession {
     /// Session ID.
@@ -450,7 +517,7 @@ impl serde::Serialize for ChatSession {
 impl<'de> serde::Deserialize<'de> for ChatSession {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             id: members.required("id")?,
             object: members.defaulted("object")?,
             model: members.required("model")?,
@@ -458,11 +525,14 @@ impl<'de> serde::Deserialize<'de> for ChatSession {
             messages: members.required("messages")?,
             created_at: members.required("created_at")?,
             updated_at: members.required("updated_at")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 
 /// SSE event `done`: Last event of the stream.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChatStreamDone {
     /// Always "done".
@@ -481,13 +551,16 @@ impl serde::Serialize for ChatStreamDone {
 impl<'de> serde::Deserialize<'de> for ChatStreamDone {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             type_: members.defaulted("type")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 
 /// SSE event `error`: The turn failed; the stream ends after `done`.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChatStreamError {
     /// Always "error".
@@ -509,19 +582,21 @@ impl serde::Serialize for ChatStreamError {
 impl<'de> serde::Deserialize<'de> for ChatStreamError {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             type_: members.defaulted("type")?,
             error: members.required("error")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 
 /// An event of POST /api/v1/chat/completions/stream. The SSE `event:` field equals `type`; `data:`
 /// is this JSON object. Order: session.created, message.delta*, message.completed, usage.completed,
 /// done (heartbeat at any time; error replaces the completion events).
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
-#[non_exhaustive]
 pub enum ChatStreamEvent {
     /// `session.created`
     SessionCreated(ChatStreamSessionCreated),
@@ -533,8 +608,6 @@ pub enum ChatStreamEvent {
     UsageCompleted(ChatStreamUsageCompleted),
     /// `heartbeat`
     Heartbeat(ChatStreamHeartbeat),
-    /// `error`
-    Error(ChatStreamError),
     /// `done`
     Done(ChatStreamDone),
     /// An event or variant this version of the SDK does not know, as
@@ -554,7 +627,6 @@ impl ChatStreamEvent {
             Self::MessageCompleted(_) => "message.completed",
             Self::UsageCompleted(_) => "usage.completed",
             Self::Heartbeat(_) => "heartbeat",
-            Self::Error(_) => "error",
             Self::Done(_) => "done",
             Self::Unknown(value) => codec::tag_str(value, Self::TAG),
         }
@@ -570,7 +642,6 @@ impl serde::Serialize for ChatStreamEvent {
             Self::MessageCompleted(inner) => inner.serialize(s),
             Self::UsageCompleted(inner) => inner.serialize(s),
             Self::Heartbeat(inner) => inner.serialize(s),
-            Self::Error(inner) => inner.serialize(s),
             Self::Done(inner) => inner.serialize(s),
             Self::Unknown(value) => value.serialize(s),
         }
@@ -586,14 +657,17 @@ impl<'de> serde::Deserialize<'de> for ChatStreamEvent {
             Some("message.completed") => codec::variant(value, Self::MessageCompleted),
             Some("usage.completed") => codec::variant(value, Self::UsageCompleted),
             Some("heartbeat") => codec::variant(value, Self::Heartbeat),
-            Some("error") => codec::variant(value, Self::Error),
             Some("done") => codec::variant(value, Self::Done),
-            _ => Ok(Self::Unknown(value)),
+            _ => {
+                codec::undeclared::<D::Error>("the variant")?;
+                Ok(Self::Unknown(value))
+            }
         }
     }
 }
 
 /// SSE event `heartbeat`: Keep-alive; ignore it.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChatStreamHeartbeat {
     /// Always "heartbeat".
@@ -612,13 +686,16 @@ impl serde::Serialize for ChatStreamHeartbeat {
 impl<'de> serde::Deserialize<'de> for ChatStreamHeartbeat {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             type_: members.defaulted("type")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 
 /// SSE event `message.completed`: The complete assistant message.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChatStreamMessageCompleted {
     /// Always "message.completed".
@@ -640,14 +717,17 @@ impl serde::Serialize for ChatStreamMessageCompleted {
 impl<'de> serde::Deserialize<'de> for ChatStreamMessageCompleted {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             type_: members.defaulted("type")?,
             message: members.required("message")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 
 /// SSE event `message.delta`: A chunk of assistant text.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChatStreamMessageDelta {
     /// Always "message.delta".
@@ -672,15 +752,18 @@ impl serde::Serialize for ChatStreamMessageDelta {
 impl<'de> serde::Deserialize<'de> for ChatStreamMessageDelta {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             type_: members.defaulted("type")?,
             message_id: members.required("message_id")?,
             delta: members.required("delta")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 
 /// SSE event `session.created`: The session for this turn exists (first event).
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChatStreamSessionCreated {
     /// Always "session.created".
@@ -705,15 +788,18 @@ impl serde::Serialize for ChatStreamSessionCreated {
 impl<'de> serde::Deserialize<'de> for ChatStreamSessionCreated {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             type_: members.defaulted("type")?,
             session_id: members.required("session_id")?,
             model: members.required("model")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 
 /// SSE event `usage.completed`: Usage and settled credits for the turn.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChatStreamUsageCompleted {
     /// Always "usage.completed".
@@ -735,14 +821,17 @@ impl serde::Serialize for ChatStreamUsageCompleted {
 impl<'de> serde::Deserialize<'de> for ChatStreamUsageCompleted {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             type_: members.defaulted("type")?,
             usage: members.required("usage")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 
 /// Token usage of one chat turn.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChatUsage {
     /// Tokens read.
@@ -770,17 +859,20 @@ impl serde::Serialize for ChatUsage {
 impl<'de> serde::Deserialize<'de> for ChatUsage {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             input_tokens: members.required("input_tokens")?,
             output_tokens: members.required("output_tokens")?,
             total_tokens: members.required("total_tokens")?,
             credits: members.required("credits")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 
 /// Submit an asynchronous image, video or audio generation task. Chat models must use the Chat API.
 /// There is no top-level `files` field: reference media go in `params.referenceMediaItems`.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateGenerationRequest {
     /// Public model ID from GET /api/v1/models.
@@ -813,8 +905,11 @@ impl CreateGenerationRequest {
     }
 
     /// Sets `params`.
-    pub fn params(mut self, params: serde_json::Map<String, serde_json::Value>) -> Self {
-        self.params = Some(params);
+    pub fn params(
+        mut self,
+        params: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.params = Some(params.into());
         self
     }
 
@@ -822,6 +917,14 @@ impl CreateGenerationRequest {
     pub fn client_request_id(mut self, client_request_id: impl Into<String>) -> Self {
         self.client_request_id = Some(client_request_id.into());
         self
+    }
+}
+
+impl CreateGenerationRequest {
+    /// A request for the model `params` are typed for, with those parameters: the
+    /// model ID is taken from them, so it cannot name another model by accident.
+    pub fn for_model<P: crate::catalog::ModelParams>(params: P) -> Self {
+        Self::new(P::MODEL_ID).params(params)
     }
 }
 
@@ -840,16 +943,19 @@ impl serde::Serialize for CreateGenerationRequest {
 impl<'de> serde::Deserialize<'de> for CreateGenerationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             model: members.required("model")?,
             prompt: members.optional("prompt")?,
             params: members.optional("params")?,
             client_request_id: members.optional("client_request_id")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 
 /// Register an HTTPS endpoint for signed webhook events.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateWebhookEndpointRequest {
     /// Label for the endpoint.
@@ -889,15 +995,18 @@ impl serde::Serialize for CreateWebhookEndpointRequest {
 impl<'de> serde::Deserialize<'de> for CreateWebhookEndpointRequest {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             name: members.required("name")?,
             url: members.required("url")?,
             event_types: members.required("event_types")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 
 /// The account's credit balance (shared with Rivya Studio).
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreditBalance {
     /// Always "credit_balance".
@@ -928,17 +1037,20 @@ impl serde::Serialize for CreditBalance {
 impl<'de> serde::Deserialize<'de> for CreditBalance {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             object: members.defaulted("object")?,
             available: members.required("available")?,
             reserved: members.required("reserved")?,
             currency: members.defaulted("currency")?,
             updated_at: members.required("updated_at")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 
 /// Why a generation task failed.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct GenerationError {
     /// Machine-readable failure code (task failure reasons, not PublicApiErrorCode).
@@ -960,14 +1072,17 @@ impl serde::Serialize for GenerationError {
 impl<'de> serde::Deserialize<'de> for GenerationError {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             code: members.required("code")?,
             message: members.required("message")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 
 /// One generated media file.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct GenerationOutput {
     /// Download URL of the output.
@@ -1001,18 +1116,21 @@ impl serde::Serialize for GenerationOutput {
 impl<'de> serde::Deserialize<'de> for GenerationOutput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             url: members.required("url")?,
             kind: members.required("kind")?,
             mime_type: members.required("mime_type")?,
             width: members.optional("width")?,
             height: members.optional("height")?,
             duration_seconds: members.optional("duration_seconds")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 
 /// Outputs of a succeeded generation task.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct GenerationResult {
     /// Generated media, in order.
@@ -1034,16 +1152,18 @@ impl serde::Serialize for GenerationResult {
 impl<'de> serde::Deserialize<'de> for GenerationResult {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             outputs: members.required("outputs")?,
             completed_at: members.required("completed_at")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 
 /// Task status; succeeded and failed are terminal.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum GenerationStatus {
     /// `queued`
     Queued,
@@ -1088,6 +1208,29 @@ impl std::fmt::Display for GenerationStatus {
     }
 }
 
+impl std::str::FromStr for GenerationStatus {
+    type Err = crate::ParseEnumError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        fn nth_value(index: usize) -> Option<&'static str> {
+            match index {
+                0 => Some("queued"),
+                1 => Some("processing"),
+                2 => Some("succeeded"),
+                3 => Some("failed"),
+                _ => None,
+            }
+        }
+        match value {
+            "queued" => Ok(Self::Queued),
+            "processing" => Ok(Self::Processing),
+            "succeeded" => Ok(Self::Succeeded),
+            "failed" => Ok(Self::Failed),
+            other => Err(crate::ParseEnumError::listed(other, nth_value)),
+        }
+    }
+}
+
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for GenerationStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -1097,13 +1240,18 @@ impl serde::Serialize for GenerationStatus {
 
 impl<'de> serde::Deserialize<'de> for GenerationStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(Self::from(codec::string(d)?.as_ref()))
+        let text = codec::string(d)?;
+        let value = Self::from(text.as_ref());
+        if let Self::Unknown(_) = value {
+            codec::undeclared::<D::Error>(format_args!("the value {text:?}"))?;
+        }
+        Ok(value)
     }
 }
 
 /// An input mode a model supports.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum InputMode {
     /// `text-to-image`
     TextToImage,
@@ -1172,6 +1320,41 @@ impl std::fmt::Display for InputMode {
     }
 }
 
+impl std::str::FromStr for InputMode {
+    type Err = crate::ParseEnumError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        fn nth_value(index: usize) -> Option<&'static str> {
+            match index {
+                0 => Some("text-to-image"),
+                1 => Some("image-to-image"),
+                2 => Some("text-to-video"),
+                3 => Some("image-to-video"),
+                4 => Some("video-to-video"),
+                5 => Some("text-to-speech"),
+                6 => Some("text-to-audio"),
+                7 => Some("video-to-audio"),
+                8 => Some("chat"),
+                9 => Some("chat-vision"),
+                _ => None,
+            }
+        }
+        match value {
+            "text-to-image" => Ok(Self::TextToImage),
+            "image-to-image" => Ok(Self::ImageToImage),
+            "text-to-video" => Ok(Self::TextToVideo),
+            "image-to-video" => Ok(Self::ImageToVideo),
+            "video-to-video" => Ok(Self::VideoToVideo),
+            "text-to-speech" => Ok(Self::TextToSpeech),
+            "text-to-audio" => Ok(Self::TextToAudio),
+            "video-to-audio" => Ok(Self::VideoToAudio),
+            "chat" => Ok(Self::Chat),
+            "chat-vision" => Ok(Self::ChatVision),
+            other => Err(crate::ParseEnumError::listed(other, nth_value)),
+        }
+    }
+}
+
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for InputMode {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -1181,13 +1364,18 @@ impl serde::Serialize for InputMode {
 
 impl<'de> serde::Deserialize<'de> for InputMode {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(Self::from(codec::string(d)?.as_ref()))
+        let text = codec::string(d)?;
+        let value = Self::from(text.as_ref());
+        if let Self::Unknown(_) = value {
+            codec::undeclared::<D::Error>(format_args!("the value {text:?}"))?;
+        }
+        Ok(value)
     }
 }
 
 /// Kind of media: image, video or audio.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MediaKind {
     /// `image`
     Image,
@@ -1228,6 +1416,27 @@ impl std::fmt::Display for MediaKind {
     }
 }
 
+impl std::str::FromStr for MediaKind {
+    type Err = crate::ParseEnumError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        fn nth_value(index: usize) -> Option<&'static str> {
+            match index {
+                0 => Some("image"),
+                1 => Some("video"),
+                2 => Some("audio"),
+                _ => None,
+            }
+        }
+        match value {
+            "image" => Ok(Self::Image),
+            "video" => Ok(Self::Video),
+            "audio" => Ok(Self::Audio),
+            other => Err(crate::ParseEnumError::listed(other, nth_value)),
+        }
+    }
+}
+
 impl serde::Serialize for MediaKind {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
@@ -1236,11 +1445,17 @@ impl serde::Serialize for MediaKind {
 
 impl<'de> serde::Deserialize<'de> for MediaKind {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(Self::from(codec::string(d)?.as_ref()))
+        let text = codec::string(d)?;
+        let value = Self::from(text.as_ref());
+        if let Self::Unknown(_) = value {
+            codec::undeclared::<D::Error>(format_args!("the value {text:?}"))?;
+        }
+        Ok(value)
     }
 }
 
 /// How a model consumes credits.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ModelCredits {
     /// Billing unit the amount applies to, e.g. per_image, per_second, per_1k_characters,
@@ -1266,17 +1481,19 @@ impl serde::Serialize for ModelCredits {
 impl<'de> serde::Deserialize<'de> for ModelCredits {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             unit: members.required("unit")?,
             amount: members.required("amount")?,
             notes: members.optional("notes")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 
 /// What a model produces.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ModelKind {
     /// `image`
     Image,
@@ -1321,6 +1538,29 @@ impl std::fmt::Display for ModelKind {
     }
 }
 
+impl std::str::FromStr for ModelKind {
+    type Err = crate::ParseEnumError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        fn nth_value(index: usize) -> Option<&'static str> {
+            match index {
+                0 => Some("image"),
+                1 => Some("video"),
+                2 => Some("audio"),
+                3 => Some("chat"),
+                _ => None,
+            }
+        }
+        match value {
+            "image" => Ok(Self::Image),
+            "video" => Ok(Self::Video),
+            "audio" => Ok(Self::Audio),
+            "chat" => Ok(Self::Chat),
+            other => Err(crate::ParseEnumError::listed(other, nth_value)),
+        }
+    }
+}
+
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ModelKind {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -1330,12 +1570,18 @@ impl serde::Serialize for ModelKind {
 
 impl<'de> serde::Deserialize<'de> for ModelKind {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(Self::from(codec::string(d)?.as_ref()))
+        let text = codec::string(d)?;
+        let value = Self::from(text.as_ref());
+        if let Self::Unknown(_) = value {
+            codec::undeclared::<D::Error>(format_args!("the value {text:?}"))?;
+        }
+        Ok(value)
     }
 }
 
 /// The public model catalog, as returned by GET /api/v1/models. The list is dynamic: never
 /// hard-code model counts.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ModelList {
     /// Always "list".
@@ -1357,15 +1603,18 @@ impl serde::Serialize for ModelList {
 impl<'de> serde::Deserialize<'de> for ModelList {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             object: members.defaulted("object")?,
             data: members.required("data")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 
 /// One model-specific parameter. Describes where the value goes (`in`), its type and its
 /// constraints; `items` and `properties` make the description recursive for arrays and objects.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ModelParam {
     /// Field name inside the location given by `in`.
@@ -1449,7 +1698,7 @@ impl serde::Serialize for ModelParam {
 impl<'de> serde::Deserialize<'de> for ModelParam {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             name: members.required("name")?,
             in_: members.optional("in")?,
             label: members.optional("label")?,
@@ -1470,11 +1719,14 @@ impl<'de> serde::Deserialize<'de> for ModelParam {
             media: members.optional("media")?,
             advanced: members.optional("advanced")?,
             deprecated: members.optional("deprecated")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 
 /// An allowed value.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum ModelParamEnumItem {
@@ -1518,8 +1770,8 @@ impl<'de> serde::Deserialize<'de> for ModelParamEnumItem {
 
 /// Where a parameter's value goes: `params` (the generation request's params object), `controls`
 /// (the chat request's controls object) or `body` (a top-level request field).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ModelParamLocation {
     /// `params`
     Params,
@@ -1560,6 +1812,27 @@ impl std::fmt::Display for ModelParamLocation {
     }
 }
 
+impl std::str::FromStr for ModelParamLocation {
+    type Err = crate::ParseEnumError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        fn nth_value(index: usize) -> Option<&'static str> {
+            match index {
+                0 => Some("params"),
+                1 => Some("controls"),
+                2 => Some("body"),
+                _ => None,
+            }
+        }
+        match value {
+            "params" => Ok(Self::Params),
+            "controls" => Ok(Self::Controls),
+            "body" => Ok(Self::Body),
+            other => Err(crate::ParseEnumError::listed(other, nth_value)),
+        }
+    }
+}
+
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ModelParamLocation {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -1569,11 +1842,17 @@ impl serde::Serialize for ModelParamLocation {
 
 impl<'de> serde::Deserialize<'de> for ModelParamLocation {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(Self::from(codec::string(d)?.as_ref()))
+        let text = codec::string(d)?;
+        let value = Self::from(text.as_ref());
+        if let Self::Unknown(_) = value {
+            codec::undeclared::<D::Error>(format_args!("the value {text:?}"))?;
+        }
+        Ok(value)
     }
 }
 
 /// Upload constraints of a `media` parameter.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ModelParamMedia {
     /// Accepted media kinds.
@@ -1607,20 +1886,22 @@ impl serde::Serialize for ModelParamMedia {
 impl<'de> serde::Deserialize<'de> for ModelParamMedia {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             accepted_kinds: members.required("accepted_kinds")?,
             accepted_mime_types: members.required("accepted_mime_types")?,
             max_file_size_bytes: members.optional("max_file_size_bytes")?,
             min_duration_seconds: members.optional("min_duration_seconds")?,
             max_duration_seconds: members.optional("max_duration_seconds")?,
             requires_duration_token: members.required("requires_duration_token")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 
 /// Type of a model parameter; `media` is a reference to an uploaded file.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ModelParamType {
     /// `string`
     String,
@@ -1681,6 +1962,37 @@ impl std::fmt::Display for ModelParamType {
     }
 }
 
+impl std::str::FromStr for ModelParamType {
+    type Err = crate::ParseEnumError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        fn nth_value(index: usize) -> Option<&'static str> {
+            match index {
+                0 => Some("string"),
+                1 => Some("integer"),
+                2 => Some("number"),
+                3 => Some("boolean"),
+                4 => Some("enum"),
+                5 => Some("array"),
+                6 => Some("object"),
+                7 => Some("media"),
+                _ => None,
+            }
+        }
+        match value {
+            "string" => Ok(Self::String),
+            "integer" => Ok(Self::Integer),
+            "number" => Ok(Self::Number),
+            "boolean" => Ok(Self::Boolean),
+            "enum" => Ok(Self::Enum),
+            "array" => Ok(Self::Array),
+            "object" => Ok(Self::Object),
+            "media" => Ok(Self::Media),
+            other => Err(crate::ParseEnumError::listed(other, nth_value)),
+        }
+    }
+}
+
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ModelParamType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -1690,11 +2002,17 @@ impl serde::Serialize for ModelParamType {
 
 impl<'de> serde::Deserialize<'de> for ModelParamType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(Self::from(codec::string(d)?.as_ref()))
+        let text = codec::string(d)?;
+        let value = Self::from(text.as_ref());
+        if let Self::Unknown(_) = value {
+            codec::undeclared::<D::Error>(format_args!("the value {text:?}"))?;
+        }
+        Ok(value)
     }
 }
 
 /// Prompt expectations for a model.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ModelPrompt {
     /// Whether `prompt` (or `message` for chat) must be sent.
@@ -1716,16 +2034,18 @@ impl serde::Serialize for ModelPrompt {
 impl<'de> serde::Deserialize<'de> for ModelPrompt {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             required: members.required("required")?,
             max_length: members.optional("max_length")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 
 /// Lifecycle status: available (stable), beta (may change), deprecated (see sunset_at).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ModelStatus {
     /// `available`
     Available,
@@ -1766,6 +2086,27 @@ impl std::fmt::Display for ModelStatus {
     }
 }
 
+impl std::str::FromStr for ModelStatus {
+    type Err = crate::ParseEnumError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        fn nth_value(index: usize) -> Option<&'static str> {
+            match index {
+                0 => Some("available"),
+                1 => Some("beta"),
+                2 => Some("deprecated"),
+                _ => None,
+            }
+        }
+        match value {
+            "available" => Ok(Self::Available),
+            "beta" => Ok(Self::Beta),
+            "deprecated" => Ok(Self::Deprecated),
+            other => Err(crate::ParseEnumError::listed(other, nth_value)),
+        }
+    }
+}
+
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for ModelStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -1775,11 +2116,17 @@ impl serde::Serialize for ModelStatus {
 
 impl<'de> serde::Deserialize<'de> for ModelStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(Self::from(codec::string(d)?.as_ref()))
+        let text = codec::string(d)?;
+        let value = Self::from(text.as_ref());
+        if let Self::Unknown(_) = value {
+            codec::undeclared::<D::Error>(format_args!("the value {text:?}"))?;
+        }
+        Ok(value)
     }
 }
 
 /// Error envelope returned with every non-2xx JSON response.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct PublicApiError {
     /// The error details.
@@ -1798,13 +2145,16 @@ impl serde::Serialize for PublicApiError {
 impl<'de> serde::Deserialize<'de> for PublicApiError {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             error: members.required("error")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 
 /// Stable public error details.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct PublicApiErrorBody {
     /// Machine-readable error code.
@@ -1832,12 +2182,14 @@ impl serde::Serialize for PublicApiErrorBody {
 impl<'de> serde::Deserialize<'de> for PublicApiErrorBody {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             code: members.required("code")?,
             message: members.required("message")?,
             param: members.optional("param")?,
             request_id: members.optional("request_id")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 
@@ -1845,8 +2197,8 @@ impl<'de> serde::Deserialize<'de> for PublicApiErrorBody {
 /// 401, forbidden_scope 403, insufficient_credits 402, not_found 404, model_not_found 404,
 /// idempotency_conflict 409, rate_limited 429, model_unavailable 503, internal_error 500. Adding a
 /// code is a backward-compatible change, so clients should tolerate unknown codes.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PublicApiErrorCode {
     /// `invalid_request`
     InvalidRequest,
@@ -1919,6 +2271,43 @@ impl std::fmt::Display for PublicApiErrorCode {
     }
 }
 
+impl std::str::FromStr for PublicApiErrorCode {
+    type Err = crate::ParseEnumError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        fn nth_value(index: usize) -> Option<&'static str> {
+            match index {
+                0 => Some("invalid_request"),
+                1 => Some("invalid_params"),
+                2 => Some("unauthorized"),
+                3 => Some("forbidden_scope"),
+                4 => Some("insufficient_credits"),
+                5 => Some("not_found"),
+                6 => Some("model_not_found"),
+                7 => Some("idempotency_conflict"),
+                8 => Some("rate_limited"),
+                9 => Some("model_unavailable"),
+                10 => Some("internal_error"),
+                _ => None,
+            }
+        }
+        match value {
+            "invalid_request" => Ok(Self::InvalidRequest),
+            "invalid_params" => Ok(Self::InvalidParams),
+            "unauthorized" => Ok(Self::Unauthorized),
+            "forbidden_scope" => Ok(Self::ForbiddenScope),
+            "insufficient_credits" => Ok(Self::InsufficientCredits),
+            "not_found" => Ok(Self::NotFound),
+            "model_not_found" => Ok(Self::ModelNotFound),
+            "idempotency_conflict" => Ok(Self::IdempotencyConflict),
+            "rate_limited" => Ok(Self::RateLimited),
+            "model_unavailable" => Ok(Self::ModelUnavailable),
+            "internal_error" => Ok(Self::InternalError),
+            other => Err(crate::ParseEnumError::listed(other, nth_value)),
+        }
+    }
+}
+
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for PublicApiErrorCode {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -1928,12 +2317,18 @@ impl serde::Serialize for PublicApiErrorCode {
 
 impl<'de> serde::Deserialize<'de> for PublicApiErrorCode {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(Self::from(codec::string(d)?.as_ref()))
+        let text = codec::string(d)?;
+        let value = Self::from(text.as_ref());
+        if let Self::Unknown(_) = value {
+            codec::undeclared::<D::Error>(format_args!("the value {text:?}"))?;
+        }
+        Ok(value)
     }
 }
 
 /// Public metadata of an uploaded file.
-#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[derive(Clone, PartialEq)]
 pub struct PublicApiFile {
     /// File ID.
     pub id: String,
@@ -1964,6 +2359,27 @@ pub struct PublicApiFile {
     pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl std::fmt::Debug for PublicApiFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let duration_token = crate::secret::redacted(&self.duration_token);
+        f.debug_struct("PublicApiFile")
+            .field("id", &self.id)
+            .field("object", &self.object)
+            .field("kind", &self.kind)
+            .field("name", &self.name)
+            .field("mime_type", &self.mime_type)
+            .field("size_bytes", &self.size_bytes)
+            .field("url", &crate::secret::Redacted)
+            .field("duration_seconds", &self.duration_seconds)
+            .field("duration_token", &duration_token)
+            .field("model", &self.model)
+            .field("client_request_id", &self.client_request_id)
+            .field("created_at", &self.created_at)
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
+}
+
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for PublicApiFile {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -1988,7 +2404,7 @@ impl serde::Serialize for PublicApiFile {
 impl<'de> serde::Deserialize<'de> for PublicApiFile {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             id: members.required("id")?,
             object: members.defaulted("object")?,
             kind: members.required("kind")?,
@@ -2002,11 +2418,14 @@ impl<'de> serde::Deserialize<'de> for PublicApiFile {
             client_request_id: members.optional("client_request_id")?,
             created_at: members.required("created_at")?,
             expires_at: members.optional("expires_at")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 
 /// A public model entry: what a client needs to choose a model and build its request.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct PublicApiModel {
     /// Public model ID; pass it as `model` in requests.
@@ -2075,7 +2494,7 @@ impl serde::Serialize for PublicApiModel {
 impl<'de> serde::Deserialize<'de> for PublicApiModel {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             id: members.required("id")?,
             object: members.defaulted("object")?,
             name: members.required("name")?,
@@ -2093,14 +2512,16 @@ impl<'de> serde::Deserialize<'de> for PublicApiModel {
             readiness_notes: members.optional("readiness_notes")?,
             sunset_at: members.optional("sunset_at")?,
             params: members.required("params")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 
 /// The route that runs this model: generations for image, video and audio; chat completions for
 /// chat.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PublicApiModelEndpoint {
     /// `/api/v1/generations`
     ApiV1Generations,
@@ -2137,6 +2558,25 @@ impl std::fmt::Display for PublicApiModelEndpoint {
     }
 }
 
+impl std::str::FromStr for PublicApiModelEndpoint {
+    type Err = crate::ParseEnumError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        fn nth_value(index: usize) -> Option<&'static str> {
+            match index {
+                0 => Some("/api/v1/generations"),
+                1 => Some("/api/v1/chat/completions"),
+                _ => None,
+            }
+        }
+        match value {
+            "/api/v1/generations" => Ok(Self::ApiV1Generations),
+            "/api/v1/chat/completions" => Ok(Self::ApiV1ChatCompletions),
+            other => Err(crate::ParseEnumError::listed(other, nth_value)),
+        }
+    }
+}
+
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for PublicApiModelEndpoint {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -2146,11 +2586,17 @@ impl serde::Serialize for PublicApiModelEndpoint {
 
 impl<'de> serde::Deserialize<'de> for PublicApiModelEndpoint {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(Self::from(codec::string(d)?.as_ref()))
+        let text = codec::string(d)?;
+        let value = Self::from(text.as_ref());
+        if let Self::Unknown(_) = value {
+            codec::undeclared::<D::Error>(format_args!("the value {text:?}"))?;
+        }
+        Ok(value)
     }
 }
 
 /// An asynchronous generation task (public fields only).
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct PublicGeneration {
     /// Public task ID; poll GET /api/v1/generations/{id} with it.
@@ -2196,7 +2642,7 @@ impl serde::Serialize for PublicGeneration {
 impl<'de> serde::Deserialize<'de> for PublicGeneration {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             id: members.required("id")?,
             object: members.defaulted("object")?,
             status: members.required("status")?,
@@ -2207,13 +2653,16 @@ impl<'de> serde::Deserialize<'de> for PublicGeneration {
             updated_at: members.required("updated_at")?,
             result: members.optional("result")?,
             error: members.optional("error")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 
 /// A reference to uploaded media, passed inside `params.referenceMediaItems` of a generation
 /// request (never as a top-level `files` field).
-#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[derive(Clone, PartialEq)]
 pub struct ReferenceMediaItem {
     /// The `url` of the PublicApiFile returned by POST /api/v1/files.
     pub url: String,
@@ -2228,6 +2677,20 @@ pub struct ReferenceMediaItem {
     /// The `duration_token` returned by POST /api/v1/files, required for audio or video inputs that
     /// need duration validation.
     pub duration_token: Option<String>,
+}
+
+impl std::fmt::Debug for ReferenceMediaItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let duration_token = crate::secret::redacted(&self.duration_token);
+        f.debug_struct("ReferenceMediaItem")
+            .field("url", &crate::secret::Redacted)
+            .field("kind", &self.kind)
+            .field("name", &self.name)
+            .field("mime_type", &self.mime_type)
+            .field("duration_seconds", &self.duration_seconds)
+            .field("duration_token", &duration_token)
+            .finish()
+    }
 }
 
 impl ReferenceMediaItem {
@@ -2284,19 +2747,22 @@ impl serde::Serialize for ReferenceMediaItem {
 impl<'de> serde::Deserialize<'de> for ReferenceMediaItem {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             url: members.required("url")?,
             kind: members.required("kind")?,
             name: members.optional("name")?,
             mime_type: members.optional("mimeType")?,
             duration_seconds: members.optional("durationSeconds")?,
             duration_token: members.optional("durationToken")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 
 /// Multipart upload form.
-#[derive(Debug)]
+#[non_exhaustive]
+#[derive(Debug, Clone)]
 pub struct UploadFileRequest {
     /// The file bytes (image, video or audio).
     pub file: crate::FilePart,
@@ -2333,6 +2799,7 @@ impl UploadFileRequest {
 }
 
 /// One delivery attempt of an event to an endpoint.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct WebhookDelivery {
     /// Delivery ID.
@@ -2369,7 +2836,7 @@ impl serde::Serialize for WebhookDelivery {
 impl<'de> serde::Deserialize<'de> for WebhookDelivery {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             id: members.required("id")?,
             event_id: members.required("event_id")?,
             endpoint_id: members.required("endpoint_id")?,
@@ -2377,13 +2844,15 @@ impl<'de> serde::Deserialize<'de> for WebhookDelivery {
             response_status: members.optional("response_status")?,
             attempt: members.required("attempt")?,
             created_at: members.required("created_at")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 
 /// Delivery status.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum WebhookDeliveryStatus {
     /// `pending`
     Pending,
@@ -2424,6 +2893,27 @@ impl std::fmt::Display for WebhookDeliveryStatus {
     }
 }
 
+impl std::str::FromStr for WebhookDeliveryStatus {
+    type Err = crate::ParseEnumError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        fn nth_value(index: usize) -> Option<&'static str> {
+            match index {
+                0 => Some("pending"),
+                1 => Some("succeeded"),
+                2 => Some("failed"),
+                _ => None,
+            }
+        }
+        match value {
+            "pending" => Ok(Self::Pending),
+            "succeeded" => Ok(Self::Succeeded),
+            "failed" => Ok(Self::Failed),
+            other => Err(crate::ParseEnumError::listed(other, nth_value)),
+        }
+    }
+}
+
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for WebhookDeliveryStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -2433,11 +2923,17 @@ impl serde::Serialize for WebhookDeliveryStatus {
 
 impl<'de> serde::Deserialize<'de> for WebhookDeliveryStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(Self::from(codec::string(d)?.as_ref()))
+        let text = codec::string(d)?;
+        let value = Self::from(text.as_ref());
+        if let Self::Unknown(_) = value {
+            codec::undeclared::<D::Error>(format_args!("the value {text:?}"))?;
+        }
+        Ok(value)
     }
 }
 
 /// A registered webhook endpoint.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct WebhookEndpoint {
     /// Endpoint ID.
@@ -2478,7 +2974,7 @@ impl serde::Serialize for WebhookEndpoint {
 impl<'de> serde::Deserialize<'de> for WebhookEndpoint {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             id: members.required("id")?,
             object: members.defaulted("object")?,
             name: members.required("name")?,
@@ -2487,11 +2983,14 @@ impl<'de> serde::Deserialize<'de> for WebhookEndpoint {
             status: members.required("status")?,
             signing_secret: members.optional("signing_secret")?,
             created_at: members.required("created_at")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 
 /// The account's webhook endpoints.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct WebhookEndpointList {
     /// Always "list".
@@ -2513,16 +3012,18 @@ impl serde::Serialize for WebhookEndpointList {
 impl<'de> serde::Deserialize<'de> for WebhookEndpointList {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             object: members.defaulted("object")?,
             data: members.required("data")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 
 /// Whether deliveries are sent.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum WebhookEndpointStatus {
     /// `enabled`
     Enabled,
@@ -2559,6 +3060,25 @@ impl std::fmt::Display for WebhookEndpointStatus {
     }
 }
 
+impl std::str::FromStr for WebhookEndpointStatus {
+    type Err = crate::ParseEnumError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        fn nth_value(index: usize) -> Option<&'static str> {
+            match index {
+                0 => Some("enabled"),
+                1 => Some("disabled"),
+                _ => None,
+            }
+        }
+        match value {
+            "enabled" => Ok(Self::Enabled),
+            "disabled" => Ok(Self::Disabled),
+            other => Err(crate::ParseEnumError::listed(other, nth_value)),
+        }
+    }
+}
+
 #[cfg(feature = "full-serde")]
 impl serde::Serialize for WebhookEndpointStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -2568,11 +3088,17 @@ impl serde::Serialize for WebhookEndpointStatus {
 
 impl<'de> serde::Deserialize<'de> for WebhookEndpointStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(Self::from(codec::string(d)?.as_ref()))
+        let text = codec::string(d)?;
+        let value = Self::from(text.as_ref());
+        if let Self::Unknown(_) = value {
+            codec::undeclared::<D::Error>(format_args!("the value {text:?}"))?;
+        }
+        Ok(value)
     }
 }
 
 /// A signed webhook event, POSTed to the endpoint URL. Deliveries can repeat: deduplicate on `id`.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct WebhookEvent {
     /// Event ID (stable across redeliveries).
@@ -2606,18 +3132,21 @@ impl serde::Serialize for WebhookEvent {
 impl<'de> serde::Deserialize<'de> for WebhookEvent {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             id: members.required("id")?,
             object: members.defaulted("object")?,
             type_: members.required("type")?,
             api_version: members.defaulted("api_version")?,
             created_at: members.required("created_at")?,
             data: members.required("data")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 
 /// Payload of a generation webhook event.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct WebhookEventData {
     /// The generation in its terminal state.
@@ -2636,15 +3165,17 @@ impl serde::Serialize for WebhookEventData {
 impl<'de> serde::Deserialize<'de> for WebhookEventData {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             generation: members.required("generation")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 
 /// Webhook event type.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum WebhookEventType {
     /// `generation.succeeded`
     GenerationSucceeded,
@@ -2681,6 +3212,25 @@ impl std::fmt::Display for WebhookEventType {
     }
 }
 
+impl std::str::FromStr for WebhookEventType {
+    type Err = crate::ParseEnumError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        fn nth_value(index: usize) -> Option<&'static str> {
+            match index {
+                0 => Some("generation.succeeded"),
+                1 => Some("generation.failed"),
+                _ => None,
+            }
+        }
+        match value {
+            "generation.succeeded" => Ok(Self::GenerationSucceeded),
+            "generation.failed" => Ok(Self::GenerationFailed),
+            other => Err(crate::ParseEnumError::listed(other, nth_value)),
+        }
+    }
+}
+
 impl serde::Serialize for WebhookEventType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
@@ -2689,11 +3239,17 @@ impl serde::Serialize for WebhookEventType {
 
 impl<'de> serde::Deserialize<'de> for WebhookEventType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(Self::from(codec::string(d)?.as_ref()))
+        let text = codec::string(d)?;
+        let value = Self::from(text.as_ref());
+        if let Self::Unknown(_) = value {
+            codec::undeclared::<D::Error>(format_args!("the value {text:?}"))?;
+        }
+        Ok(value)
     }
 }
 
 /// Result of sending a test event to an endpoint.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct WebhookTestResult {
     /// Whether the endpoint answered with a 2xx status.
@@ -2715,10 +3271,12 @@ impl serde::Serialize for WebhookTestResult {
 impl<'de> serde::Deserialize<'de> for WebhookTestResult {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut members = codec::Members::read(d)?;
-        Ok(Self {
+        let value = Self {
             success: members.required("success")?,
             delivery: members.required("delivery")?,
-        })
+        };
+        members.end()?;
+        Ok(value)
     }
 }
 

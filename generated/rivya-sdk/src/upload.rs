@@ -3,7 +3,7 @@
 
 use std::fmt;
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 use futures_util::stream::{BoxStream, Stream, StreamExt};
@@ -16,17 +16,20 @@ use crate::error::{Error, Result};
 /// Bytes and paths can be sent again, so an upload with an idempotency key is retried on
 /// transient failures (a path is reopened for each attempt); a stream can be read once, so an
 /// upload from a stream is never retried.
+/// Clones share the source: a stream is still read once, by whichever clone is sent first.
+#[derive(Clone)]
 pub struct FilePart {
     source: Source,
     file_name: Option<String>,
     mime_type: Option<String>,
 }
 
+#[derive(Clone)]
 enum Source {
     Bytes(Bytes),
     Path(PathBuf),
     Stream {
-        stream: Mutex<Option<BoxStream<'static, std::io::Result<Bytes>>>>,
+        stream: Arc<Mutex<Option<BoxStream<'static, std::io::Result<Bytes>>>>>,
         length: Option<u64>,
     },
 }
@@ -81,7 +84,7 @@ impl FilePart {
     {
         FilePart {
             source: Source::Stream {
-                stream: Mutex::new(Some(stream.boxed())),
+                stream: Arc::new(Mutex::new(Some(stream.boxed()))),
                 length,
             },
             file_name: Some(file_name.into()),
@@ -122,7 +125,7 @@ impl FilePart {
                 let taken = stream.lock().map(|mut slot| slot.take()).ok().flatten();
                 let Some(chunks) = taken else {
                     let message = "an upload stream can be sent only once";
-                    return Err(Error::InvalidRequest(message.into()));
+                    return Err(Error::invalid(message));
                 };
                 let body = reqwest::Body::wrap_stream(chunks);
                 match length {
@@ -141,7 +144,7 @@ impl FilePart {
         };
         let part = part.file_name(file_name);
         part.mime_str(&mime)
-            .map_err(|_| Error::InvalidRequest(format!("invalid MIME type {mime:?}")))
+            .map_err(|_| Error::invalid(format!("invalid MIME type {mime:?}")))
     }
 }
 

@@ -42,6 +42,8 @@ pub enum WebhookError {
     Stale {
         /// How far from now it is, in seconds.
         age_seconds: u64,
+        /// The timestamp is ahead of the clock (a skewed clock), not behind it.
+        in_future: bool,
     },
     /// No signature matches the body.
     SignatureMismatch,
@@ -58,8 +60,12 @@ impl fmt::Display for WebhookError {
             WebhookError::InvalidTimestamp => {
                 f.write_str("the timestamp is not a Unix time")
             }
-            WebhookError::Stale { age_seconds } => {
-                write!(f, "the delivery was signed {age_seconds}s from now")
+            WebhookError::Stale {
+                age_seconds,
+                in_future: false,
+            } => write!(f, "the delivery was signed {age_seconds}s ago"),
+            WebhookError::Stale { age_seconds, .. } => {
+                write!(f, "the delivery is dated {age_seconds}s in the future")
             }
             WebhookError::SignatureMismatch => {
                 f.write_str("the signature does not match")
@@ -73,17 +79,49 @@ impl fmt::Display for WebhookError {
 
 impl std::error::Error for WebhookError {}
 
+/// The headers of a delivery, as a web framework hands them over: an [`HeaderMap`], or
+/// `(name, value)` pairs (names compared case-insensitively).
+pub trait WebhookHeaders {
+    /// The value of the header `name`, if it is there and is text.
+    fn header(&self, name: &str) -> Option<&str>;
+}
+
+impl WebhookHeaders for HeaderMap {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.get(name).and_then(|value| value.to_str().ok())
+    }
+}
+
+impl<K: AsRef<str>, V: AsRef<str>> WebhookHeaders for [(K, V)] {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.iter()
+            .find(|(k, _)| k.as_ref().eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_ref())
+    }
+}
+
+impl<K: AsRef<str>, V: AsRef<str>, const N: usize> WebhookHeaders for [(K, V); N] {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.as_slice().header(name)
+    }
+}
+
+impl<K: AsRef<str>, V: AsRef<str>> WebhookHeaders for Vec<(K, V)> {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.as_slice().header(name)
+    }
+}
+
 /// Verifies a delivery from its headers and raw body.
-pub fn verify(
-    headers: &HeaderMap,
+pub fn verify<H: WebhookHeaders + ?Sized>(
+    headers: &H,
     raw_body: &[u8],
     secret: &WebhookSecret,
     tolerance: Duration,
 ) -> Result<(), WebhookError> {
     let header = |name: &'static str| {
         headers
-            .get(name)
-            .and_then(|value| value.to_str().ok())
+            .header(name)
             .ok_or(WebhookError::MissingHeader(name))
     };
     let signature = header(SIGNATURE_HEADER)?;
@@ -125,7 +163,8 @@ pub fn verify_at(
     let now = now.duration_since(UNIX_EPOCH).unwrap_or_default().as_secs();
     let age_seconds = now.abs_diff(signed_at);
     if age_seconds > tolerance.as_secs() {
-        return Err(WebhookError::Stale { age_seconds });
+        let in_future = signed_at > now;
+        return Err(WebhookError::Stale { age_seconds, in_future });
     }
     // Several signatures may be sent (while a secret is being rotated): any match verifies.
     let candidates = signature
@@ -147,8 +186,8 @@ pub fn verify_at(
 }
 
 /// Verifies a delivery and decodes its event.
-pub fn construct_event(
-    headers: &HeaderMap,
+pub fn construct_event<H: WebhookHeaders + ?Sized>(
+    headers: &H,
     raw_body: &[u8],
     secret: &WebhookSecret,
     tolerance: Duration,

@@ -72,6 +72,12 @@ fn module_source(ir: &Ir, runtime: &str) -> Option<String> {
     let catalog = ir.catalog.as_ref()?;
     let infos = rules::catalog_rules(catalog);
     let mut types = TypedStructs::new();
+    types.media = MEDIA_TYPES
+        .iter()
+        .filter(|name| ir.types.get(**name).is_some_and(|d| d.rust_name == **name))
+        .copied()
+        .collect();
+    let media = media_items(ir, &types.media);
     let mut typed = Vec::new();
     for model in &catalog.models {
         typed.push(types.model(model));
@@ -81,6 +87,7 @@ fn module_source(ir: &Ir, runtime: &str) -> Option<String> {
     let table = table(infos);
     let file = quote! {
         #header
+        #media
         #api
         #table
         #(#typed)*
@@ -146,6 +153,14 @@ fn api(infos: &[ModelInfo]) -> TokenStream {
         }
     };
     quote! {
+        /// Typed parameters of one model's `params`: they know the model they are for and
+        /// convert into the JSON object the request carries, so
+        /// `CreateGenerationRequest::for_model(params)` and `.params(params)` take them as they are.
+        pub trait ModelParams: Into<Map<String, Value>> {
+            /// The public ID of the model these parameters are for.
+            const MODEL_ID: &'static str;
+        }
+
         /// Every model of the catalog, in catalog order.
         pub fn models() -> &'static [ModelInfo] {
             &MODELS
@@ -502,9 +517,137 @@ impl Group {
     }
 }
 
+/// The Rust names of one model's `params` struct: the struct, and each parameter's setter.
+#[derive(Debug, Clone)]
+pub struct TypedNames {
+    pub struct_name: String,
+    /// (wire name, setter name), in catalog order.
+    pub setters: Vec<(String, String)>,
+}
+
+/// The typed `params` struct of each generation model, by model ID, named as `catalog.rs`
+/// names them (the same claims, in the same order).
+pub fn typed_names(ir: &Ir) -> std::collections::BTreeMap<String, TypedNames> {
+    let Some(catalog) = &ir.catalog else {
+        return Default::default();
+    };
+    let mut types = TypedStructs::new();
+    types.media = MEDIA_TYPES
+        .iter()
+        .filter(|name| ir.types.get(**name).is_some_and(|d| d.rust_name == **name))
+        .copied()
+        .collect();
+    for model in &catalog.models {
+        types.model(model);
+    }
+    types.recorded
+}
+
 /// The typed parameter structs of the catalog module, and the type names they have taken.
 struct TypedStructs {
     namespace: Namespace,
+    recorded: std::collections::BTreeMap<String, TypedNames>,
+    /// The contract types of [`MEDIA_TYPES`] this contract defines, which media parameters take.
+    media: Vec<&'static str>,
+}
+
+/// The contract's media types, re-exported by the catalog so that there is one type each.
+const MEDIA_TYPES: &[&str] = &["ChatAttachment", "MediaKind", "ReferenceMediaItem"];
+
+/// The upload response a [`ReferenceMediaItem`](MediaShape::ReferenceMediaItem) is built from.
+const UPLOADED_FILE: &str = "PublicApiFile";
+
+/// The re-exports of the contract's media types, and `From<&PublicApiFile>` for the reference
+/// item: every member the two share by name is copied, so an upload plugs into `params`.
+/// Whether the crate has `ReferenceMediaItem::from(&PublicApiFile)` (and `MediaKind`): the
+/// upload step of a model's snippet needs them.
+pub fn uploads_plug_in(ir: &Ir) -> bool {
+    let media: Vec<&str> = MEDIA_TYPES
+        .iter()
+        .filter(|name| ir.types.get(**name).is_some_and(|d| d.rust_name == **name))
+        .copied()
+        .collect();
+    media.contains(&"MediaKind")
+        && media_items(ir, &media).to_string().contains("impl From")
+}
+
+fn media_items(ir: &Ir, media: &[&str]) -> TokenStream {
+    if media.is_empty() {
+        return TokenStream::new();
+    }
+    let names = media.iter().map(|name| ident(name));
+    let mut out = quote! {
+        /// The contract's media types, which the typed parameters take.
+        pub use crate::types::{#(#names),*};
+    };
+    let fields_of = |name: &str| match ir.types.get(name).map(|d| &d.kind) {
+        Some(crate::ir::TypeKind::Struct { fields, .. }) => Some(fields),
+        _ => None,
+    };
+    let (Some(item), Some(file)) = (
+        media
+            .contains(&"ReferenceMediaItem")
+            .then(|| fields_of("ReferenceMediaItem"))
+            .flatten(),
+        fields_of(UPLOADED_FILE).filter(|_| {
+            ir.types
+                .get(UPLOADED_FILE)
+                .is_some_and(|d| d.rust_name == UPLOADED_FILE)
+        }),
+    ) else {
+        return out;
+    };
+    let mut inits = Vec::new();
+    for field in item {
+        let name = ident(&field.rust_name);
+        let source = file.iter().find(|f| f.rust_name == field.rust_name);
+        let value = match source {
+            None if field.required => return out,
+            None => quote!(None),
+            // A member of another type (an inline enum named after each schema) is not copied.
+            Some(source) if source.shape.ty != field.shape.ty => {
+                if field.required {
+                    return out;
+                }
+                quote!(None)
+            }
+            Some(source) => {
+                let always_there = source.required && !source.shape.nullable;
+                let wrapped = !field.required && always_there;
+                let unwrapped = field.required && !always_there;
+                if unwrapped {
+                    return out;
+                }
+                let copy = matches!(
+                    source.shape.ty,
+                    crate::ir::TypeRef::Integer { .. }
+                        | crate::ir::TypeRef::Number { .. }
+                        | crate::ir::TypeRef::Boolean
+                );
+                let read = if copy {
+                    quote!(file.#name)
+                } else {
+                    quote!(file.#name.clone())
+                };
+                if wrapped {
+                    quote!(Some(#read))
+                } else {
+                    read
+                }
+            }
+        };
+        inits.push(quote!(#name: #value,));
+    }
+    let file_ty = ident(UPLOADED_FILE);
+    out.extend(quote! {
+        impl From<&crate::types::#file_ty> for ReferenceMediaItem {
+            /// The reference to an upload: its url, kind, name, MIME type and duration (token).
+            fn from(file: &crate::types::#file_ty) -> Self {
+                ReferenceMediaItem { #(#inits)* }
+            }
+        }
+    });
+    out
 }
 
 /// A struct to emit: its name, docs and fields.
@@ -528,7 +671,13 @@ impl TypedStructs {
                 .iter()
                 .map(String::as_str),
         );
-        TypedStructs { namespace }
+        // Re-exported into the module beside the typed structs (see `media_items`).
+        namespace.reserve(MEDIA_TYPES.iter().copied());
+        TypedStructs {
+            namespace,
+            media: Vec::new(),
+            recorded: Default::default(),
+        }
     }
 
     fn claim(&mut self, name: &str) -> Ident {
@@ -577,6 +726,7 @@ impl TypedStructs {
             top,
         } = spec;
         let mut nested = TokenStream::new();
+        let mut recorded = Vec::new();
         let mut methods = Namespace::new();
         methods.reserve(RESERVED_METHODS.iter().copied());
         let mut fields = Vec::new();
@@ -606,6 +756,7 @@ impl TypedStructs {
             } else {
                 quote!(#field,)
             };
+            recorded.push((param.name.clone(), setter_name.to_string()));
             let setter_doc = format!(" Sets {}.", markdown_code(&param.name));
             if param.required {
                 fields.push(quote! {
@@ -694,6 +845,37 @@ impl TypedStructs {
                 }
             }
         });
+        if let Some((id, Group::Params)) = top {
+            let names = TypedNames {
+                struct_name: name.to_string(),
+                setters: recorded,
+            };
+            self.recorded.insert(id.to_owned(), names);
+        }
+        let plugs_in = top.and_then(|(id, group)| {
+            matches!(group, Group::Params).then(|| {
+                quote! {
+                    impl ModelParams for #name {
+                        const MODEL_ID: &'static str = #id;
+                    }
+
+                    impl From<#name> for Map<String, Value> {
+                        fn from(params: #name) -> Self {
+                            Self::from(&params)
+                        }
+                    }
+
+                    impl From<&#name> for Map<String, Value> {
+                        fn from(params: &#name) -> Self {
+                            match params.to_value() {
+                                Value::Object(members) => members,
+                                _ => Map::new(),
+                            }
+                        }
+                    }
+                }
+            })
+        });
         quote! {
             #struct_docs
             #[derive(Debug, Clone, PartialEq #derive_default)]
@@ -714,6 +896,8 @@ impl TypedStructs {
 
                 #(#setters)*
             }
+
+            #plugs_in
 
             #nested
         }
@@ -773,9 +957,17 @@ impl TypedStructs {
                 nested.extend(self.structure(spec));
                 plain(quote!(#name))
             }
+            // A contract without the media type gets the JSON value the runtime checks.
             ParamType::Media => match rules::media_shape(location) {
-                MediaShape::ReferenceMediaItem => plain(quote!(ReferenceMediaItem)),
-                MediaShape::ChatAttachment => plain(quote!(ChatAttachment)),
+                MediaShape::ReferenceMediaItem
+                    if self.media.contains(&"ReferenceMediaItem") =>
+                {
+                    plain(quote!(ReferenceMediaItem))
+                }
+                MediaShape::ChatAttachment if self.media.contains(&"ChatAttachment") => {
+                    plain(quote!(ChatAttachment))
+                }
+                _ => plain(quote!(serde_json::Value)),
             },
         }
     }
@@ -833,6 +1025,14 @@ fn param_docs(param: &ModelParam) -> Vec<String> {
     docs
 }
 
+/// FNV-1a of the option's JSON, in 31 bits (a discriminant fits `isize` on every target).
+fn stable_discriminant(json: &str) -> u32 {
+    let hash = json.bytes().fold(0x811c_9dc5_u32, |hash, byte| {
+        (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193)
+    });
+    hash & 0x7fff_ffff
+}
+
 fn enumeration(name: &Ident, param: &ModelParam) -> TokenStream {
     let mut docs = vec![format!("The options of {}.", markdown_code(&param.name))];
     if let Some(description) = &param.description {
@@ -860,10 +1060,26 @@ fn enumeration(name: &Ident, param: &ModelParam) -> TokenStream {
     let all_strings = options
         .iter()
         .all(|(_, option, _)| matches!(option, OptionValue::String(_)));
-    let variants = options
+    // Variants are declared sorted by wire value, not in catalog order: reordering a
+    // catalog's options is no change, and must not move the enum's implicit discriminants.
+    let mut declared: Vec<(usize, &(Ident, OptionValue, String))> =
+        options.iter().enumerate().collect();
+    declared.sort_by(|(_, a), (_, b)| a.2.cmp(&b.2));
+    // Each discriminant is a hash of the wire value, so adding or reordering options moves
+    // no other variant's (a collision takes the next free number, deterministically).
+    let mut taken = std::collections::BTreeSet::new();
+    let discriminants: Vec<Literal> = declared
         .iter()
-        .enumerate()
-        .map(|(i, (variant, option, json))| {
+        .map(|(_, (_, _, json))| {
+            let mut value = stable_discriminant(json);
+            while !taken.insert(value) {
+                value = (value + 1) & 0x7fff_ffff;
+            }
+            Literal::u32_unsuffixed(value)
+        })
+        .collect();
+    let variants = declared.into_iter().zip(discriminants).map(
+        |((i, (variant, option, json)), discriminant)| {
             let doc = format!(" {}", markdown_code(json));
             let default_attr = (Some(i) == default).then(|| quote!(#[default]));
             let rename = match option {
@@ -876,9 +1092,10 @@ fn enumeration(name: &Ident, param: &ModelParam) -> TokenStream {
                 #[doc = #doc]
                 #rename
                 #default_attr
-                #variant,
+                #variant = #discriminant,
             }
-        });
+        },
+    );
     let matching = |arms: Vec<TokenStream>| {
         if arms.is_empty() {
             quote!(match self {})
@@ -897,18 +1114,64 @@ fn enumeration(name: &Ident, param: &ModelParam) -> TokenStream {
             })
             .collect();
         let body = matching(arms);
+        let texts: Vec<&str> = options
+            .iter()
+            .filter_map(|(_, option, _)| match option {
+                OptionValue::String(text) => Some(*text),
+                _ => None,
+            })
+            .collect();
+        let parse_arms = options
+            .iter()
+            .zip(&texts)
+            .map(|((variant, _, _), text)| quote!(#text => Ok(#name::#variant),));
+        // A list of values would be laid out differently by prettyplease and rustfmt; a match
+        // is laid out the same by both.
+        let nth_arms = texts.iter().enumerate().map(|(index, text)| {
+            let index = Literal::usize_unsuffixed(index);
+            quote!(#index => Some(#text),)
+        });
+        let from_str = quote! {
+            match value {
+                #(#parse_arms)*
+                other => Err(crate::ParseEnumError::listed(other, Self::nth_value)),
+            }
+        };
         return quote! {
             #docs
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash #derive_default)]
             #[derive(Serialize, Deserialize)]
+            #[non_exhaustive]
             pub enum #name {
                 #(#variants)*
             }
 
             impl #name {
+                /// The wire value of the option at `index`, in catalog order.
+                fn nth_value(index: usize) -> Option<&'static str> {
+                    match index {
+                        #(#nth_arms)*
+                        _ => None,
+                    }
+                }
+
                 /// The value as sent on the wire.
                 pub fn as_str(self) -> &'static str {
                     #body
+                }
+            }
+
+            impl fmt::Display for #name {
+                fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str(self.as_str())
+                }
+            }
+
+            impl std::str::FromStr for #name {
+                type Err = crate::ParseEnumError;
+
+                fn from_str(value: &str) -> Result<Self, Self::Err> {
+                    #from_str
                 }
             }
         };
@@ -931,6 +1194,7 @@ fn enumeration(name: &Ident, param: &ModelParam) -> TokenStream {
     quote! {
         #docs
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash #derive_default)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
         }

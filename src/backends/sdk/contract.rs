@@ -15,7 +15,7 @@ use super::types::{fallback_name, Scope, Types};
 use crate::error::Result;
 use crate::ir::{
     ContentKind, Field, Ir, ParamLocation, ParamRole, SecuritySchemeKind, Shape,
-    TypeDef, TypeKind, TypeRef,
+    TypeDef, TypeKind, TypeRef, Variant,
 };
 
 /// The contract's defaults where a spec says nothing.
@@ -38,6 +38,33 @@ impl Contract<'_> {
         let streams = self.stream_events()?;
         let webhooks = self.webhooks()?;
         let before_send = self.before_send();
+        let templates = self.types.ir.operations.iter().map(|operation| {
+            let id = &operation.id;
+            let path = &operation.path;
+            quote!(#id => #path,)
+        });
+        let path_template = quote! {
+            /// The contract's path of an operation, parameters not substituted: what logs show.
+            #[cfg(feature = "tracing")]
+            pub(crate) fn path_template(operation: &str) -> &'static str {
+                match operation {
+                    #(#templates)*
+                    _ => "",
+                }
+            }
+        };
+        let violation = if self.catalog {
+            quote! {
+                /// A broken catalog rule, as [`crate::Error::violations`] lists them.
+                pub use crate::catalog::ParamViolation;
+            }
+        } else {
+            quote! {
+                /// A broken catalog rule: this SDK has no model catalog, so there are none.
+                #[derive(Debug, Clone, PartialEq)]
+                pub enum ParamViolation {}
+            }
+        };
         Ok(quote! {
             //! What the runtime needs to know about this contract.
             #[allow(unused_imports)]
@@ -53,6 +80,8 @@ impl Contract<'_> {
             #streams
             #webhooks
             #before_send
+            #violation
+            #path_template
         })
     }
 
@@ -62,7 +91,8 @@ impl Contract<'_> {
         let Some(def) = error_type(ir) else {
             return Ok(value_error_glue());
         };
-        let Some((path, code, message, request_id)) = error_members(ir, def) else {
+        let Some((path, code, message, request_id, param)) = error_members(ir, def)
+        else {
             return Ok(value_error_glue());
         };
         let body_ty = self.types.named(&def.name, Scope::Elsewhere)?;
@@ -98,6 +128,10 @@ impl Contract<'_> {
         };
         let request_id_expr = match request_id {
             Some(field) => optional_str(&access, field),
+            None => missing.clone(),
+        };
+        let param_expr = match param {
+            Some(field) => optional_str(&access, field),
             None => missing,
         };
         let body_doc = docs(&format!(
@@ -118,6 +152,9 @@ impl Contract<'_> {
             }
             pub(crate) fn error_request_id(body: &ApiErrorBody) -> Option<&str> {
                 #request_id_expr
+            }
+            pub(crate) fn error_param(body: &ApiErrorBody) -> Option<&str> {
+                #param_expr
             }
             pub(crate) fn parse_error_code(code: &str) -> ErrorCode {
                 #parse
@@ -228,8 +265,96 @@ impl Contract<'_> {
                     const ERROR: Option<&'static str> = #error;
                 }
             });
+            if let Some((_, variants)) = union {
+                out.extend(self.stream_helpers(&ty, variants)?);
+            }
         }
         Ok(out)
+    }
+
+    /// What users of a chat stream write by hand: the text of its deltas (a variant with a
+    /// required string `delta`), and the finished message (a variant with a required
+    /// `message` object).
+    fn stream_helpers(
+        &self,
+        ty: &TokenStream,
+        variants: &[Variant],
+    ) -> Result<TokenStream> {
+        let ir = self.types.ir;
+        let field_of = |variant: &Variant, name: &str| -> Option<Field> {
+            let def = ir.types.get(variant.shape.named()?)?;
+            struct_fields(def)?
+                .iter()
+                .find(|f| f.name == name && f.required && !f.shape.nullable)
+                .cloned()
+        };
+        let usable = |variant: &&Variant| {
+            variant.tag_value.as_deref() != Some("error") && !variant.shape.nullable
+        };
+        let mut methods = TokenStream::new();
+        let delta = variants.iter().filter(usable).find_map(|v| {
+            let field = field_of(v, "delta")?;
+            is_plain_string(&field.shape).then_some((v, field))
+        });
+        if let Some((variant, field)) = delta {
+            let variant = ident(&variant.rust_name)?;
+            let member = ident(&field.rust_name)?;
+            let doc = docs(&format!(
+                "Reads the stream to its end and returns the text of its `{}` events, joined; the first error item is returned as the error.",
+                variants
+                    .iter()
+                    .find(|v| variant == v.rust_name)
+                    .and_then(|v| v.tag_value.as_deref())
+                    .unwrap_or("delta")
+            ));
+            methods.extend(quote! {
+                #doc
+                pub async fn text(mut self) -> crate::Result<String> {
+                    use futures_util::StreamExt;
+                    let mut text = String::new();
+                    while let Some(event) = self.next().await {
+                        if let #ty::#variant(event) = event? {
+                            text.push_str(&event.#member);
+                        }
+                    }
+                    Ok(text)
+                }
+            });
+        }
+        let completed = variants.iter().filter(usable).find_map(|v| {
+            let field = field_of(v, "message")?;
+            field.shape.named().is_some().then_some((v, field))
+        });
+        if let Some((variant, field)) = completed {
+            let tag = variant.tag_value.clone().unwrap_or_default();
+            let variant = ident(&variant.rust_name)?;
+            let member = ident(&field.rust_name)?;
+            let message_ty = self.types.shape(&field.shape, Scope::Elsewhere)?;
+            let doc = docs(&format!(
+                "Reads the stream to its end and returns the message of its `{tag}` event (`None` when the stream had none); the first error item is returned as the error."
+            ));
+            methods.extend(quote! {
+                #doc
+                pub async fn final_message(mut self) -> crate::Result<Option<#message_ty>> {
+                    use futures_util::StreamExt;
+                    let mut message = None;
+                    while let Some(event) = self.next().await {
+                        if let #ty::#variant(event) = event? {
+                            message = Some(event.#member);
+                        }
+                    }
+                    Ok(message)
+                }
+            });
+        }
+        if methods.is_empty() {
+            return Ok(methods);
+        }
+        Ok(quote! {
+            impl crate::EventStream<#ty> {
+                #methods
+            }
+        })
     }
 
     /// The webhook payload type and the signature headers.
@@ -413,12 +538,18 @@ impl Contract<'_> {
                 let kind = model.kind;
                 let route = route(call.operation);
                 if route == Route::Chat && kind != "chat" {
-                    let message = format!("{model_id} is a {kind} model: use generations()");
-                    return Err(crate::Error::InvalidRequest(message));
+                    let article = if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                        "an"
+                    } else {
+                        "a"
+                    };
+                    let message =
+                        format!("{model_id} is {article} {kind} model: use generations()");
+                    return Err(crate::Error::invalid(message));
                 }
                 if route == Route::Generation && kind == "chat" {
                     let message = format!("{model_id} is a chat model: use chat()");
-                    return Err(crate::Error::InvalidRequest(message));
+                    return Err(crate::Error::invalid(message));
                 }
                 if route == Route::Other {
                     return Ok(());
@@ -430,7 +561,7 @@ impl Contract<'_> {
                 };
                 let listed: Vec<String> = violations.iter().map(|v| v.to_string()).collect();
                 let message = format!("{model_id}: {}", listed.join("; "));
-                Err(crate::Error::InvalidRequest(message))
+                Err(crate::Error::violated(message, violations))
             }
         }
     }
@@ -460,6 +591,9 @@ fn value_error_glue() -> TokenStream {
         }
         pub(crate) fn error_request_id(body: &ApiErrorBody) -> Option<&str> {
             error_text(body, "request_id").map(String::as_str)
+        }
+        pub(crate) fn error_param(body: &ApiErrorBody) -> Option<&str> {
+            error_text(body, "param").map(String::as_str)
         }
         pub(crate) fn parse_error_code(code: &str) -> ErrorCode {
             code.to_owned()
@@ -495,6 +629,7 @@ type ErrorMembers<'a> = (
     &'a Field,
     Option<&'a Field>,
     Option<&'a Field>,
+    Option<&'a Field>,
 );
 
 /// Where the code, message and request ID sit: in the body itself, or in its `error` member.
@@ -509,6 +644,7 @@ fn error_members<'a>(ir: &'a Ir, def: &'a TypeDef) -> Option<ErrorMembers<'a>> {
             code,
             find("message").filter(text),
             find("request_id").filter(text),
+            find("param").filter(text),
         ))
     };
     if let Some(found) = direct(fields, Vec::new()) {

@@ -59,6 +59,7 @@ serde_json = "1"
 sha2 = "0.10"
 tokio = {{ version = "1.38", features = ["fs", "time"] }}
 tokio-util = {{ version = "0.7", features = ["io"] }}
+tracing = {{ version = "0.1.40", default-features = false, features = ["std"], optional = true }}
 
 [dev-dependencies]
 tokio = {{ version = "1.38", features = ["macros", "rt-multi-thread"] }}
@@ -67,6 +68,9 @@ tokio = {{ version = "1.38", features = ["macros", "rt-multi-thread"] }}
 # Types get the serde impl their direction needs (sent: Serialize, received: Deserialize);
 # this adds the other one to every type, for caching or replaying values, at some compile time.
 full-serde = []
+# One span per call and an event per attempt (method, path template, status, attempt, request
+# ID, retry delay), through `tracing`; never a key, a secret, a token or a file URL.
+tracing = ["dep:tracing"]
 "#,
         title = single_line(&ir.api.title),
         version = single_line(&ir.api.version),
@@ -166,10 +170,12 @@ pub fn lib_rs(ir: &Ir, catalog: bool, wait: bool) -> TokenStream {
 
         /// Bytes, as [`FilePart::bytes`] and [`FilePart::stream`] take them.
         pub use bytes::Bytes;
-        pub use client::{ApiKey, Client, ClientBuilder, API_KEY_ENV, BASE_URL_ENV};
+        pub use client::{ApiKey, Client, ClientBuilder, Response, ResponseFuture, API_KEY_ENV, BASE_URL_ENV};
         pub use contract::{ApiErrorBody, ErrorCode};
-        pub use error::{ApiError, DecodeError, Error, Result, StreamError, TransportError, MAX_KEPT_BODY};
+        pub use error::{ApiError, DecodeError, Error, ParseEnumError, Result, StreamError, TransportError, MAX_KEPT_BODY};
         pub use nullable::Nullable;
+        /// The HTTP client crate, at the version [`ClientBuilder::http_client`] takes.
+        pub use reqwest;
         pub use retry::{IDEMPOTENCY_CONFLICT, MAX_RETRY_AFTER};
         pub use secret::Secret;
         pub use sse::{EventStream, StreamEvent};
@@ -516,8 +522,14 @@ in code.
 | call | route | summary |
 |---|---|---|
 {operations}
-Every call returns a builder: set optional parameters, `.idempotency_key(..)`, `.timeout(..)`
-or `.max_retries(..)` on it, then `.await` it (or call `.send()`).
+Every call returns a builder: set optional parameters, `.idempotency_key(..)`, `.timeout(..)`,
+`.max_retries(..)`, `.header(name, value)` or `.query(name, value)` on it, then `.await` it (or
+call `.send()`); `.with_response().await` returns the value with its response's `status()`,
+`headers()` and `request_id()`. `ClientBuilder::http_client(..)` takes your own `reqwest`
+client (re-exported as `reqwest`), `default_header(..)` adds a header to every call, and
+`strict(true)` makes any response member or enum value the contract does not declare a
+`Decode` error naming its JSON pointer (for contract tests, not production). The `tracing`
+feature adds a span per call and an event per attempt, never with a key, secret or URL.
 
 ## Behaviour
 
@@ -535,7 +547,11 @@ or `.max_retries(..)` on it, then `.await` it (or call `.send()`).
   upload from a stream is never retried (a stream can be read once).
 - **Errors.** One `Error` enum: `Api` (status, decoded error body with its `ErrorCode`, raw body
   cut at 4 KiB, request ID, `Retry-After`), `Stream` (an `error` event), `Transport`, `Timeout`,
-  `Decode` (with the raw body), `WaitTimeout`, `Config`, `InvalidRequest` and `Io`.
+  `Decode` (with the raw body), `WaitTimeout`, `Config`, `InvalidRequest` (with the broken
+  catalog rules: `error.violations()`, each with its JSON pointer) and `Io`.
+  `ApiError::param()` is the request member the server names. A connection lost in a stream,
+  or closed before its final event, is `Transport` (its `source()` an `io::Error` of kind
+  `UnexpectedEof` on a clean close).
 - **Forward compatibility.** Unknown response members are ignored; enums received from the API
   keep unknown values (`Unknown(String)`), stream events and other tagged unions keep unknown
   variants as JSON, so a newer server never makes this SDK fail to decode.
@@ -548,17 +564,23 @@ or `.max_retries(..)` on it, then `.await` it (or call `.send()`).
   `Deserialize`; enable the `full-serde` feature to get both on every type (to cache or replay
   values). Types with identical definitions are defined once; the others are aliases of it.
 - **Streams.** `chat().stream_completion(..)` returns a `Stream` of typed events. Events split
-  across network chunks are reassembled; an `error` event is an `Err` item; the stream ends after
-  `done` (a connection that closes before it ends with an error item).
+  across network chunks are reassembled; an `error` event is an `Err` item (there is no error
+  event variant); the stream ends after `done` (a connection that closes before it ends with an
+  error item). `stream.text()` joins the deltas and `stream.final_message()` returns the
+  completed message.
+- **Semver.** Every struct and enum is `#[non_exhaustive]`: build sent types with `new` (or
+  `Default`) and the setters, so that an optional member or a value the API adds is a minor
+  release. Enums parse from their wire value (`"16:9".parse()`) and display as it.
 - **Uploads.** `FilePart::bytes`, `FilePart::path` (read with tokio when sent) or
   `FilePart::stream`, with a file name and MIME type (guessed from the name when not given).
-- **Webhooks.** `webhooks::construct_event(headers, raw_body, &secret, webhooks::DEFAULT_TOLERANCE)`
-  verifies the `v1=` HMAC-SHA256 signature in constant time, rejects timestamps more than 300 s
-  away, and decodes the event. Deliveries can repeat: handle them idempotently.
+- **Webhooks.** `webhooks::construct_event(&headers, raw_body, &secret, webhooks::DEFAULT_TOLERANCE)`
+  (an `HeaderMap` or `(name, value)` pairs) verifies the `v1=` HMAC-SHA256 signature in
+  constant time, rejects timestamps more than 300 s away, and decodes the event. Deliveries can repeat: handle them idempotently.
 - **Secrets.** Members that hold secrets (`signing_secret`, `password` formats) are `Secret`s:
   plain strings on the wire, `Secret(***)` in `Debug`, read with `expose_secret()`. The
   endpoint's `signing_secret` is what `webhooks` verifies with. Bodies kept in errors have
-  secret members replaced by `***`.
+  secret members replaced by `***`. Temporary file details (a file's `url` and
+  `duration_token`) are `***` in `Debug` too.
 - **Dates** are `chrono::DateTime<chrono::Utc>`.
 "#,
         version = markdown_inline(&ir.api.version),

@@ -12,6 +12,7 @@ pub mod krate;
 pub mod ops;
 pub mod render;
 pub mod reserved;
+pub mod snippets;
 pub mod types;
 
 use crate::error::Result;
@@ -70,6 +71,9 @@ pub fn generate(ir: &Ir) -> Result<OutputTree> {
     let mut tree = tree?;
     if let Some(source) = catalog {
         tree.add("src/catalog.rs", format!("{}{source}", render::header(ir)))?;
+    }
+    if let Some((source, _)) = snippets::examples(ir)? {
+        tree.add("examples/models.rs", source)?;
     }
     Ok(tree)
 }

@@ -55,6 +55,9 @@ const BUILDER_METHODS: &[&str] = &[
     "skip_validation",
     "into_future",
     "body",
+    "with_response",
+    "header",
+    "query",
 ];
 
 pub struct Ops<'a> {
@@ -128,6 +131,10 @@ const IMPORTS: &[Import] = &[
     Import {
         names: &["Client"],
         tree: "crate::client::Client",
+    },
+    Import {
+        names: &["ResponseFuture"],
+        tree: "crate::client::ResponseFuture",
     },
     Import {
         names: &["codec"],
@@ -446,9 +453,25 @@ impl<'a> Ops<'a> {
                     self.call.max_retries = Some(max_retries);
                     self
                 }
+                /// Adds a header to this call (a proxy's or a gateway's, say); an invalid name
+                /// or value fails the call when it is sent, naming the header only.
+                pub fn header(mut self, name: &str, value: &str) -> Self {
+                    self.call.extra_header(name, value);
+                    self
+                }
+                /// Adds a query parameter to this call, after the ones the SDK sets.
+                pub fn query(mut self, name: &str, value: impl Into<String>) -> Self {
+                    self.call.extra_query(name, value.into());
+                    self
+                }
+                /// Sends the call and returns the value with the response's status, headers
+                /// and request ID.
+                pub fn with_response(self) -> ResponseFuture<'a, #output> {
+                    self.client.send(self.call, #finish)
+                }
                 /// Sends the call.
                 pub fn send(self) -> BoxFuture<'a, Result<#output>> {
-                    self.client.send(self.call, #finish)
+                    crate::client::value_only(self.client.send(self.call, #finish))
                 }
             }
             impl<'a> IntoFuture for #builder<'a> {
@@ -507,9 +530,10 @@ impl<'a> Ops<'a> {
             ContentKind::Binary | ContentKind::EventStream => {
                 (quote!(impl Into<bytes::Bytes>), true)
             }
+            // By reference, like every other body: its file parts are cheap to clone.
             ContentKind::Multipart => {
                 let name = multipart_type(content)?;
-                (types.named(name, Scope::Elsewhere)?, true)
+                (types.named(name, Scope::Elsewhere)?, false)
             }
         })
     }
@@ -554,19 +578,19 @@ impl<'a> Ops<'a> {
                         || (field.shape.nullable
                             && !matches!(field.shape.ty, TypeRef::Any));
                     let part = if is_file {
-                        quote!(FormPart::file(#wire, value, #mime))
+                        quote!(FormPart::file(#wire, value.clone(), #mime))
                     } else {
-                        quote!(FormPart::text(#wire, codec::text(&value)))
+                        quote!(FormPart::text(#wire, codec::text(value)))
                     };
                     parts.extend(if optional {
                         quote! {
-                            if let Some(value) = #body.#member {
+                            if let Some(value) = &#body.#member {
                                 parts.push(#part);
                             }
                         }
                     } else {
                         quote! {
-                            let value = #body.#member;
+                            let value = &#body.#member;
                             parts.push(#part);
                         }
                     });

@@ -120,8 +120,16 @@ impl<'a> Types<'a> {
             .types
             .values()
             .filter(|d| !d.in_request && !d.in_response);
-        let either_way =
-            crate::ir::reachable(&ir.types, unused.map(|d| &*d.name).collect());
+        // So do the media types the catalog's typed params (which derive both) contain.
+        let media = ir
+            .catalog
+            .iter()
+            .flat_map(|_| ["ChatAttachment", "MediaKind", "ReferenceMediaItem"])
+            .filter(|name| ir.types.contains_key(*name));
+        let either_way = crate::ir::reachable(
+            &ir.types,
+            unused.map(|d| &*d.name).chain(media).collect(),
+        );
         let with = |side: fn(&TypeDef) -> bool| -> BTreeSet<String> {
             let named = ir
                 .types
@@ -298,6 +306,15 @@ impl<'a> Types<'a> {
             let twin = self.named(twin, Scope::Types)?;
             return Ok(quote!(#attrs pub type #name = #twin;));
         }
+        // Every struct and enum is `#[non_exhaustive]`, so the crate's semver is the API's:
+        // a member or value the API may add compatibly (an optional field, a response enum
+        // value, a request enum value) is a minor release for Rust users too. Sent structs
+        // are built with `new` (or `Default`) and the setters, received ones are read.
+        let attrs = if matches!(def.kind, TypeKind::Alias { .. }) {
+            attrs
+        } else {
+            quote!(#attrs #[non_exhaustive])
+        };
         match &def.kind {
             TypeKind::Struct { fields, additional } => {
                 if self.forms.contains(&def.name) {
@@ -363,10 +380,29 @@ impl<'a> Types<'a> {
         let mut required = Vec::new();
         let mut optional = Vec::new();
         let mut defaulted = Vec::new();
+        let mut debug = TokenStream::new();
+        let mut hidden_lets = TokenStream::new();
+        let mut redacts = false;
         for field in fields {
             let member = self.member(def, field)?;
             all_default &= member.defaults;
             let ident = ident(&field.rust_name)?;
+            let shown = &field.rust_name;
+            if is_file_detail(def, field) {
+                redacts = true;
+                let hidden = match member.wrap {
+                    Wrap::Option => {
+                        hidden_lets.extend(
+                            quote!(let #ident = crate::secret::redacted(&self.#ident);),
+                        );
+                        quote!(&#ident)
+                    }
+                    _ => quote!(&crate::secret::Redacted),
+                };
+                debug.extend(quote!(.field(#shown, #hidden)));
+            } else {
+                debug.extend(quote!(.field(#shown, &self.#ident)));
+            }
             if member.defaults {
                 defaulted.push((ident.clone(), member.unset()));
             }
@@ -426,7 +462,9 @@ impl<'a> Types<'a> {
         // `params`) are built by callers too.
         let built_by_callers = def.in_request || !def.in_response;
         let constructors = if built_by_callers {
-            constructors(name, &required, &optional, &defaulted)
+            let mut tokens = constructors(name, &required, &optional, &defaulted);
+            tokens.extend(self.for_model(name, &required, &optional));
+            tokens
         } else {
             TokenStream::new()
         };
@@ -444,21 +482,44 @@ impl<'a> Types<'a> {
         self.codec_used.note(&received);
         let deserialize = if decode.is_empty() {
             quote! {
-                codec::Members::read(d)?;
+                codec::Members::read(d)?.end()?;
                 Ok(Self {})
             }
         } else {
             quote! {
                 let mut members = codec::Members::read(d)?;
-                Ok(Self { #decode })
+                let value = Self { #decode };
+                members.end()?;
+                Ok(value)
             }
+        };
+        // Temporary file details are never printed, like secrets: `Debug` is written out.
+        let (derive_debug, debug_impl) = if redacts {
+            if additional.is_some() {
+                debug.extend(quote!(.finish_non_exhaustive()));
+            } else {
+                debug.extend(quote!(.finish()));
+            }
+            let shown = name.to_string();
+            let debug_impl = quote! {
+                impl std::fmt::Debug for #name {
+                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        #hidden_lets
+                        f.debug_struct(#shown) #debug
+                    }
+                }
+            };
+            (TokenStream::new(), debug_impl)
+        } else {
+            (quote!(Debug,), TokenStream::new())
         };
         Ok(quote! {
             #attrs
-            #[derive(Debug, Clone, PartialEq, #default)]
+            #[derive(#derive_debug Clone, PartialEq, #default)]
             pub struct #name {
                 #members
             }
+            #debug_impl
             #constructors
             #sent
             impl serde::Serialize for #name {
@@ -473,6 +534,56 @@ impl<'a> Types<'a> {
                 }
             }
         })
+    }
+
+    /// Whether the type arrives as the events of a server-sent event stream.
+    fn streamed(&self, name: &str) -> bool {
+        self.ir.operations.iter().any(|operation| {
+            operation
+                .responses
+                .iter()
+                .flat_map(|r| &r.contents)
+                .any(|c| {
+                    c.kind == crate::ir::ContentKind::EventStream
+                        && c.shape.as_ref().and_then(|s| s.named()) == Some(name)
+                })
+        })
+    }
+
+    /// `for_model(params)` on a request that names a catalog model and carries its `params`
+    /// (the generation request): the model ID comes from the typed parameters, so the two
+    /// cannot disagree.
+    fn for_model(
+        &self,
+        name: &Ident,
+        required: &[(Ident, &Field, Member)],
+        optional: &[(Ident, &Field, Member)],
+    ) -> TokenStream {
+        let Some(catalog) = &self.ir.catalog else {
+            return TokenStream::new();
+        };
+        if !catalog.models.iter().any(|m| m.kind != "chat") {
+            return TokenStream::new();
+        }
+        let names_model = matches!(required, [(ident, _, member)]
+            if ident == "model" && member.base.to_string() == "String");
+        let takes_params = optional.iter().any(|(ident, _, member)| {
+            ident == "params"
+                && member.base.to_string()
+                    == "serde_json :: Map < String , serde_json :: Value >"
+        });
+        if !names_model || !takes_params {
+            return TokenStream::new();
+        }
+        quote! {
+            impl #name {
+                /// A request for the model `params` are typed for, with those parameters: the
+                /// model ID is taken from them, so it cannot name another model by accident.
+                pub fn for_model<P: crate::catalog::ModelParams>(params: P) -> Self {
+                    Self::new(P::MODEL_ID).params(params)
+                }
+            }
+        }
     }
 
     /// A multipart form: no serde, file members are `FilePart`s.
@@ -517,7 +628,7 @@ impl<'a> Types<'a> {
         let constructors = constructors(name, &required, &optional, &defaulted);
         Ok(quote! {
             #attrs
-            #[derive(Debug)]
+            #[derive(Debug, Clone)]
             pub struct #name {
                 #members
             }
@@ -604,7 +715,13 @@ impl<'a> Types<'a> {
         let taken: Vec<&str> = variants.iter().map(|v| v.rust_name.as_str()).collect();
         let unknown = format_ident!("{}", fallback_name(&taken));
         let mut with_tag = false;
+        let streamed = self.streamed(&def.name);
         for variant in variants {
+            // A stream's `error` event arrives as an `Err` item (`Error::Stream`), never as an
+            // event, so the union has no variant for it.
+            if streamed && variant.tag_value.as_deref() == Some("error") {
+                continue;
+            }
             let ident = ident(&variant.rust_name)?;
             let ty = self.shape(&variant.shape, Scope::Types)?;
             let value = variant.tag_value.clone().unwrap_or_default();
@@ -632,10 +749,13 @@ impl<'a> Types<'a> {
                         /// received.
                         #unknown(serde_json::Value),
                     },
-                    quote!(_ => Ok(Self::#unknown(value)),),
+                    quote!(_ => {
+                        codec::undeclared::<D::Error>("the variant")?;
+                        Ok(Self::#unknown(value))
+                    }),
                     quote!(Self::#unknown(value) => codec::tag_str(value, Self::TAG),),
                     quote!(Self::#unknown(value) => value.serialize(s),),
-                    quote!(#[non_exhaustive]),
+                    TokenStream::new(),
                 )
             } else {
                 let message = format!("unknown or missing `{tag}`");
@@ -913,7 +1033,11 @@ fn constructors(
 fn argument(member: &Member, ident: &Ident) -> (TokenStream, TokenStream) {
     let base = &member.base;
     let text = base.to_string();
-    let (ty, value) = if text == "String" || text == "crate :: Secret" {
+    // A free-form object also takes a model's typed parameters, which convert into one.
+    let (ty, value) = if text == "String"
+        || text == "crate :: Secret"
+        || text == "serde_json :: Map < String , serde_json :: Value >"
+    {
         (quote!(impl Into<#base>), quote!(#ident.into()))
     } else {
         (base.clone(), quote!(#ident))
@@ -945,6 +1069,17 @@ fn carries_const(def: &TypeDef, tag: &str, value: &str) -> bool {
             && f.required
             && matches!(&f.shape.ty, TypeRef::Const { value: v } if v.as_str() == Some(value))
     })
+}
+
+/// A member that holds a temporary file detail, which must not be logged: a duration token, a
+/// member its description says not to log, or the `url` of a file or a media reference.
+fn is_file_detail(def: &TypeDef, field: &Field) -> bool {
+    let name = field.name.to_ascii_lowercase().replace('_', "");
+    let description = field.docs.description.as_deref().unwrap_or_default();
+    let owner = def.name.to_ascii_lowercase();
+    name == "durationtoken"
+        || description.to_ascii_lowercase().contains("do not log")
+        || (name == "url" && (owner.contains("file") || owner.contains("media")))
 }
 
 /// A string member that holds a secret: its name says so, or its format is `password`.
@@ -998,10 +1133,33 @@ fn string_enum(
         from_str_closed.extend(quote!(#value => Ok(Self::#ident),));
         variants.extend(quote!(#[doc = #doc] #ident,));
     }
+    // A list of values would be laid out differently by prettyplease and rustfmt; a match
+    // is laid out the same by both.
+    let nth_arms = values.iter().enumerate().map(|(index, (_, value))| {
+        let index = proc_macro2::Literal::usize_unsuffixed(index);
+        quote!(#index => Some(#value),)
+    });
+    // `parse` takes the contract's values only, also for enums that keep unknown values on
+    // receipt: a value typed by hand that is none of them is a mistake to report.
     let display = quote! {
         impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+        impl std::str::FromStr for #name {
+            type Err = crate::ParseEnumError;
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                fn nth_value(index: usize) -> Option<&'static str> {
+                    match index {
+                        #(#nth_arms)*
+                        _ => None,
+                    }
+                }
+                match value {
+                    #from_str_closed
+                    other => Err(crate::ParseEnumError::listed(other, nth_value)),
+                }
             }
         }
     };
@@ -1045,7 +1203,6 @@ fn string_enum(
     quote! {
         #attrs
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        #[non_exhaustive]
         pub enum #name {
             #variants
             /// A value this version of the SDK does not know, as received.
@@ -1073,7 +1230,12 @@ fn string_enum(
         #received
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                Ok(Self::from(codec::string(d)?.as_ref()))
+                let text = codec::string(d)?;
+                let value = Self::from(text.as_ref());
+                if let Self::#unknown(_) = value {
+                    codec::undeclared::<D::Error>(format_args!("the value {text:?}"))?;
+                }
+                Ok(value)
             }
         }
     }
@@ -1108,7 +1270,7 @@ fn integer_enum(
             },
             quote!(Self::#unknown(value) => *value,),
             quote!(other => Ok(Self::#unknown(other)),),
-            quote!(#[non_exhaustive]),
+            TokenStream::new(),
         )
     } else {
         (
