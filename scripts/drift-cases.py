@@ -679,6 +679,16 @@ def scheme_changed(d):
 case("security-scheme-changed", "The bearer scheme became an API-key header.", new=scheme_changed)
 
 
+def scheme_added(d):
+    d["components"]["securitySchemes"]["apiKeyAuth"] = {"type": "apiKey", "in": "header", "name": "X-Api-Key"}
+    op(d, "/api/v1/files", "post")["security"] = [{"bearerAuth": []}, {"apiKeyAuth": []}]
+    return d
+
+
+case("security-scheme-added", "A second scheme, an API-key header, is added and one operation accepts it "
+     "besides the bearer token.", new=scheme_added)
+
+
 # Webhooks and SSE.
 def webhooks_changed(d):
     hook = d["webhooks"].pop("generation.succeeded")

@@ -205,9 +205,11 @@ pub struct DiffArgs {
     /// replace the registry's levels for this report; the report lists every override.
     #[arg(long, value_name = "FILE")]
     pub severity_levels: Option<std::path::PathBuf>,
-    /// A TOML file of accepted findings (`[[accept]]` entries: `rule`, `location` — exact or
-    /// a prefix ending in `*` —, `reason`, optional `expires = "YYYY-MM-DD"`). Accepted findings
-    /// are shown with their reason and fail no job; expired entries accept nothing.
+    /// A TOML file of accepted findings (`[[accept]]` entries: `rule`, `location` — as the
+    /// report prints it after `at`, or either half of it (`GET /path` or its `#/pointer`),
+    /// exactly or as a prefix ending in `*` —, `reason`, optional `expires = "YYYY-MM-DD"`).
+    /// Accepted findings are shown with their reason and fail no job; expired entries accept
+    /// nothing.
     #[arg(long, value_name = "FILE")]
     pub accept: Option<std::path::PathBuf>,
     /// Print the table of rules (the README's rule table) and exit.
@@ -358,20 +360,11 @@ fn run_diff(args: DiffArgs) -> Result<i32> {
         None => None,
     };
     let mut report = diff::diff(&old, &new);
-    if let Some(path) = &args.severity_levels {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
-        diff::levels::LevelOverrides::parse(&text)
-            .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?
-            .apply(&mut report);
-    }
-    if let Some(path) = &args.accept {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
-        diff::accept::Accepted::parse(&text)
-            .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?
-            .apply(&mut report, chrono::Local::now().date_naive());
-    }
+    pipeline::adjust_report(
+        &mut report,
+        args.severity_levels.as_deref(),
+        args.accept.as_deref(),
+    )?;
     crate::pipeline::attach_positions(&mut report, new_source, old_source);
     let labels = report::Labels {
         old: old_source,
@@ -491,6 +484,13 @@ pub struct UpdateArgs {
     /// How the report is printed on standard output (`github`: workflow annotations).
     #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
     pub format: DiffFormat,
+    /// A file of `rule-id level` lines that replace the registry's levels, as for `diff`.
+    #[arg(long, value_name = "FILE")]
+    pub severity_levels: Option<PathBuf>,
+    /// A TOML file of accepted findings, as for `diff`: an accepted breaking change does not
+    /// refuse the update, and still bumps the version as the change requires.
+    #[arg(long, value_name = "FILE")]
+    pub accept: Option<PathBuf>,
     #[command(flatten)]
     pub limits: LimitArgs,
 }
@@ -507,6 +507,8 @@ impl UpdateArgs {
             summary: self.summary.clone(),
             date: self.date,
             format: self.format,
+            severity_levels: self.severity_levels.clone(),
+            accept: self.accept.clone(),
             limits: self.limits.limits(),
         }
     }

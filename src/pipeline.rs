@@ -117,3 +117,30 @@ pub fn attach_positions(
         });
     }
 }
+
+/// Applies a team's rule levels (`--severity-levels FILE`) and accepted findings
+/// (`--accept FILE`) to a report, as `diff` and `update` both take them. Expiry dates of
+/// accepted findings are read against today's local date.
+pub fn adjust_report(
+    report: &mut crate::backends::diff::Report,
+    severity_levels: Option<&std::path::Path>,
+    accept: Option<&std::path::Path>,
+) -> Result<()> {
+    use crate::backends::diff;
+    use crate::error::Error;
+    let read = |path: &std::path::Path| {
+        std::fs::read_to_string(path)
+            .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))
+    };
+    if let Some(path) = severity_levels {
+        diff::levels::LevelOverrides::parse(&read(path)?)
+            .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?
+            .apply(report);
+    }
+    if let Some(path) = accept {
+        diff::accept::Accepted::parse(&read(path)?)
+            .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?
+            .apply(report, chrono::Local::now().date_naive());
+    }
+    Ok(())
+}

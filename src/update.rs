@@ -46,6 +46,10 @@ pub struct Update {
     /// The release date in the CHANGELOG; `None` reads it from the contract (or today).
     pub date: Option<NaiveDate>,
     pub format: DiffFormat,
+    /// Rule levels that replace the registry's (`--severity-levels`).
+    pub severity_levels: Option<PathBuf>,
+    /// Accepted findings (`--accept`): they do not refuse the update.
+    pub accept: Option<PathBuf>,
     pub limits: Limits,
 }
 
@@ -96,7 +100,13 @@ pub fn run(args: &Update) -> Result<i32> {
         return Ok(1);
     }
 
-    let report = diff::diff(&old_ir, &new_ir);
+    let mut report = diff::diff(&old_ir, &new_ir);
+    crate::pipeline::adjust_report(
+        &mut report,
+        args.severity_levels.as_deref(),
+        args.accept.as_deref(),
+    )?;
+    crate::pipeline::attach_positions(&mut report, &args.from, &snapshot_origin);
     if report.changes.is_empty() {
         eprintln!("{snapshot_origin}: up to date with {}", args.from);
         return Ok(0);

@@ -685,3 +685,62 @@ fn a_failed_write_leaves_the_snapshot_and_the_crate_as_they_were() {
         "no staging left"
     );
 }
+
+#[test]
+fn a_team_s_levels_and_accepted_findings_decide_what_update_refuses() {
+    let dir = repository(&fixture());
+    let repo = dir.path();
+    std::fs::write(repo.join("next.json"), pretty(&breaking(fixture()))).unwrap();
+    std::fs::write(repo.join("levels.txt"), "operation-removed warning\n").unwrap();
+    let accepted =
+        "[[accept]]\nrule = \"operation-removed\"\nlocation = \"GET /api/v1/credits\"\n\
+                    reason = \"credits moved to the account page\"\n";
+    std::fs::write(repo.join("accept.toml"), accepted).unwrap();
+    std::fs::write(
+        repo.join("other.toml"),
+        accepted.replace("credits\"", "models\""),
+    )
+    .unwrap();
+    git(repo, &["add", "-A"]);
+    git(repo, &["commit", "-q", "-m", "inputs"]);
+
+    // An entry for another place accepts nothing: refused, nothing written.
+    let output = binary(
+        repo,
+        &["update", "--from", "next.json", "--accept", "other.toml"],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert_eq!(status(repo), "");
+
+    // Lowered to a warning by the team's levels: the default gate lets it through, and the
+    // report says the level was overridden.
+    let output = binary(
+        repo,
+        &[
+            "update",
+            "--from",
+            "next.json",
+            "--severity-levels",
+            "levels.txt",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        String::from_utf8_lossy(&output.stdout).contains("operation-removed"),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    assert_ne!(status(repo), "");
+    git(repo, &["checkout", "-q", "--", "."]);
+    git(repo, &["clean", "-qfd"]);
+
+    // Accepted: it passes, and the version still moves as the break requires.
+    let output = binary(
+        repo,
+        &["update", "--from", "next.json", "--accept", "accept.toml"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(String::from_utf8_lossy(&output.stdout)
+        .contains("credits moved to the account page"));
+    assert_eq!(sdk_version(repo), "0.2.0");
+}

@@ -115,11 +115,21 @@ impl Accepted {
     }
 }
 
+/// Whether an entry's location names a finding's. A finding's location reads `PLACE #POINTER`
+/// (`GET /api/v1/credits #/paths/~1api~1v1~1credits/get`), or one of the two alone; an entry
+/// may name the whole or either half, exactly or by a prefix ending in `*`.
 fn matches(pattern: &str, location: &str) -> bool {
-    match pattern.strip_suffix('*') {
-        Some(prefix) => location.starts_with(prefix),
-        None => pattern == location,
+    let mut names = vec![location];
+    if let Some((place, _)) = location.split_once(" #") {
+        // The pointer half keeps its `#`.
+        names.extend([place, &location[place.len() + 1..]]);
     }
+    names
+        .into_iter()
+        .any(|name| match pattern.strip_suffix('*') {
+            Some(prefix) => name.starts_with(prefix),
+            None => pattern == name,
+        })
 }
 
 #[cfg(test)]
@@ -146,5 +156,9 @@ mod tests {
     fn a_prefix_ends_in_a_star() {
         assert!(matches("GET /a #/x*", "GET /a #/x/y"));
         assert!(!matches("GET /a #/x", "GET /a #/x/y"));
+        assert!(matches("GET /a", "GET /a #/x/y"));
+        assert!(matches("#/x/y", "GET /a #/x/y"));
+        assert!(matches("#/x*", "GET /a #/x/y"));
+        assert!(!matches("GET /a/b", "GET /a #/x/y"));
     }
 }

@@ -150,6 +150,20 @@ fn security_schemes(old: &Ir, new: &Ir, out: &mut Changes) {
             Some(_) => {}
         }
     }
+    for n in &new.security_schemes {
+        if !old.security_schemes.iter().any(|o| o.name == n.name) {
+            let at = pointer_join("/components/securitySchemes", &n.name);
+            out.emit(
+                RuleId::SecuritySchemeAdded,
+                format!("#{at}"),
+                format!(
+                    "the security scheme {} was added: {}",
+                    q(&n.name),
+                    scheme_kind(&n.kind)
+                ),
+            );
+        }
+    }
 }
 
 fn scheme_kind(kind: &SecuritySchemeKind) -> String {
@@ -157,7 +171,9 @@ fn scheme_kind(kind: &SecuritySchemeKind) -> String {
         SecuritySchemeKind::HttpBearer { .. } => "HTTP bearer".into(),
         SecuritySchemeKind::HttpBasic => "HTTP basic".into(),
         SecuritySchemeKind::ApiKey { location, name } => {
-            format!("an API key in the {location:?} {}", q(name)).to_lowercase()
+            // The header's name as the contract spells it; only the location is a word.
+            let location = format!("{location:?}").to_lowercase();
+            format!("an API key in the {location} {}", q(name))
         }
         SecuritySchemeKind::OAuth2 => "OAuth 2".into(),
         SecuritySchemeKind::OpenIdConnect => "OpenID Connect".into(),

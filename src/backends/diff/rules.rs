@@ -137,6 +137,7 @@ registry! {
     SecurityScopeAdded = "security-scope-added", B, Brk, "An operation now requires a scope (or scheme) that some accepted credential lacked.", "Keys without the new scope get 403.";
     SecurityRelaxed = "security-relaxed", I, Changed, "An operation accepts more credentials than before.", "Every credential that worked still works.";
     SecuritySchemeChanged = "security-scheme-changed", B, Brk, "A security scheme changed its type or location.", "Clients keep sending credentials the old way.";
+    SecuritySchemeAdded = "security-scheme-added", I, Added, "A security scheme was added.", "No operation requires it unless its security says so, which the other security rules rate.";
     // Webhooks and server-sent events.
     WebhookRemoved = "webhook-removed", B, Brk, "A webhook event was removed.", "Receivers waiting for it never get it again.";
     WebhookAdded = "webhook-added", I, Added, "A webhook event was added.", "Endpoints receive only the event types they subscribe to.";
