@@ -39,7 +39,7 @@ impl ApiKey {
 
 impl fmt::Debug for ApiKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let prefix = crate::contract::API_KEY_PREFIX;
+        let prefix = crate::glue::API_KEY_PREFIX;
         if !prefix.is_empty() && self.0.starts_with(prefix) {
             write!(f, "{prefix}***")
         } else {
@@ -142,7 +142,7 @@ impl Client {
             "rivya_sdk.call",
             operation = call.operation,
             method = %call.method,
-            path = crate::contract::path_template(call.operation),
+            path = crate::glue::path_template(call.operation),
         );
         let call = async move {
             let received = self.execute(call).await?;
@@ -161,7 +161,7 @@ impl Client {
         if let Some(error) = call.error.take() {
             return Err(error);
         }
-        crate::contract::before_send(&call)?;
+        crate::glue::before_send(&call)?;
         let idempotency_key = call.idempotency_header.map(|_| {
             call.idempotency_key
                 .clone()
@@ -246,7 +246,7 @@ impl Client {
         }
         if call.auth {
             if let Some(key) = &self.inner.api_key {
-                request = crate::contract::authorize(request, key);
+                request = crate::glue::authorize(request, key);
             }
         }
         let timeout = call.timeout.unwrap_or(self.inner.timeout);
@@ -286,7 +286,7 @@ impl Client {
 #[cfg(feature = "tracing")]
 fn trace_attempt(call: &Call, sent: &Result<reqwest::Response>, attempt: u32) {
     let method = call.method.as_str();
-    let path = crate::contract::path_template(call.operation);
+    let path = crate::glue::path_template(call.operation);
     match sent {
         Ok(response) => tracing::debug!(
             method,
@@ -434,7 +434,7 @@ impl fmt::Debug for ClientBuilder {
 impl Default for ClientBuilder {
     fn default() -> ClientBuilder {
         ClientBuilder {
-            base_url: crate::contract::DEFAULT_BASE_URL.to_owned(),
+            base_url: crate::glue::DEFAULT_BASE_URL.to_owned(),
             api_key: None,
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,

@@ -5,7 +5,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::contract::ParamViolation;
+use crate::glue::ParamViolation;
 use crate::{ApiErrorBody, ErrorCode};
 
 /// The result type of every fallible SDK call.
@@ -199,7 +199,7 @@ impl ApiError {
         let body: Option<ApiErrorBody> = serde_json::from_slice(raw).ok();
         let request_id = request_id.or_else(|| {
             let body = body.as_ref()?;
-            crate::contract::error_request_id(body).map(str::to_owned)
+            crate::glue::error_request_id(body).map(str::to_owned)
         });
         ApiError {
             status,
@@ -213,18 +213,18 @@ impl ApiError {
 
     /// The machine-readable error code (unknown codes are kept, not dropped).
     pub fn code(&self) -> Option<&ErrorCode> {
-        crate::contract::error_code(self.body.as_ref()?)
+        crate::glue::error_code(self.body.as_ref()?)
     }
 
     /// The human-readable message.
     pub fn message(&self) -> Option<&str> {
-        crate::contract::error_message(self.body.as_ref()?)
+        crate::glue::error_message(self.body.as_ref()?)
     }
 
     /// The request member the error is about (the body's `error.param`), when the server names
     /// one.
     pub fn param(&self) -> Option<&str> {
-        crate::contract::error_param(self.body.as_ref()?)
+        crate::glue::error_param(self.body.as_ref()?)
     }
 }
 

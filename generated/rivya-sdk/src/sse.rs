@@ -188,7 +188,7 @@ fn stream_error(event: serde_json::Value) -> Error {
             .and_then(serde_json::Value::as_str)
             .map(str::to_owned)
     };
-    let code = text("code").map(|code| crate::contract::parse_error_code(&code));
+    let code = text("code").map(|code| crate::glue::parse_error_code(&code));
     let message =
         text("message").unwrap_or_else(|| "the stream reported an error".into());
     Error::Stream(Box::new(StreamError { code, message, event }))

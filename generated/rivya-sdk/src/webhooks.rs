@@ -13,8 +13,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-pub use crate::contract::WebhookPayload;
-use crate::contract::{WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TIMESTAMP_HEADER};
+pub use crate::glue::WebhookPayload;
+use crate::glue::{WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TIMESTAMP_HEADER};
 /// The header map [`verify`] and [`construct_event`] read (the `http` crate's).
 pub use reqwest::header::HeaderMap;
 

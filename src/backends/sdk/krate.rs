@@ -156,8 +156,8 @@ pub fn lib_rs(ir: &Ir, catalog: bool, wait: bool) -> TokenStream {
         #catalog
         mod client;
         mod codec;
-        mod contract;
         mod error;
+        mod glue;
         mod nullable;
         pub mod ops;
         mod retry;
@@ -171,8 +171,8 @@ pub fn lib_rs(ir: &Ir, catalog: bool, wait: bool) -> TokenStream {
         /// Bytes, as [`FilePart::bytes`] and [`FilePart::stream`] take them.
         pub use bytes::Bytes;
         pub use client::{ApiKey, Client, ClientBuilder, Response, ResponseFuture, API_KEY_ENV, BASE_URL_ENV};
-        pub use contract::{ApiErrorBody, ErrorCode};
         pub use error::{ApiError, DecodeError, Error, ParseEnumError, Result, StreamError, TransportError, MAX_KEPT_BODY};
+        pub use glue::{ApiErrorBody, ErrorCode};
         pub use nullable::Nullable;
         /// The HTTP client crate, at the version [`ClientBuilder::http_client`] takes.
         pub use reqwest;

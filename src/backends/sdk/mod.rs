@@ -6,8 +6,8 @@
 //! as real Rust files under `templates/sdk/` and copied in.
 
 pub mod catalog;
-pub mod contract;
 mod dedupe;
+pub mod glue;
 pub mod krate;
 pub mod ops;
 pub mod render;
@@ -96,7 +96,7 @@ fn crate_without_catalog(ir: &Ir, catalog: bool) -> Result<OutputTree> {
         (types_file, ops_file)
     });
     let (ops_file, summary) = ops_file?;
-    let contract = contract::Contract { types: &types, catalog };
+    let glue = glue::Glue { types: &types, catalog };
     let example = render::file(
         ir,
         "examples/quickstart.rs",
@@ -123,8 +123,8 @@ fn crate_without_catalog(ir: &Ir, catalog: bool) -> Result<OutputTree> {
     tree.add("src/types.rs", types_file?)?;
     tree.add("src/ops.rs", ops_file)?;
     tree.add(
-        "src/contract.rs",
-        render::file(ir, "src/contract.rs", contract.module()?)?,
+        "src/glue.rs",
+        render::file(ir, "src/glue.rs", glue.module()?)?,
     )?;
     for (name, source) in TEMPLATES {
         if *name == "wait.rs" && summary.waits.is_empty() {

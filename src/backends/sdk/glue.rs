@@ -1,4 +1,4 @@
-//! `src/contract.rs` of the SDK: what the static runtime needs to know about this contract.
+//! `src/glue.rs` of the SDK: what the static runtime needs to know about this contract.
 //!
 //! The runtime templates are the same for every spec; this module ties them to the spec:
 //! which schema error bodies have and where their code sits, how the API key is sent, the
@@ -23,13 +23,13 @@ const DEFAULT_SERVER: &str = "https://rivya.ai";
 const SIGNATURE_HEADER: &str = "Rivya-Webhook-Signature";
 const TIMESTAMP_HEADER: &str = "Rivya-Webhook-Timestamp";
 
-pub struct Contract<'a> {
+pub struct Glue<'a> {
     pub types: &'a Types<'a>,
     /// The catalog module is part of the SDK (`crate::catalog`).
     pub catalog: bool,
 }
 
-impl Contract<'_> {
+impl Glue<'_> {
     pub fn module(&self) -> Result<TokenStream> {
         let error = self.error_glue()?;
         let auth = self.auth();
