@@ -12,8 +12,8 @@
 use crate::ir::{Catalog, Model, ModelParam, ParamTarget, ParamType};
 
 use super::runtime::{
-    CreditInfo, MediaRule, MediaShape, ModelInfo, NumberRule, OptionValue, ParamKind,
-    ParamLocation, ParamRule, ParamViolation, PromptRule,
+    self as runtime, CreditInfo, MediaRule, MediaShape, ModelInfo, NumberRule,
+    OptionValue, ParamKind, ParamRule, ParamViolation, PromptRule,
 };
 
 fn leak_str(text: &str) -> &'static str {
@@ -32,20 +32,23 @@ fn leak_strs(
     Box::leak(texts.into_boxed_slice())
 }
 
-pub fn location(target: ParamTarget) -> ParamLocation {
+/// The IR's target of a catalog parameter as the runtime (copied into the SDK) spells it.
+pub fn runtime_target(target: ParamTarget) -> runtime::ParamTarget {
     match target {
-        ParamTarget::Params => ParamLocation::Params,
-        ParamTarget::Controls => ParamLocation::Controls,
-        ParamTarget::Body => ParamLocation::Body,
+        ParamTarget::Params => runtime::ParamTarget::Params,
+        ParamTarget::Controls => runtime::ParamTarget::Controls,
+        ParamTarget::Body => runtime::ParamTarget::Body,
     }
 }
 
 /// The media object a `media` parameter is sent as: a ReferenceMediaItem inside `params`, a
 /// ChatAttachment in the chat request's `controls` or top level (its `attachments`).
-pub fn media_shape(location: ParamLocation) -> MediaShape {
+pub fn media_shape(location: runtime::ParamTarget) -> MediaShape {
     match location {
-        ParamLocation::Params => MediaShape::ReferenceMediaItem,
-        ParamLocation::Controls | ParamLocation::Body => MediaShape::ChatAttachment,
+        runtime::ParamTarget::Params => MediaShape::ReferenceMediaItem,
+        runtime::ParamTarget::Controls | runtime::ParamTarget::Body => {
+            MediaShape::ChatAttachment
+        }
     }
 }
 
@@ -59,7 +62,7 @@ pub fn model_info(model: &Model) -> ModelInfo {
     let params: Vec<ParamRule> = model
         .params
         .iter()
-        .map(|p| param_rule(p, location(p.target)))
+        .map(|p| param_rule(p, runtime_target(p.target)))
         .collect();
     ModelInfo {
         id: leak_str(&model.id),
@@ -104,7 +107,7 @@ pub fn option_value(value: &serde_json::Value) -> OptionValue {
 }
 
 /// One parameter; members and elements take the location of their top-level parameter.
-pub fn param_rule(param: &ModelParam, location: ParamLocation) -> ParamRule {
+pub fn param_rule(param: &ModelParam, location: runtime::ParamTarget) -> ParamRule {
     let numbers = NumberRule {
         minimum: param.minimum,
         maximum: param.maximum,
@@ -164,7 +167,7 @@ pub fn param_rule(param: &ModelParam, location: ParamLocation) -> ParamRule {
     };
     ParamRule {
         name: leak_str(&param.name),
-        location,
+        target: location,
         required: param.required,
         deprecated: param.deprecated,
         kind,

@@ -73,7 +73,7 @@ pub struct CreditInfo {
 
 /// Where a parameter's value goes in the request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ParamLocation {
+pub enum ParamTarget {
     /// Inside the generation request's `params` object.
     Params,
     /// Inside the chat request's `controls` object.
@@ -82,13 +82,13 @@ pub enum ParamLocation {
     Body,
 }
 
-impl ParamLocation {
+impl ParamTarget {
     /// The name used in the catalog's `in` field.
     pub fn as_str(self) -> &'static str {
         match self {
-            ParamLocation::Params => "params",
-            ParamLocation::Controls => "controls",
-            ParamLocation::Body => "body",
+            ParamTarget::Params => "params",
+            ParamTarget::Controls => "controls",
+            ParamTarget::Body => "body",
         }
     }
 }
@@ -99,7 +99,7 @@ pub struct ParamRule {
     /// Field name inside its location.
     pub name: &'static str,
     /// Where the value goes (nested rules inherit their top-level parameter's location).
-    pub location: ParamLocation,
+    pub target: ParamTarget,
     /// The member must be present.
     pub required: bool,
     /// Still accepted, but will be removed.
@@ -345,19 +345,19 @@ impl ModelInfo {
     /// The top-level parameter `name` sent at `location`.
     pub fn param(
         &self,
-        location: ParamLocation,
+        location: ParamTarget,
         name: &str,
     ) -> Option<&'static ParamRule> {
         self.params
             .iter()
-            .find(|p| p.location == location && p.name == name)
+            .find(|p| p.target == location && p.name == name)
     }
 
     /// Checks the `params` object of a generation request: every `in: params` parameter, and
     /// no other member. Reports every violation, with pointers relative to `params`.
     pub fn check_params(&self, params: &Value) -> Result<(), Vec<ParamViolation>> {
         let mut out = Vec::new();
-        check_location(self.params, ParamLocation::Params, params, None, &mut out);
+        check_location(self.params, ParamTarget::Params, params, None, &mut out);
         finish(out)
     }
 
@@ -365,13 +365,7 @@ impl ModelInfo {
     /// other member. Reports every violation, with pointers relative to `controls`.
     pub fn check_controls(&self, controls: &Value) -> Result<(), Vec<ParamViolation>> {
         let mut out = Vec::new();
-        check_location(
-            self.params,
-            ParamLocation::Controls,
-            controls,
-            None,
-            &mut out,
-        );
+        check_location(self.params, ParamTarget::Controls, controls, None, &mut out);
         finish(out)
     }
 
@@ -408,14 +402,14 @@ impl ModelInfo {
             Some(other) => out.push(wrong_type(Some(&prompt_path), "a string", other)),
         }
         for (location, member) in [
-            (ParamLocation::Params, "params"),
-            (ParamLocation::Controls, "controls"),
+            (ParamTarget::Params, "params"),
+            (ParamTarget::Controls, "controls"),
         ] {
             let path = Path {
                 parent: None,
                 segment: Segment::Key(member),
             };
-            let has_rules = self.params.iter().any(|p| p.location == location);
+            let has_rules = self.params.iter().any(|p| p.target == location);
             match members.get(member) {
                 Some(value) => {
                     check_location(self.params, location, value, Some(&path), &mut out)
@@ -454,7 +448,7 @@ fn check_body_members(
     out: &mut Vec<ParamViolation>,
 ) {
     for rule in rules {
-        if rule.location != ParamLocation::Body {
+        if rule.target != ParamTarget::Body {
             continue;
         }
         let path = Path {
@@ -649,7 +643,7 @@ fn option_list(options: &[OptionValue]) -> String {
 /// member, and every required parameter of that location.
 fn check_location(
     rules: &[ParamRule],
-    location: ParamLocation,
+    location: ParamTarget,
     value: &Value,
     path: Option<&Path<'_>>,
     out: &mut Vec<ParamViolation>,
@@ -662,7 +656,7 @@ fn check_location(
 
 fn check_members(
     rules: &[ParamRule],
-    location: ParamLocation,
+    location: ParamTarget,
     members: &Map<String, Value>,
     path: Option<&Path<'_>>,
     out: &mut Vec<ParamViolation>,
@@ -675,7 +669,7 @@ fn check_members(
         };
         match rules
             .iter()
-            .find(|r| r.location == location && r.name == name)
+            .find(|r| r.target == location && r.name == name)
         {
             Some(rule) => {
                 required_seen += usize::from(rule.required);
@@ -688,11 +682,11 @@ fn check_members(
     // that none is missing, without a lookup per rule on the success path.
     let required = rules
         .iter()
-        .filter(|r| r.location == location && r.required)
+        .filter(|r| r.target == location && r.required)
         .count();
     if required_seen < required {
         for rule in rules {
-            if rule.location == location
+            if rule.target == location
                 && rule.required
                 && !members.contains_key(rule.name)
             {
@@ -708,13 +702,13 @@ fn check_members(
 
 fn unknown_member(
     rules: &[ParamRule],
-    location: ParamLocation,
+    location: ParamTarget,
     name: &str,
     path: &Path<'_>,
 ) -> ParamViolation {
     let known: Vec<&str> = rules
         .iter()
-        .filter(|r| r.location == location)
+        .filter(|r| r.target == location)
         .map(|r| r.name)
         .collect();
     let message = if known.is_empty() {
@@ -809,7 +803,7 @@ fn check_value(
         },
         ParamKind::Object(properties) => match value {
             Value::Object(members) => {
-                check_members(properties, rule.location, members, Some(path), out)
+                check_members(properties, rule.target, members, Some(path), out)
             }
             other => out.push(wrong_type(Some(path), "an object", other)),
         },

@@ -12,8 +12,8 @@
 
 use serde_json::{json, Map, Value};
 
-use super::rules::{location, media_shape};
-use super::runtime::{MediaShape, ParamLocation};
+use super::rules::{media_shape, runtime_target};
+use super::runtime::{self, MediaShape};
 use crate::ir::{Model, ModelParam, ParamTarget, ParamType};
 
 pub const MAX_STEP_VALUES: u64 = 10_000;
@@ -22,8 +22,8 @@ pub const MAX_STEP_VALUES: u64 = 10_000;
 pub fn location_schema(model: &Model, target: ParamTarget) -> Value {
     let params: Vec<&ModelParam> =
         model.params.iter().filter(|p| p.target == target).collect();
-    let mut schema = object_schema(&params, location(target));
-    let title = format!("{} {}", model.id, location(target).as_str());
+    let mut schema = object_schema(&params, runtime_target(target));
+    let title = format!("{} {}", model.id, runtime_target(target).as_str());
     let extra = schema.as_object_mut().expect("an object schema");
     if target == ParamTarget::Body {
         // Other top-level members belong to the request type.
@@ -44,7 +44,7 @@ pub fn params_schema(model: &Model) -> Value {
     location_schema(model, ParamTarget::Params)
 }
 
-fn object_schema(params: &[&ModelParam], location: ParamLocation) -> Value {
+fn object_schema(params: &[&ModelParam], location: runtime::ParamTarget) -> Value {
     let mut properties = Map::new();
     let mut required = Vec::new();
     for param in params {
@@ -75,7 +75,7 @@ fn insert_opt(schema: &mut Map<String, Value>, key: &str, value: Option<Value>) 
     }
 }
 
-pub fn param_schema(param: &ModelParam, location: ParamLocation) -> Value {
+pub fn param_schema(param: &ModelParam, location: runtime::ParamTarget) -> Value {
     let mut schema = Map::new();
     insert_opt(&mut schema, "title", param.label.clone().map(Value::String));
     insert_opt(
@@ -174,7 +174,7 @@ fn decimals(value: f64) -> usize {
         .map_or(0, |(_, fraction)| fraction.len())
 }
 
-fn media_schema(param: &ModelParam, location: ParamLocation) -> Value {
+fn media_schema(param: &ModelParam, location: runtime::ParamTarget) -> Value {
     let media = param.media.as_ref();
     let kinds: Vec<Value> = media
         .map(|m| {

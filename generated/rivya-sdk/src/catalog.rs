@@ -128,7 +128,7 @@ static MODELS: [ModelInfo; 13] = [
         params: &[
             ParamRule {
                 name: "aspect_ratio",
-                location: ParamLocation::Params,
+                target: ParamTarget::Params,
                 required: false,
                 deprecated: false,
                 kind: ParamKind::Enum(
@@ -143,7 +143,7 @@ static MODELS: [ModelInfo; 13] = [
             },
             ParamRule {
                 name: "num_images",
-                location: ParamLocation::Params,
+                target: ParamTarget::Params,
                 required: false,
                 deprecated: false,
                 kind: ParamKind::Integer(NumberRule {
@@ -154,7 +154,7 @@ static MODELS: [ModelInfo; 13] = [
             },
             ParamRule {
                 name: "negative_prompt",
-                location: ParamLocation::Params,
+                target: ParamTarget::Params,
                 required: false,
                 deprecated: false,
                 kind: ParamKind::String {
@@ -164,7 +164,7 @@ static MODELS: [ModelInfo; 13] = [
             },
             ParamRule {
                 name: "seed",
-                location: ParamLocation::Params,
+                target: ParamTarget::Params,
                 required: false,
                 deprecated: false,
                 kind: ParamKind::Integer(NumberRule {
@@ -175,7 +175,7 @@ static MODELS: [ModelInfo; 13] = [
             },
             ParamRule {
                 name: "guidance_scale",
-                location: ParamLocation::Params,
+                target: ParamTarget::Params,
                 required: false,
                 deprecated: false,
                 kind: ParamKind::Number(NumberRule {
@@ -186,7 +186,7 @@ static MODELS: [ModelInfo; 13] = [
             },
             ParamRule {
                 name: "enable_safety_checker",
-                location: ParamLocation::Params,
+                target: ParamTarget::Params,
                 required: false,
                 deprecated: false,
                 kind: ParamKind::Boolean,
@@ -218,7 +218,7 @@ static MODELS: [ModelInfo; 13] = [
         params: &[
             ParamRule {
                 name: "referenceMediaItems",
-                location: ParamLocation::Params,
+                target: ParamTarget::Params,
                 required: true,
                 deprecated: false,
                 kind: ParamKind::Array {
@@ -227,7 +227,7 @@ static MODELS: [ModelInfo; 13] = [
                     items: Some(
                         &ParamRule {
                             name: "referenceMediaItem",
-                            location: ParamLocation::Params,
+                            target: ParamTarget::Params,
                             required: true,
                             deprecated: false,
                             kind: ParamKind::Media(MediaRule {
@@ -249,7 +249,7 @@ static MODELS: [ModelInfo; 13] = [
             },
             ParamRule {
                 name: "aspect_ratio",
-                location: ParamLocation::Params,
+                target: ParamTarget::Params,
                 required: false,
                 deprecated: false,
                 kind: ParamKind::Enum(
@@ -265,7 +265,7 @@ static MODELS: [ModelInfo; 13] = [
             },
             ParamRule {
                 name: "strength",
-                location: ParamLocation::Params,
+                target: ParamTarget::Params,
                 required: false,
                 deprecated: false,
                 kind: ParamKind::Number(NumberRule {
@@ -301,7 +301,7 @@ static MODELS: [ModelInfo; 13] = [
         params: &[
             ParamRule {
                 name: "duration_seconds",
-                location: ParamLocation::Params,
+                target: ParamTarget::Params,
                 required: false,
                 deprecated: false,
                 kind: ParamKind::Integer(NumberRule {
@@ -312,7 +312,7 @@ static MODELS: [ModelInfo; 13] = [
             },
             ParamRule {
                 name: "resolution",
-                location: ParamLocation::Params,
+                target: ParamTarget::Params,
                 required: false,
                 deprecated: false,
                 kind: ParamKind::Enum(
@@ -321,7 +321,7 @@ static MODELS: [ModelInfo; 13] = [
             },
             ParamRule {
                 name: "aspect_ratio",
-                location: ParamLocation::Params,
+                target: ParamTarget::Params,
                 required: false,
                 deprecated: false,
                 kind: ParamKind::Enum(
@@ -334,7 +334,7 @@ static MODELS: [ModelInfo; 13] = [
             },
             ParamRule {
                 name: "negative_prompt",
-                location: ParamLocation::Params,
+                target: ParamTarget::Params,
                 required: false,
                 deprecated: false,
                 kind: ParamKind::String {
@@ -344,14 +344,14 @@ static MODELS: [ModelInfo; 13] = [
             },
             ParamRule {
                 name: "camera",
-                location: ParamLocation::Params,
+                target: ParamTarget::Params,
                 required: false,
                 deprecated: false,
                 kind: ParamKind::Object(
                     &[
                         ParamRule {
                             name: "motion",
-                            location: ParamLocation::Params,
+                            target: ParamTarget::Params,
                             required: false,
                             deprecated: false,
                             kind: ParamKind::Enum(
@@ -366,7 +366,7 @@ static MODELS: [ModelInfo; 13] = [
                         },
                         ParamRule {
                             name: "intensity",
-                            location: ParamLocation::Params,
+                            target: ParamTarget::Params,
                             required: false,
                             deprecated: false,
                             kind: ParamKind::Number(NumberRule {
@@ -377,7 +377,7 @@ static MODELS: [ModelInfo; 13] = [
                         },
                         ParamRule {
                             name: "keyframes",
-                            location: ParamLocation::Params,
+                            target: ParamTarget::Params,
                             required: false,
                             deprecated: false,
                             kind: ParamKind::Array {
@@ -386,14 +386,14 @@ static MODELS: [ModelInfo; 13] = [
                                 items: Some(
                                     &ParamRule {
                                         name: "keyframe",
-                                        location: ParamLocation::Params,
+                                        target: ParamTarget::Params,
                                         required: true,
                                         deprecated: false,
                                         kind: ParamKind::Object(
                                             &[
                                                 ParamRule {
                                                     name: "at_seconds",
-                                                    location: ParamLocation::Params,
+                                                    target: ParamTarget::Params,
                                                     required: true,
                                                     deprecated: false,
                                                     kind: ParamKind::Number(NumberRule {
@@ -404,14 +404,14 @@ static MODELS: [ModelInfo; 13] = [
                                                 },
                                                 ParamRule {
                                                     name: "camera_hint",
-                                                    location: ParamLocation::Params,
+                                                    target: ParamTarget::Params,
                                                     required: false,
                                                     deprecated: false,
                                                     kind: ParamKind::Object(
                                                         &[
                                                             ParamRule {
                                                                 name: "note",
-                                                                location: ParamLocation::Params,
+                                                                target: ParamTarget::Params,
                                                                 required: true,
                                                                 deprecated: false,
                                                                 kind: ParamKind::String {
@@ -433,7 +433,7 @@ static MODELS: [ModelInfo; 13] = [
             },
             ParamRule {
                 name: "seed",
-                location: ParamLocation::Params,
+                target: ParamTarget::Params,
                 required: false,
                 deprecated: false,
                 kind: ParamKind::Integer(NumberRule {
@@ -444,7 +444,7 @@ static MODELS: [ModelInfo; 13] = [
             },
             ParamRule {
                 name: "fps",
-                location: ParamLocation::Params,
+                target: ParamTarget::Params,
                 required: false,
                 deprecated: true,
                 kind: ParamKind::Integer(NumberRule {
@@ -480,7 +480,7 @@ static MODELS: [ModelInfo; 13] = [
         params: &[
             ParamRule {
                 name: "referenceMediaItems",
-                location: ParamLocation::Params,
+                target: ParamTarget::Params,
                 required: true,
                 deprecated: false,
                 kind: ParamKind::Array {
@@ -489,7 +489,7 @@ static MODELS: [ModelInfo; 13] = [
                     items: Some(
                         &ParamRule {
                             name: "referenceMediaItem",
-                            location: ParamLocation::Params,
+                            target: ParamTarget::Params,
                             required: true,
                             deprecated: false,
                             kind: ParamKind::Media(MediaRule {
@@ -511,7 +511,7 @@ static MODELS: [ModelInfo; 13] = [
             },
             ParamRule {
                 name: "duration_seconds",
-                location: ParamLocation::Params,
+                target: ParamTarget::Params,
                 required: false,
                 deprecated: false,
                 kind: ParamKind::Integer(NumberRule {
@@ -522,7 +522,7 @@ static MODELS: [ModelInfo; 13] = [
             },
             ParamRule {
                 name: "resolution",
-                location: ParamLocation::Params,
+                target: ParamTarget::Params,
                 required: false,
                 deprecated: false,
                 kind: ParamKind::Enum(
@@ -556,7 +556,7 @@ static MODELS: [ModelInfo; 13] = [
         params: &[
             ParamRule {
                 name: "referenceMediaItems",
-                location: ParamLocation::Params,
+                target: ParamTarget::Params,
                 required: true,
                 deprecated: false,
                 kind: ParamKind::Array {
@@ -565,7 +565,7 @@ static MODELS: [ModelInfo; 13] = [
                     items: Some(
                         &ParamRule {
                             name: "referenceMediaItem",
-                            location: ParamLocation::Params,
+                            target: ParamTarget::Params,
                             required: true,
                             deprecated: false,
                             kind: ParamKind::Media(MediaRule {
@@ -587,7 +587,7 @@ static MODELS: [ModelInfo; 13] = [
             },
             ParamRule {
                 name: "preserve_background",
-                location: ParamLocation::Params,
+                target: ParamTarget::Params,
                 required: false,
                 deprecated: false,
                 kind: ParamKind::Boolean,
@@ -621,7 +621,7 @@ static MODELS: [ModelInfo; 13] = [
         params: &[
             ParamRule {
                 name: "duration_seconds",
-                location: ParamLocation::Params,
+                target: ParamTarget::Params,
                 required: false,
                 deprecated: false,
                 kind: ParamKind::Integer(NumberRule {
@@ -657,7 +657,7 @@ static MODELS: [ModelInfo; 13] = [
         params: &[
             ParamRule {
                 name: "duration",
-                location: ParamLocation::Params,
+                target: ParamTarget::Params,
                 required: false,
                 deprecated: false,
                 kind: ParamKind::Enum(
@@ -670,7 +670,7 @@ static MODELS: [ModelInfo; 13] = [
             },
             ParamRule {
                 name: "generate_audio",
-                location: ParamLocation::Params,
+                target: ParamTarget::Params,
                 required: false,
                 deprecated: false,
                 kind: ParamKind::Enum(
@@ -679,7 +679,7 @@ static MODELS: [ModelInfo; 13] = [
             },
             ParamRule {
                 name: "frame_rate",
-                location: ParamLocation::Params,
+                target: ParamTarget::Params,
                 required: false,
                 deprecated: false,
                 kind: ParamKind::Enum(
@@ -692,7 +692,7 @@ static MODELS: [ModelInfo; 13] = [
             },
             ParamRule {
                 name: "enhance_prompt",
-                location: ParamLocation::Params,
+                target: ParamTarget::Params,
                 required: false,
                 deprecated: false,
                 kind: ParamKind::Boolean,
@@ -724,7 +724,7 @@ static MODELS: [ModelInfo; 13] = [
         params: &[
             ParamRule {
                 name: "voice",
-                location: ParamLocation::Params,
+                target: ParamTarget::Params,
                 required: true,
                 deprecated: false,
                 kind: ParamKind::Enum(
@@ -739,7 +739,7 @@ static MODELS: [ModelInfo; 13] = [
             },
             ParamRule {
                 name: "speed",
-                location: ParamLocation::Params,
+                target: ParamTarget::Params,
                 required: false,
                 deprecated: false,
                 kind: ParamKind::Number(NumberRule {
@@ -750,7 +750,7 @@ static MODELS: [ModelInfo; 13] = [
             },
             ParamRule {
                 name: "output_format",
-                location: ParamLocation::Params,
+                target: ParamTarget::Params,
                 required: false,
                 deprecated: false,
                 kind: ParamKind::Enum(
@@ -763,7 +763,7 @@ static MODELS: [ModelInfo; 13] = [
             },
             ParamRule {
                 name: "language",
-                location: ParamLocation::Params,
+                target: ParamTarget::Params,
                 required: false,
                 deprecated: false,
                 kind: ParamKind::String {
@@ -800,7 +800,7 @@ static MODELS: [ModelInfo; 13] = [
         params: &[
             ParamRule {
                 name: "voice",
-                location: ParamLocation::Params,
+                target: ParamTarget::Params,
                 required: true,
                 deprecated: false,
                 kind: ParamKind::Enum(
@@ -809,7 +809,7 @@ static MODELS: [ModelInfo; 13] = [
             },
             ParamRule {
                 name: "output_format",
-                location: ParamLocation::Params,
+                target: ParamTarget::Params,
                 required: false,
                 deprecated: false,
                 kind: ParamKind::Enum(
@@ -843,7 +843,7 @@ static MODELS: [ModelInfo; 13] = [
         params: &[
             ParamRule {
                 name: "duration_seconds",
-                location: ParamLocation::Params,
+                target: ParamTarget::Params,
                 required: false,
                 deprecated: false,
                 kind: ParamKind::Number(NumberRule {
@@ -854,14 +854,14 @@ static MODELS: [ModelInfo; 13] = [
             },
             ParamRule {
                 name: "loop",
-                location: ParamLocation::Params,
+                target: ParamTarget::Params,
                 required: false,
                 deprecated: false,
                 kind: ParamKind::Boolean,
             },
             ParamRule {
                 name: "output_format",
-                location: ParamLocation::Params,
+                target: ParamTarget::Params,
                 required: false,
                 deprecated: false,
                 kind: ParamKind::Enum(
@@ -895,7 +895,7 @@ static MODELS: [ModelInfo; 13] = [
         params: &[
             ParamRule {
                 name: "referenceMediaItems",
-                location: ParamLocation::Params,
+                target: ParamTarget::Params,
                 required: true,
                 deprecated: false,
                 kind: ParamKind::Array {
@@ -904,7 +904,7 @@ static MODELS: [ModelInfo; 13] = [
                     items: Some(
                         &ParamRule {
                             name: "referenceMediaItem",
-                            location: ParamLocation::Params,
+                            target: ParamTarget::Params,
                             required: true,
                             deprecated: false,
                             kind: ParamKind::Media(MediaRule {
@@ -926,7 +926,7 @@ static MODELS: [ModelInfo; 13] = [
             },
             ParamRule {
                 name: "mix_original_audio",
-                location: ParamLocation::Params,
+                target: ParamTarget::Params,
                 required: false,
                 deprecated: false,
                 kind: ParamKind::Boolean,
@@ -958,7 +958,7 @@ static MODELS: [ModelInfo; 13] = [
         params: &[
             ParamRule {
                 name: "temperature",
-                location: ParamLocation::Controls,
+                target: ParamTarget::Controls,
                 required: false,
                 deprecated: false,
                 kind: ParamKind::Number(NumberRule {
@@ -969,7 +969,7 @@ static MODELS: [ModelInfo; 13] = [
             },
             ParamRule {
                 name: "max_output_tokens",
-                location: ParamLocation::Controls,
+                target: ParamTarget::Controls,
                 required: false,
                 deprecated: false,
                 kind: ParamKind::Integer(NumberRule {
@@ -980,7 +980,7 @@ static MODELS: [ModelInfo; 13] = [
             },
             ParamRule {
                 name: "reasoning_effort",
-                location: ParamLocation::Controls,
+                target: ParamTarget::Controls,
                 required: false,
                 deprecated: false,
                 kind: ParamKind::Enum(
@@ -1022,7 +1022,7 @@ static MODELS: [ModelInfo; 13] = [
         params: &[
             ParamRule {
                 name: "temperature",
-                location: ParamLocation::Controls,
+                target: ParamTarget::Controls,
                 required: false,
                 deprecated: false,
                 kind: ParamKind::Number(NumberRule {
@@ -1033,7 +1033,7 @@ static MODELS: [ModelInfo; 13] = [
             },
             ParamRule {
                 name: "max_output_tokens",
-                location: ParamLocation::Controls,
+                target: ParamTarget::Controls,
                 required: false,
                 deprecated: false,
                 kind: ParamKind::Integer(NumberRule {
@@ -1044,7 +1044,7 @@ static MODELS: [ModelInfo; 13] = [
             },
             ParamRule {
                 name: "attachments",
-                location: ParamLocation::Body,
+                target: ParamTarget::Body,
                 required: false,
                 deprecated: false,
                 kind: ParamKind::Array {
@@ -1053,7 +1053,7 @@ static MODELS: [ModelInfo; 13] = [
                     items: Some(
                         &ParamRule {
                             name: "attachment",
-                            location: ParamLocation::Body,
+                            target: ParamTarget::Body,
                             required: true,
                             deprecated: false,
                             kind: ParamKind::Media(MediaRule {
@@ -3410,7 +3410,7 @@ pub struct CreditInfo {
 
 /// Where a parameter's value goes in the request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ParamLocation {
+pub enum ParamTarget {
     /// Inside the generation request's `params` object.
     Params,
     /// Inside the chat request's `controls` object.
@@ -3419,13 +3419,13 @@ pub enum ParamLocation {
     Body,
 }
 
-impl ParamLocation {
+impl ParamTarget {
     /// The name used in the catalog's `in` field.
     pub fn as_str(self) -> &'static str {
         match self {
-            ParamLocation::Params => "params",
-            ParamLocation::Controls => "controls",
-            ParamLocation::Body => "body",
+            ParamTarget::Params => "params",
+            ParamTarget::Controls => "controls",
+            ParamTarget::Body => "body",
         }
     }
 }
@@ -3436,7 +3436,7 @@ pub struct ParamRule {
     /// Field name inside its location.
     pub name: &'static str,
     /// Where the value goes (nested rules inherit their top-level parameter's location).
-    pub location: ParamLocation,
+    pub target: ParamTarget,
     /// The member must be present.
     pub required: bool,
     /// Still accepted, but will be removed.
@@ -3682,19 +3682,19 @@ impl ModelInfo {
     /// The top-level parameter `name` sent at `location`.
     pub fn param(
         &self,
-        location: ParamLocation,
+        location: ParamTarget,
         name: &str,
     ) -> Option<&'static ParamRule> {
         self.params
             .iter()
-            .find(|p| p.location == location && p.name == name)
+            .find(|p| p.target == location && p.name == name)
     }
 
     /// Checks the `params` object of a generation request: every `in: params` parameter, and
     /// no other member. Reports every violation, with pointers relative to `params`.
     pub fn check_params(&self, params: &Value) -> Result<(), Vec<ParamViolation>> {
         let mut out = Vec::new();
-        check_location(self.params, ParamLocation::Params, params, None, &mut out);
+        check_location(self.params, ParamTarget::Params, params, None, &mut out);
         finish(out)
     }
 
@@ -3702,13 +3702,7 @@ impl ModelInfo {
     /// other member. Reports every violation, with pointers relative to `controls`.
     pub fn check_controls(&self, controls: &Value) -> Result<(), Vec<ParamViolation>> {
         let mut out = Vec::new();
-        check_location(
-            self.params,
-            ParamLocation::Controls,
-            controls,
-            None,
-            &mut out,
-        );
+        check_location(self.params, ParamTarget::Controls, controls, None, &mut out);
         finish(out)
     }
 
@@ -3745,14 +3739,14 @@ impl ModelInfo {
             Some(other) => out.push(wrong_type(Some(&prompt_path), "a string", other)),
         }
         for (location, member) in [
-            (ParamLocation::Params, "params"),
-            (ParamLocation::Controls, "controls"),
+            (ParamTarget::Params, "params"),
+            (ParamTarget::Controls, "controls"),
         ] {
             let path = Path {
                 parent: None,
                 segment: Segment::Key(member),
             };
-            let has_rules = self.params.iter().any(|p| p.location == location);
+            let has_rules = self.params.iter().any(|p| p.target == location);
             match members.get(member) {
                 Some(value) => {
                     check_location(self.params, location, value, Some(&path), &mut out)
@@ -3791,7 +3785,7 @@ fn check_body_members(
     out: &mut Vec<ParamViolation>,
 ) {
     for rule in rules {
-        if rule.location != ParamLocation::Body {
+        if rule.target != ParamTarget::Body {
             continue;
         }
         let path = Path {
@@ -3986,7 +3980,7 @@ fn option_list(options: &[OptionValue]) -> String {
 /// member, and every required parameter of that location.
 fn check_location(
     rules: &[ParamRule],
-    location: ParamLocation,
+    location: ParamTarget,
     value: &Value,
     path: Option<&Path<'_>>,
     out: &mut Vec<ParamViolation>,
@@ -3999,7 +3993,7 @@ fn check_location(
 
 fn check_members(
     rules: &[ParamRule],
-    location: ParamLocation,
+    location: ParamTarget,
     members: &Map<String, Value>,
     path: Option<&Path<'_>>,
     out: &mut Vec<ParamViolation>,
@@ -4012,7 +4006,7 @@ fn check_members(
         };
         match rules
             .iter()
-            .find(|r| r.location == location && r.name == name)
+            .find(|r| r.target == location && r.name == name)
         {
             Some(rule) => {
                 required_seen += usize::from(rule.required);
@@ -4025,11 +4019,11 @@ fn check_members(
     // that none is missing, without a lookup per rule on the success path.
     let required = rules
         .iter()
-        .filter(|r| r.location == location && r.required)
+        .filter(|r| r.target == location && r.required)
         .count();
     if required_seen < required {
         for rule in rules {
-            if rule.location == location
+            if rule.target == location
                 && rule.required
                 && !members.contains_key(rule.name)
             {
@@ -4045,13 +4039,13 @@ fn check_members(
 
 fn unknown_member(
     rules: &[ParamRule],
-    location: ParamLocation,
+    location: ParamTarget,
     name: &str,
     path: &Path<'_>,
 ) -> ParamViolation {
     let known: Vec<&str> = rules
         .iter()
-        .filter(|r| r.location == location)
+        .filter(|r| r.target == location)
         .map(|r| r.name)
         .collect();
     let message = if known.is_empty() {
@@ -4146,7 +4140,7 @@ fn check_value(
         },
         ParamKind::Object(properties) => match value {
             Value::Object(members) => {
-                check_members(properties, rule.location, members, Some(path), out)
+                check_members(properties, rule.target, members, Some(path), out)
             }
             other => out.push(wrong_type(Some(path), "an object", other)),
         },

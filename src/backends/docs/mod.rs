@@ -20,7 +20,7 @@ use crate::ir::{
     Ir, Model, ModelParam, Operation, ParamTarget, ParamType, Shape, TypeRef,
 };
 use crate::validators::describe::constraints;
-use crate::validators::runtime::{MediaShape, ParamLocation};
+use crate::validators::runtime::{self, MediaShape};
 use crate::validators::{rules, schema};
 use crate::write::OutputTree;
 
@@ -289,7 +289,7 @@ impl ModelPage {
         ] {
             let mut rows = Vec::new();
             for param in model.params.iter().filter(|p| p.target == target) {
-                param_rows(param, &param.name, rules::location(target), &mut rows);
+                param_rows(param, &param.name, rules::runtime_target(target), &mut rows);
             }
             if !rows.is_empty() {
                 sections.push(ParamSection {
@@ -390,7 +390,7 @@ fn needs_upload(model: &Model) -> Option<String> {
     })
 }
 
-fn type_label(param: &ModelParam, location: ParamLocation) -> String {
+fn type_label(param: &ModelParam, location: runtime::ParamTarget) -> String {
     match param.ty {
         ParamType::String => "string".into(),
         ParamType::Integer => "integer".into(),
@@ -412,7 +412,7 @@ fn type_label(param: &ModelParam, location: ParamLocation) -> String {
 fn param_rows(
     param: &ModelParam,
     path: &str,
-    location: ParamLocation,
+    location: runtime::ParamTarget,
     rows: &mut Vec<ParamRow>,
 ) {
     rows.push(ParamRow {
@@ -475,7 +475,7 @@ pub fn example_request(model: &Model) -> Value {
         (ParamTarget::Controls, Some("controls")),
         (ParamTarget::Body, None),
     ] {
-        let location = rules::location(target);
+        let location = rules::runtime_target(target);
         let mut values = Map::new();
         for param in model.params.iter().filter(|p| p.target == target) {
             let shown = param.required || (param.default.is_some() && !param.deprecated);
@@ -497,7 +497,7 @@ pub fn example_request(model: &Model) -> Value {
 }
 
 /// A valid value for one parameter.
-pub fn example_value(param: &ModelParam, location: ParamLocation) -> Value {
+pub fn example_value(param: &ModelParam, location: runtime::ParamTarget) -> Value {
     if let Some(default) = &param.default {
         if rules::param_rule(param, location).check(default).is_ok() {
             return default.clone();

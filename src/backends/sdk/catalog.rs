@@ -9,8 +9,8 @@ use crate::backends::text::{markdown_code, markdown_inline, markdown_text};
 use crate::ir::names::Namespace;
 use crate::ir::{Ir, Model, ModelParam, ParamTarget, ParamType};
 use crate::validators::runtime::{
-    CreditInfo, MediaRule, MediaShape, ModelInfo, NumberRule, OptionValue, ParamKind,
-    ParamLocation, ParamRule, PromptRule,
+    self as runtime, CreditInfo, MediaRule, MediaShape, ModelInfo, NumberRule,
+    OptionValue, ParamKind, ParamRule, PromptRule,
 };
 use crate::validators::{rules, RUNTIME_SOURCE};
 
@@ -357,11 +357,11 @@ fn model_tokens(info: &ModelInfo) -> TokenStream {
     }
 }
 
-fn location_tokens(location: ParamLocation) -> TokenStream {
-    match location {
-        ParamLocation::Params => quote!(ParamLocation::Params),
-        ParamLocation::Controls => quote!(ParamLocation::Controls),
-        ParamLocation::Body => quote!(ParamLocation::Body),
+fn target_tokens(target: runtime::ParamTarget) -> TokenStream {
+    match target {
+        runtime::ParamTarget::Params => quote!(ParamTarget::Params),
+        runtime::ParamTarget::Controls => quote!(ParamTarget::Controls),
+        runtime::ParamTarget::Body => quote!(ParamTarget::Body),
     }
 }
 
@@ -379,12 +379,12 @@ fn numbers_tokens(rule: &NumberRule) -> TokenStream {
 fn rule_tokens(rule: &ParamRule) -> TokenStream {
     let ParamRule {
         name,
-        location,
+        target,
         required,
         deprecated,
         kind,
     } = rule;
-    let location = location_tokens(*location);
+    let target = target_tokens(*target);
     let kind = match kind {
         ParamKind::String { min_length, max_length } => {
             let min_length = opt_u64(*min_length);
@@ -463,7 +463,7 @@ fn rule_tokens(rule: &ParamRule) -> TokenStream {
     quote! {
         ParamRule {
             name: #name,
-            location: #location,
+            target: #target,
             required: #required,
             deprecated: #deprecated,
             kind: #kind,
@@ -655,7 +655,7 @@ struct StructSpec<'a> {
     name: Ident,
     docs: Vec<String>,
     params: Vec<&'a ModelParam>,
-    location: ParamLocation,
+    target: runtime::ParamTarget,
     /// Prepended to the names of the types this struct's fields need.
     prefix: String,
     /// For the top-level struct of a model: its ID and how `validate` checks it.
@@ -707,7 +707,7 @@ impl TypedStructs {
                 name,
                 docs,
                 params,
-                location: rules::location(group.target()),
+                target: rules::runtime_target(group.target()),
                 prefix: model.rust_name.clone(),
                 top: Some((model.id.as_str(), group)),
             };
@@ -721,7 +721,7 @@ impl TypedStructs {
             name,
             docs,
             params,
-            location,
+            target,
             prefix,
             top,
         } = spec;
@@ -736,7 +736,7 @@ impl TypedStructs {
         for param in &params {
             let field = ident(&param.rust_name);
             let (ty, setter_ty, into) =
-                self.field_type(&prefix, param, location, &mut nested);
+                self.field_type(&prefix, param, target, &mut nested);
             let wire = &param.name;
             let field_docs = doc_lines(&param_docs(param));
             let rename = (param.rust_name != *wire).then(|| quote!(rename = #wire,));
@@ -909,7 +909,7 @@ impl TypedStructs {
         &mut self,
         prefix: &str,
         param: &ModelParam,
-        location: ParamLocation,
+        location: runtime::ParamTarget,
         nested: &mut TokenStream,
     ) -> (TokenStream, TokenStream, bool) {
         let plain = |ty: TokenStream| (ty.clone(), ty, false);
@@ -951,7 +951,7 @@ impl TypedStructs {
                     name: name.clone(),
                     docs,
                     params: param.properties.iter().collect(),
-                    location,
+                    target: location,
                     top: None,
                 };
                 nested.extend(self.structure(spec));
