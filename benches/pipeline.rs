@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, SamplingMode};
-use rivya_codegen::backends::{docs, sdk};
+use rivya_codegen::backends::sdk;
 use rivya_codegen::load::{self, Limits, Source};
 use rivya_codegen::{normalize, pipeline, write};
 
@@ -96,7 +96,7 @@ fn stages(c: &mut Criterion, name: &str, path: &Path, budget: &Budget) {
     });
     group.measurement_time(budget.measurement);
     group.bench_function("backend: docs", |b| {
-        b.iter(|| docs::generate(black_box(&ir)).unwrap())
+        b.iter(|| rivya_codegen::pipeline::docs(black_box(&ir)).unwrap())
     });
     // Only the fixture has a model catalog; on other specs this is the cost of finding none.
     group.bench_function("backend: sdk, catalog.rs alone", |b| {

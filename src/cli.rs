@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::backends::docs;
 use crate::error::{Error, Location, Result};
 use crate::ir;
 use crate::load::{self, Limits};
@@ -243,7 +242,7 @@ pub fn run(cli: Cli) -> Result<i32> {
                 return Ok(1);
             }
             let mut tree = OutputTree::new();
-            tree.nest("docs", docs::generate(&ir)?)?;
+            tree.nest("docs", pipeline::docs(&ir)?)?;
             write::write(&tree, &args.out)?;
             eprintln!(
                 "wrote {} files to {}",

@@ -62,7 +62,7 @@ pub fn build_ir(
 pub fn output(ir: &ir::Ir) -> Result<OutputTree> {
     // The docs are written on a second thread while the SDK is generated.
     let (sdk, docs) = std::thread::scope(|scope| {
-        let docs = scope.spawn(|| docs::generate(ir));
+        let docs = scope.spawn(|| self::docs(ir));
         let sdk = sdk::generate(ir);
         (sdk, docs.join().expect("the docs thread does not panic"))
     });
@@ -70,6 +70,12 @@ pub fn output(ir: &ir::Ir) -> Result<OutputTree> {
     tree.nest("rivya-sdk", sdk?)?;
     tree.nest("docs", docs?)?;
     Ok(tree)
+}
+
+/// The docs tree, with each model's Rust call as the SDK backend writes it: the SDK owns how
+/// its API is spelled, so the docs take its snippets as data instead of importing the backend.
+pub fn docs(ir: &ir::Ir) -> Result<OutputTree> {
+    docs::generate(ir, &sdk::rust_calls(ir)?)
 }
 
 /// Gives each finding the `file:line:column` of its node: in NEW, or in OLD for what only OLD

@@ -283,7 +283,7 @@ fn schema_valid_catalogs_load_validate_document_and_self_diff_cleanly() {
                 // Validation answers, whatever it says, for the docs' own example.
                 let _ = info.check_request(&docs::example_request(model));
             }
-            docs::generate(&ir)
+            rivya_codegen::pipeline::docs(&ir)
                 .map_err(|e| TestCaseError::fail(format!("docs: {e}")))?;
             let report = diff::diff(&ir, &ir);
             prop_assert!(report.changes.is_empty(), "self-diff: {:?}", report.changes);

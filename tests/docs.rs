@@ -11,7 +11,7 @@ use serde_json::json;
 #[test]
 fn every_example_request_passes_validation() {
     let ir = common::fixture_ir();
-    let tree = docs::generate(ir).unwrap();
+    let tree = rivya_codegen::pipeline::docs(ir).unwrap();
     for model in &ir.catalog.as_ref().unwrap().models {
         let body = example_request(model);
         let page = String::from_utf8(
@@ -65,7 +65,7 @@ fn hostile_catalog_text_stays_inert() {
     }
     model.params[0].options[0].value = "a|b`c'd\"e\n".into();
     model.params[0].default = Some(json!("a|b`c'd\"e\n"));
-    let tree = docs::generate(&ir).unwrap();
+    let tree = rivya_codegen::pipeline::docs(&ir).unwrap();
     let paths: Vec<&str> = tree.files().map(|(p, _)| p).collect();
     assert!(paths.contains(&"models/etc-passwd.md"), "{paths:?}");
     for (path, contents) in tree.files() {
@@ -127,4 +127,38 @@ fn model_file_names_are_sanitized_and_unique() {
         stems,
         ["z-image", "x", "model", "a-b", "a-b-2", "model-2", "model-3"]
     );
+}
+
+/// The Rust call on each model page is code the SDK's build compiles: the body of a function
+/// of `examples/models.rs`, line for line.
+#[test]
+fn every_rust_call_on_a_model_page_is_compiled_with_the_sdk() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("generated");
+    let examples =
+        std::fs::read_to_string(root.join("rivya-sdk/examples/models.rs")).unwrap();
+    let mut pages = 0;
+    for entry in std::fs::read_dir(root.join("docs/models")).unwrap() {
+        let page = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        let Some((_, rest)) = page.split_once("```rust\n") else {
+            continue;
+        };
+        let (call, _) = rest.split_once("\n```").unwrap();
+        let indented: Vec<String> = call
+            .lines()
+            .map(|l| {
+                if l.is_empty() {
+                    String::new()
+                } else {
+                    format!("    {l}")
+                }
+            })
+            .collect();
+        assert!(
+            examples.contains(&indented.join("\n")),
+            "not in examples/models.rs:\n{call}"
+        );
+        pages += 1;
+    }
+    // Every generation model of the fixture has one (chat models are called differently).
+    assert!(pages >= 10, "{pages} pages with a Rust call");
 }

@@ -89,9 +89,13 @@ fn inert_json(text: &str) -> String {
     out
 }
 
+/// The Rust call of each generation model's page, by model ID: statements that use the SDK,
+/// as its backend writes and compiles them (`examples/models.rs`).
+pub type RustCalls = std::collections::BTreeMap<String, String>;
+
 /// The docs tree (paths relative to the docs folder): `index.md`, `models/<id>.md`,
-/// `schemas/<id>.params.json`, `endpoints.md`.
-pub fn generate(ir: &Ir) -> Result<OutputTree> {
+/// `schemas/<id>.params.json`, `endpoints.md`. `rust_calls` are shown beside the curl examples.
+pub fn generate(ir: &Ir, rust_calls: &RustCalls) -> Result<OutputTree> {
     let env = environment()?;
     let mut tree = OutputTree::new();
     let base_url = ir
@@ -111,7 +115,7 @@ pub fn generate(ir: &Ir) -> Result<OutputTree> {
     let stems = file_stems(models);
     let mut summaries = Vec::new();
     for (model, stem) in models.iter().zip(&stems) {
-        let page = ModelPage::new(model, stem, &base_url);
+        let page = ModelPage::new(model, stem, &base_url, rust_calls.get(&model.id));
         let text = env
             .get_template("model.md.j2")
             .and_then(|t| t.render(context(json!({"api": &ir.api, "model": &page}))))
@@ -145,6 +149,13 @@ pub fn generate(ir: &Ir) -> Result<OutputTree> {
         .map_err(template_error)?;
     tree.add("endpoints.md", text)?;
     Ok(tree)
+}
+
+/// A code fence longer than any run of backticks in `code` (catalog text reaches the code as
+/// string literals), so the block cannot be closed from inside.
+fn fence_for(code: &str) -> String {
+    let longest = code.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    "`".repeat(longest.max(2) + 1)
 }
 
 /// File names for the models: lowercase ASCII letters, digits, `-` and `_` only (never a path
@@ -210,6 +221,9 @@ struct ModelPage {
     /// Shell commands, already quoted.
     upload_example: Option<String>,
     request_example: String,
+    /// The same request through the SDK, and the code fence that holds it.
+    rust_call: Option<String>,
+    rust_fence: String,
 }
 
 #[derive(Serialize)]
@@ -258,7 +272,12 @@ fn is_chat(model: &Model) -> bool {
 }
 
 impl ModelPage {
-    fn new(model: &Model, stem: &str, base_url: &str) -> Self {
+    fn new(
+        model: &Model,
+        stem: &str,
+        base_url: &str,
+        rust_call: Option<&String>,
+    ) -> Self {
         let chat = is_chat(model);
         let endpoint = model.endpoint.clone().unwrap_or_else(|| {
             if chat {
@@ -357,6 +376,8 @@ impl ModelPage {
             sections,
             upload_example,
             request_example,
+            rust_fence: fence_for(rust_call.map_or("", String::as_str)),
+            rust_call: rust_call.cloned(),
         }
     }
 }

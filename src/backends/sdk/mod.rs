@@ -78,6 +78,19 @@ pub fn generate(ir: &Ir) -> Result<OutputTree> {
     Ok(tree)
 }
 
+/// The Rust call of each generation model's documentation page, by model ID: the body of its
+/// function in `examples/models.rs`, which the crate's build compiles.
+pub fn rust_calls(ir: &Ir) -> Result<std::collections::BTreeMap<String, String>> {
+    Ok(snippets::examples(ir)?
+        .map(|(_, snippets)| {
+            snippets
+                .into_iter()
+                .map(|(id, (_, body))| (id, body))
+                .collect()
+        })
+        .unwrap_or_default())
+}
+
 /// Every file but `src/catalog.rs`; `catalog` says whether the crate will carry it (lib.rs
 /// declares the module and the operations check requests against it).
 fn crate_without_catalog(ir: &Ir, catalog: bool) -> Result<OutputTree> {
