@@ -124,10 +124,12 @@ async fn upload_to_typed_params_to_a_request_with_its_response() {
     assert_eq!(reference["durationToken"], "dt_secret_token");
     assert_eq!(reference["mimeType"], "image/png");
 
-    // Item 7: neither the file nor the item prints its temporary details.
+    // Item 7: neither the file, nor the item, nor a request whose params carry the item prints
+    // its temporary details.
     for printed in [
         format!("{file:?}"),
         format!("{:?}", ReferenceMediaItem::from(&file)),
+        format!("{request:?}"),
     ] {
         assert!(!printed.contains("secret-path"), "{printed}");
         assert!(!printed.contains("dt_secret_token"), "{printed}");

@@ -47,6 +47,42 @@ pub(crate) fn redacted<T>(value: &Option<T>) -> Option<Redacted> {
     value.as_ref().map(|_| Redacted)
 }
 
+/// `Debug` of free-form JSON (a request's `params`, say) as JSON text, with temporary file
+/// details and secrets replaced by `***`: typed params carry an upload as its `url` and
+/// `duration_token`, which are never logged.
+#[allow(dead_code)]
+pub(crate) struct FileDetailsHidden<'a, T>(pub &'a T);
+
+impl<T: Serialize> fmt::Debug for FileDetailsHidden<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Ok(mut value) = serde_json::to_value(self.0) else {
+            return f.write_str("***");
+        };
+        hide_file_details(&mut value);
+        write!(f, "{value}")
+    }
+}
+
+#[allow(dead_code)]
+fn hide_file_details(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(members) => {
+            for (name, member) in members.iter_mut() {
+                let hidden =
+                    matches!(name.as_str(), "url" | "duration_token" | "durationToken")
+                        || is_secret_name(name);
+                if hidden && member.is_string() {
+                    *member = serde_json::Value::String("***".into());
+                } else {
+                    hide_file_details(member);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(hide_file_details),
+        _ => {}
+    }
+}
+
 impl From<&str> for Secret {
     fn from(secret: &str) -> Secret {
         Secret::new(secret)

@@ -873,7 +873,7 @@ impl<'de> serde::Deserialize<'de> for ChatUsage {
 /// Submit an asynchronous image, video or audio generation task. Chat models must use the Chat API.
 /// There is no top-level `files` field: reference media go in `params.referenceMediaItems`.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct CreateGenerationRequest {
     /// Public model ID from GET /api/v1/models.
     pub model: String,
@@ -885,6 +885,17 @@ pub struct CreateGenerationRequest {
     pub params: Option<serde_json::Map<String, serde_json::Value>>,
     /// Your own trace ID, echoed in logs; not an idempotency key.
     pub client_request_id: Option<String>,
+}
+
+impl std::fmt::Debug for CreateGenerationRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateGenerationRequest")
+            .field("model", &self.model)
+            .field("prompt", &self.prompt)
+            .field("params", &crate::secret::FileDetailsHidden(&self.params))
+            .field("client_request_id", &self.client_request_id)
+            .finish()
+    }
 }
 
 impl CreateGenerationRequest {

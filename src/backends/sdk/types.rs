@@ -400,6 +400,11 @@ impl<'a> Types<'a> {
                     _ => quote!(&crate::secret::Redacted),
                 };
                 debug.extend(quote!(.field(#shown, #hidden)));
+            } else if def.in_request && is_free_form(&field.shape) {
+                redacts = true;
+                debug.extend(
+                    quote!(.field(#shown, &crate::secret::FileDetailsHidden(&self.#ident))),
+                );
             } else {
                 debug.extend(quote!(.field(#shown, &self.#ident)));
             }
@@ -1080,6 +1085,16 @@ fn is_file_detail(def: &TypeDef, field: &Field) -> bool {
     name == "durationtoken"
         || description.to_ascii_lowercase().contains("do not log")
         || (name == "url" && (owner.contains("file") || owner.contains("media")))
+}
+
+/// Free-form JSON (any value, or a map of them): what it holds is known only when it is sent,
+/// so its `Debug` hides temporary file details by member name (see `FileDetailsHidden`).
+fn is_free_form(shape: &Shape) -> bool {
+    match &shape.ty {
+        TypeRef::Any => true,
+        TypeRef::Map { values } => values.ty == TypeRef::Any,
+        _ => false,
+    }
 }
 
 /// A string member that holds a secret: its name says so, or its format is `password`.
