@@ -174,3 +174,57 @@ fn generated_sources_are_rustfmt_stable() {
         );
     }
 }
+
+/// The crate's README documents what the contract has, nothing more, with the runtime's numbers.
+#[test]
+fn the_readme_has_sections_only_for_what_the_contract_has() {
+    let readme = |tree: &OutputTree| {
+        String::from_utf8(tree.get("rivya-sdk/README.md").unwrap().to_vec()).unwrap()
+    };
+    let full = readme(&tree(FIXTURE));
+    for part in [
+        "**Streams.** `chat().stream_completion(..)`",
+        "**Uploads.**",
+        "**Webhooks.**",
+        "`Idempotency-Key`",
+        "`InvalidRequest`",
+    ] {
+        assert!(full.contains(part), "the fixture's README lacks {part}");
+    }
+    let every = readme(&tree(EVERY));
+    assert!(every.contains("`jobs().stream_events(..)`"));
+    assert!(!every.contains("stream_completion"), "{every}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("small.json");
+    std::fs::write(
+        &spec,
+        r#"{"openapi": "3.1.0", "info": {"title": "Small", "version": "1"},
+            "paths": {"/ping": {"get": {"operationId": "ping", "tags": ["Meta"],
+              "responses": {"200": {"description": "ok", "content": {"application/json":
+                {"schema": {"type": "object", "properties": {"ok": {"type": "boolean"}}}}}}}}}}}"#,
+    )
+    .unwrap();
+    let ir = Input::for_spec(spec.display().to_string())
+        .build_ir()
+        .unwrap();
+    let small = readme(&output(&ir).unwrap());
+    for part in [
+        "**Streams.**",
+        "**Uploads.**",
+        "**Webhooks.**",
+        "Idempotency-Key",
+        "InvalidRequest",
+        "WaitTimeout",
+    ] {
+        assert!(
+            !small.contains(part),
+            "a contract without it documents {part}:\n{small}"
+        );
+    }
+    // The numbers are the runtime's own (templates/sdk/retry.rs).
+    let retry = std::fs::read_to_string(root().join("templates/sdk/retry.rs")).unwrap();
+    assert!(retry.contains("MAX_RETRY_AFTER: Duration = Duration::from_secs(60)"));
+    assert!(retry.contains("INITIAL_BACKOFF: Duration = Duration::from_millis(500)"));
+    assert!(small.contains("0.5 s doubling up to 8 s") && small.contains("over 60 s"));
+}

@@ -19,6 +19,11 @@ pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 /// The error code that says an idempotency key was reused with a different body.
 pub const IDEMPOTENCY_CONFLICT: &str = "idempotency_conflict";
 
+/// The first delay between retries, doubled on each next one.
+const INITIAL_BACKOFF: Duration = Duration::from_millis(500);
+/// The longest delay between retries.
+const MAX_BACKOFF: Duration = Duration::from_secs(8);
+
 /// Exponential backoff with jitter.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Backoff {
@@ -29,8 +34,8 @@ pub(crate) struct Backoff {
 impl Default for Backoff {
     fn default() -> Backoff {
         Backoff {
-            initial: Duration::from_millis(500),
-            max: Duration::from_secs(8),
+            initial: INITIAL_BACKOFF,
+            max: MAX_BACKOFF,
         }
     }
 }

@@ -123,7 +123,7 @@ fn crate_without_catalog(ir: &Ir, catalog: bool) -> Result<OutputTree> {
         .split_once('\n')
         .map(|(_, rest)| rest)
         .unwrap_or_default();
-    tree.add("README.md", krate::readme(ir, &summary, example_body))?;
+    tree.add("README.md", krate::readme(ir, &summary, example_body)?)?;
     tree.add("examples/quickstart.rs", example)?;
     tree.add(
         "src/lib.rs",
