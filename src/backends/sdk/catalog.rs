@@ -72,11 +72,7 @@ fn module_source(ir: &Ir, runtime: &str) -> Option<String> {
     let catalog = ir.catalog.as_ref()?;
     let infos = rules::catalog_rules(catalog);
     let mut types = TypedStructs::new();
-    types.media = MEDIA_TYPES
-        .iter()
-        .filter(|name| ir.types.get(**name).is_some_and(|d| d.rust_name == **name))
-        .copied()
-        .collect();
+    types.media = contract_media(ir);
     let media = media_items(ir, &types.media);
     let mut typed = Vec::new();
     for model in &catalog.models {
@@ -532,11 +528,7 @@ pub fn typed_names(ir: &Ir) -> std::collections::BTreeMap<String, TypedNames> {
         return Default::default();
     };
     let mut types = TypedStructs::new();
-    types.media = MEDIA_TYPES
-        .iter()
-        .filter(|name| ir.types.get(**name).is_some_and(|d| d.rust_name == **name))
-        .copied()
-        .collect();
+    types.media = contract_media(ir);
     for model in &catalog.models {
         types.model(model);
     }
@@ -562,13 +554,17 @@ const UPLOADED_FILE: &str = "PublicApiFile";
 /// Whether the crate has `ReferenceMediaItem::from(&PublicApiFile)` (and `MediaKind`): the
 /// upload step of a model's snippet needs them.
 pub fn uploads_plug_in(ir: &Ir) -> bool {
-    let media: Vec<&str> = MEDIA_TYPES
+    let media = contract_media(ir);
+    media.contains(&"MediaKind") && reference_from_file(ir, &media).is_some()
+}
+
+/// The types of [`MEDIA_TYPES`] this contract defines under their own names.
+fn contract_media(ir: &Ir) -> Vec<&'static str> {
+    MEDIA_TYPES
         .iter()
         .filter(|name| ir.types.get(**name).is_some_and(|d| d.rust_name == **name))
         .copied()
-        .collect();
-    media.contains(&"MediaKind")
-        && media_items(ir, &media).to_string().contains("impl From")
+        .collect()
 }
 
 fn media_items(ir: &Ir, media: &[&str]) -> TokenStream {
@@ -580,6 +576,13 @@ fn media_items(ir: &Ir, media: &[&str]) -> TokenStream {
         /// The contract's media types, which the typed parameters take.
         pub use crate::types::{#(#names),*};
     };
+    out.extend(reference_from_file(ir, media));
+    out
+}
+
+/// `From<&PublicApiFile> for ReferenceMediaItem`, when the contract has both and every
+/// required member of the item can be filled from the file.
+fn reference_from_file(ir: &Ir, media: &[&str]) -> Option<TokenStream> {
     let fields_of = |name: &str| match ir.types.get(name).map(|d| &d.kind) {
         Some(crate::ir::TypeKind::Struct { fields, .. }) => Some(fields),
         _ => None,
@@ -595,19 +598,19 @@ fn media_items(ir: &Ir, media: &[&str]) -> TokenStream {
                 .is_some_and(|d| d.rust_name == UPLOADED_FILE)
         }),
     ) else {
-        return out;
+        return None;
     };
     let mut inits = Vec::new();
     for field in item {
         let name = ident(&field.rust_name);
         let source = file.iter().find(|f| f.rust_name == field.rust_name);
         let value = match source {
-            None if field.required => return out,
+            None if field.required => return None,
             None => quote!(None),
             // A member of another type (an inline enum named after each schema) is not copied.
             Some(source) if source.shape.ty != field.shape.ty => {
                 if field.required {
-                    return out;
+                    return None;
                 }
                 quote!(None)
             }
@@ -616,7 +619,7 @@ fn media_items(ir: &Ir, media: &[&str]) -> TokenStream {
                 let wrapped = !field.required && always_there;
                 let unwrapped = field.required && !always_there;
                 if unwrapped {
-                    return out;
+                    return None;
                 }
                 let copy = matches!(
                     source.shape.ty,
@@ -639,15 +642,14 @@ fn media_items(ir: &Ir, media: &[&str]) -> TokenStream {
         inits.push(quote!(#name: #value,));
     }
     let file_ty = ident(UPLOADED_FILE);
-    out.extend(quote! {
+    Some(quote! {
         impl From<&crate::types::#file_ty> for ReferenceMediaItem {
             /// The reference to an upload: its url, kind, name, MIME type and duration (token).
             fn from(file: &crate::types::#file_ty) -> Self {
                 ReferenceMediaItem { #(#inits)* }
             }
         }
-    });
-    out
+    })
 }
 
 /// A struct to emit: its name, docs and fields.
