@@ -6,6 +6,9 @@
 //! link or inject HTML, end a comment, nor carry control or bidi characters (see
 //! [`is_control_or_bidi`]). Every backend takes its escaping from here, so one hostile input
 //! has one fix.
+//!
+//! The template environment that generated text files are rendered in is here too
+//! ([`template_environment`]), so docs pages and the SDK's README follow one set of rules.
 
 /// Characters contract text must not carry into a generated file as they are: control
 /// characters (a line break ends a comment or a table row; a raw ESC or NUL is a
@@ -135,6 +138,22 @@ pub fn shell_quote(raw: &str) -> String {
     }
     out.push('\'');
     out
+}
+
+/// The template environment of every generated text file (docs pages, the SDK's README): block
+/// tags take their own line with them, a file keeps its last newline, and an undefined value is
+/// an error except where a template tests it.
+pub fn template_environment() -> Result<minijinja::Environment<'static>, minijinja::Error>
+{
+    let mut env = minijinja::Environment::new();
+    let syntax = minijinja::syntax::SyntaxConfig::builder()
+        .keep_trailing_newline(true)
+        .trim_blocks(true)
+        .lstrip_blocks(true)
+        .build()?;
+    env.set_syntax(syntax);
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::SemiStrict);
+    Ok(env)
 }
 
 #[cfg(test)]

@@ -330,6 +330,18 @@ pub enum Method {
     Trace,
 }
 
+impl Operation {
+    /// The named schema of the JSON request body, when the body has one.
+    pub fn json_request_type(&self) -> Option<&str> {
+        self.request_body
+            .iter()
+            .flat_map(|b| &b.contents)
+            .find(|c| c.kind == ContentKind::Json)
+            .and_then(|c| c.shape.as_ref())
+            .and_then(Shape::named)
+    }
+}
+
 impl Method {
     pub fn as_str(self) -> &'static str {
         match self {

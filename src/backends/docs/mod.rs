@@ -45,15 +45,8 @@ pub const PLACEHOLDER_KEY: &str = "rvya_sk_...";
 const DEFAULT_BASE_URL: &str = "https://rivya.ai";
 
 fn environment() -> Result<Environment<'static>> {
-    let mut env = Environment::new();
-    let syntax = minijinja::syntax::SyntaxConfig::builder()
-        .keep_trailing_newline(true)
-        .trim_blocks(true)
-        .lstrip_blocks(true)
-        .build()
-        .map_err(template_error)?;
-    env.set_syntax(syntax);
-    env.set_undefined_behavior(minijinja::UndefinedBehavior::SemiStrict);
+    let mut env =
+        crate::backends::text::template_environment().map_err(template_error)?;
     // Inside a table cell or after other text on a line: no line-start syntax applies.
     env.add_filter("md_cell", |raw: String| markdown_inline(&raw));
     env.add_filter("md_inline", |raw: String| markdown_inline(&raw));

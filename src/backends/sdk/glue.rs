@@ -373,15 +373,7 @@ impl Glue<'_> {
         // Distinct payload types, in event order.
         let mut payloads: Vec<(&str, &str)> = Vec::new();
         for webhook in &ir.webhooks {
-            let named = webhook
-                .operation
-                .request_body
-                .iter()
-                .flat_map(|b| &b.contents)
-                .find(|c| c.kind == ContentKind::Json)
-                .and_then(|c| c.shape.as_ref())
-                .and_then(Shape::named);
-            if let Some(name) = named {
+            if let Some(name) = webhook.operation.json_request_type() {
                 if !payloads.iter().any(|(_, n)| *n == name) {
                     payloads.push((&webhook.rust_name, name));
                 }

@@ -383,14 +383,7 @@ fn request(
     required: &[(&str, &str)],
     optional: &[(&str, &str)],
 ) -> Result<TokenStream> {
-    let name = operation
-        .request_body
-        .iter()
-        .flat_map(|b| &b.contents)
-        .find(|c| c.kind == ContentKind::Json)
-        .and_then(|c| c.shape.as_ref())
-        .and_then(Shape::named);
-    let Some(name) = name else {
+    let Some(name) = operation.json_request_type() else {
         return Ok(quote!(serde_json::json!({})));
     };
     let ty = types.named(name, Scope::Elsewhere)?;
@@ -545,20 +538,14 @@ pub fn readme(ir: &Ir, summary: &Summary, example: &str) -> Result<String> {
         "max_kept_body": bytes(constant("error.rs", "MAX_KEPT_BODY")?),
         "webhook_tolerance": constant("webhooks.rs", "DEFAULT_TOLERANCE")?,
     });
-    let mut env = minijinja::Environment::new();
-    let syntax = minijinja::syntax::SyntaxConfig::builder()
-        .keep_trailing_newline(true)
-        .trim_blocks(true)
-        .lstrip_blocks(true)
-        .build()
-        .map_err(|e| crate::error::Error::Internal(format!("README template: {e}")))?;
-    env.set_syntax(syntax);
-    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
-    env.render_str(
-        README_TEMPLATE,
-        minijinja::Value::from(minijinja::value::Serde(&context)),
-    )
-    .map_err(|e| crate::error::Error::Internal(format!("README template: {e}")))
+    crate::backends::text::template_environment()
+        .and_then(|env| {
+            env.render_str(
+                README_TEMPLATE,
+                minijinja::Value::from(minijinja::value::Serde(&context)),
+            )
+        })
+        .map_err(|e| crate::error::Error::Internal(format!("README template: {e}")))
 }
 
 /// A `const` of a runtime template as the README states it: a `Duration::from_millis` /
