@@ -50,16 +50,16 @@ pub fn location(site: &str, pointer: &str) -> String {
 }
 
 /// A shape with its aliases resolved.
-struct Resolved<'a> {
-    ty: &'a TypeRef,
-    nullable: bool,
-    constraints: &'a Constraints,
-    default: Option<&'a Value>,
+pub(super) struct Resolved<'a> {
+    pub(super) ty: &'a TypeRef,
+    pub(super) nullable: bool,
+    pub(super) constraints: &'a Constraints,
+    pub(super) default: Option<&'a Value>,
     /// The named type behind `ty`, when it is not an alias.
-    def: Option<&'a TypeDef>,
+    pub(super) def: Option<&'a TypeDef>,
 }
 
-fn resolve<'a>(ir: &'a Ir, shape: &'a Shape) -> Resolved<'a> {
+pub(super) fn resolve<'a>(ir: &'a Ir, shape: &'a Shape) -> Resolved<'a> {
     let mut resolved = Resolved {
         ty: &shape.ty,
         nullable: shape.nullable,

@@ -11,51 +11,11 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
+use super::schema::{resolve, Resolved};
 use crate::ir::{Field, Ir, Shape, TypeDef, TypeKind, TypeRef, Variant};
 
 /// Deeper than any real schema nests; past it the answer is "not accepted".
 const MAX_DEPTH: usize = 32;
-/// Alias chains are followed this far (normalize rules out cycles of pure `$ref`s).
-const MAX_ALIAS_HOPS: usize = 64;
-
-/// A shape with aliases resolved: its type, nullability and the named definition behind it.
-struct Flat<'a> {
-    ty: &'a TypeRef,
-    nullable: bool,
-    constrained: bool,
-    def: Option<&'a TypeDef>,
-}
-
-fn flat<'a>(ir: &'a Ir, shape: &'a Shape) -> Flat<'a> {
-    let mut out = Flat {
-        ty: &shape.ty,
-        nullable: shape.nullable,
-        constrained: !shape.constraints.is_empty(),
-        def: None,
-    };
-    for _ in 0..MAX_ALIAS_HOPS {
-        let TypeRef::Named { name } = out.ty else {
-            break;
-        };
-        let Some(def) = ir.types.get(name) else {
-            break;
-        };
-        match &def.kind {
-            TypeKind::Alias { target } => {
-                out.ty = &target.ty;
-                out.nullable |= target.nullable;
-                out.constrained |= !target.constraints.is_empty();
-            }
-            _ => {
-                out.nullable |= def.nullable;
-                out.def = Some(def);
-                break;
-            }
-        }
-    }
-    out
-}
-
 /// Every value of `b` (in `b_ir`) is a value of `a` (in `a_ir`).
 pub struct Accepts<'a> {
     a_ir: &'a Ir,
@@ -93,7 +53,7 @@ impl<'a> Accepts<'a> {
         if depth > MAX_DEPTH {
             return false;
         }
-        let (fa, fb) = (flat(self.a_ir, a), flat(self.b_ir, b));
+        let (fa, fb) = (resolve(self.a_ir, a), resolve(self.b_ir, b));
         let null_ok = null_ok || fa.nullable;
         if matches!(fa.ty, TypeRef::Any) {
             return null_ok || !fb.nullable || matches!(fb.ty, TypeRef::Any);
@@ -102,7 +62,7 @@ impl<'a> Accepts<'a> {
             return false;
         }
         // Constraints are compared rule by rule elsewhere; here a difference is a "no".
-        if fb.constrained != fa.constrained && fa.constrained {
+        if !fa.constraints.is_empty() && fb.constraints.is_empty() {
             return false;
         }
         // A union on the `b` side: each of its alternatives must be accepted.
@@ -122,13 +82,13 @@ impl<'a> Accepts<'a> {
     /// `a` (already flattened) accepts every value of `b`, which is not a union.
     fn flat_accepts(
         &mut self,
-        fa: &Flat<'a>,
+        fa: &Resolved<'a>,
         a: &'a Shape,
         b: &'a Shape,
         depth: usize,
         null_ok: bool,
     ) -> bool {
-        let fb = flat(self.b_ir, b);
+        let fb = resolve(self.b_ir, b);
         if let Some(variants) = fb.def.and_then(union_variants) {
             return variants
                 .iter()
@@ -254,7 +214,7 @@ impl<'a> Accepts<'a> {
         match (a_extra, b_extra) {
             (Some(x), Some(y)) => self.at(x, y, depth + 1),
             // `b` takes extra members `a` describes: only if `a` takes any value there.
-            (Some(x), None) => matches!(flat(self.a_ir, x).ty, TypeRef::Any),
+            (Some(x), None) => matches!(resolve(self.a_ir, x).ty, TypeRef::Any),
             _ => true,
         }
     }
@@ -293,7 +253,7 @@ struct Identity<'a> {
 }
 
 fn identity<'a>(ir: &'a Ir, variant: &'a Variant) -> Identity<'a> {
-    let f = flat(ir, &variant.shape);
+    let f = resolve(ir, &variant.shape);
     let positional = variant
         .rust_name
         .strip_prefix("Variant")
@@ -312,7 +272,7 @@ fn identity<'a>(ir: &'a Ir, variant: &'a Variant) -> Identity<'a> {
         Some(TypeKind::Struct { fields, .. }) => {
             for field in fields {
                 id.members.push(&field.name);
-                if let TypeRef::Const { value } = &flat(ir, &field.shape).ty {
+                if let TypeRef::Const { value } = &resolve(ir, &field.shape).ty {
                     id.constants.push((&field.name, value));
                 }
             }
