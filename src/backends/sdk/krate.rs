@@ -552,12 +552,9 @@ pub fn readme(ir: &Ir, summary: &Summary, example: &str) -> Result<String> {
 /// `from_secs` as seconds (`0.5 s`), an integer as it is. Read from the template itself, so
 /// the README cannot disagree with the code it documents.
 fn runtime_constant(file: &str, name: &str) -> Option<String> {
-    let (_, source) = super::TEMPLATES.iter().find(|(f, _)| *f == file)?;
-    let parsed = syn::parse_file(source).ok()?;
-    let expr = parsed.items.into_iter().find_map(|item| match item {
-        syn::Item::Const(c) if c.ident == name => Some(*c.expr),
-        _ => None,
-    })?;
+    let item: syn::ItemConst =
+        syn::parse_str(super::reserved::runtime_const(file, name)?).ok()?;
+    let expr = *item.expr;
     let integer = |expr: &syn::Expr| match expr {
         syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(n), .. }) => {
             n.base10_parse::<u64>().ok()
