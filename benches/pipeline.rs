@@ -92,7 +92,10 @@ fn stages(c: &mut Criterion, name: &str, path: &Path, budget: &Budget) {
     });
     group.measurement_time(budget.sdk_measurement);
     group.bench_function("backend: sdk (catalog.rs included)", |b| {
-        b.iter(|| sdk::generate(black_box(&ir)).unwrap())
+        b.iter(|| {
+            let ir = black_box(&ir);
+            sdk::generate(ir, &sdk::Examples::new(ir).unwrap()).unwrap()
+        })
     });
     group.measurement_time(budget.measurement);
     group.bench_function("backend: docs", |b| {

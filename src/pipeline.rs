@@ -60,10 +60,11 @@ pub fn build_ir(
 
 /// Everything `generate` writes, relative to `--out`.
 pub fn output(ir: &ir::Ir) -> Result<OutputTree> {
+    let examples = sdk::Examples::new(ir)?;
     // The docs are written on a second thread while the SDK is generated.
     let (sdk, docs) = std::thread::scope(|scope| {
-        let docs = scope.spawn(|| self::docs(ir));
-        let sdk = sdk::generate(ir);
+        let docs = scope.spawn(|| docs::generate(ir, examples.calls()));
+        let sdk = sdk::generate(ir, &examples);
         (sdk, docs.join().expect("the docs thread does not panic"))
     });
     let mut tree = OutputTree::new();
@@ -75,7 +76,7 @@ pub fn output(ir: &ir::Ir) -> Result<OutputTree> {
 /// The docs tree, with each model's Rust call as the SDK backend writes it: the SDK owns how
 /// its API is spelled, so the docs take its snippets as data instead of importing the backend.
 pub fn docs(ir: &ir::Ir) -> Result<OutputTree> {
-    docs::generate(ir, &sdk::rust_calls(ir)?)
+    docs::generate(ir, sdk::Examples::new(ir)?.calls())
 }
 
 /// Gives each finding the `file:line:column` of its node: in NEW, or in OLD for what only OLD

@@ -53,9 +53,42 @@ pub const TEMPLATES: &[(&str, &str)] = &[
 /// agree on the generated code (checked by a test), so `cargo fmt --check` passes unchanged.
 pub const RUSTFMT_TOML: &str = include_str!("../../../templates/sdk/rustfmt.toml");
 
+/// What the SDK shows of each generation model: `examples/models.rs`, which the crate's build
+/// compiles, and each model's call as it is written there. Built once, for the crate and for
+/// the docs, which show the calls beside their curl examples.
+pub struct Examples {
+    file: Option<String>,
+    calls: std::collections::BTreeMap<String, String>,
+}
+
+impl Examples {
+    pub fn new(ir: &Ir) -> Result<Examples> {
+        Ok(match snippets::examples(ir)? {
+            Some((file, snippets)) => Examples {
+                file: Some(file),
+                calls: snippets
+                    .into_iter()
+                    .map(|(id, (_, body))| (id, body))
+                    .collect(),
+            },
+            None => Examples {
+                file: None,
+                calls: Default::default(),
+            },
+        })
+    }
+
+    /// The Rust call of each model's documentation page, by model ID: the body of its function
+    /// in `examples/models.rs`.
+    pub fn calls(&self) -> &std::collections::BTreeMap<String, String> {
+        &self.calls
+    }
+}
+
 /// Generates the whole crate, `src/catalog.rs` included when the IR has a model catalog;
-/// paths in the tree are relative to the crate's folder.
-pub fn generate(ir: &Ir) -> Result<OutputTree> {
+/// paths in the tree are relative to the crate's folder. `examples` are [`Examples::new`] of
+/// the same IR.
+pub fn generate(ir: &Ir, examples: &Examples) -> Result<OutputTree> {
     // The catalog module is printed on a second thread while the rest of the crate is (which
     // formats types.rs on a third).
     let (tree, catalog) = std::thread::scope(|scope| {
@@ -72,23 +105,10 @@ pub fn generate(ir: &Ir) -> Result<OutputTree> {
     if let Some(source) = catalog {
         tree.add("src/catalog.rs", format!("{}{source}", render::header(ir)))?;
     }
-    if let Some((source, _)) = snippets::examples(ir)? {
-        tree.add("examples/models.rs", source)?;
+    if let Some(source) = &examples.file {
+        tree.add("examples/models.rs", source.as_str())?;
     }
     Ok(tree)
-}
-
-/// The Rust call of each generation model's documentation page, by model ID: the body of its
-/// function in `examples/models.rs`, which the crate's build compiles.
-pub fn rust_calls(ir: &Ir) -> Result<std::collections::BTreeMap<String, String>> {
-    Ok(snippets::examples(ir)?
-        .map(|(_, snippets)| {
-            snippets
-                .into_iter()
-                .map(|(id, (_, body))| (id, body))
-                .collect()
-        })
-        .unwrap_or_default())
 }
 
 /// Every file but `src/catalog.rs`; `catalog` says whether the crate will carry it (lib.rs
@@ -172,7 +192,7 @@ mod tests {
         let mut ir = fixture_ir();
         ir.api.title = "Evil \"API\"\n[package]\nname = \"x\" */ \\".into();
         ir.api.version = "1\r\nfn main() {}".into();
-        let tree = generate(&ir).unwrap();
+        let tree = generate(&ir, &Examples::new(&ir).unwrap()).unwrap();
         let cargo = std::str::from_utf8(tree.get("Cargo.toml").unwrap()).unwrap();
         let tables = cargo.lines().filter(|l| l.starts_with("[package]")).count();
         assert_eq!(tables, 1, "{cargo}");
@@ -193,7 +213,8 @@ mod tests {
 
     #[test]
     fn every_file_is_inside_the_crate_folder() {
-        let tree = generate(&fixture_ir()).unwrap();
+        let ir = fixture_ir();
+        let tree = generate(&ir, &Examples::new(&ir).unwrap()).unwrap();
         let paths: Vec<&str> = tree.files().map(|(path, _)| path).collect();
         assert!(
             paths.contains(&"src/lib.rs") && paths.contains(&"examples/quickstart.rs")
