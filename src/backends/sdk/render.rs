@@ -92,22 +92,65 @@ fn inert_doc_attribute(stream: TokenStream) -> TokenStream {
     quote!(#name #eq #inert)
 }
 
-/// Like [`file`], for a module given as its head (inner docs) and its items in chunks. Each
-/// chunk is parsed and printed on its own, so a large module never exists as one token stream
-/// or syntax tree; prettyplease prints items independently, so the text is the same as
-/// printing the whole file at once. `head` is called after the last chunk (so that it can
-/// import only what the chunks used).
-pub fn chunked_file(
+/// Like [`file`], for a module given as its head (inner docs) and its items in chunks, one
+/// chunk per element of `parts`. Each chunk is built, parsed and printed on its own, so a large
+/// module never exists as one token stream or syntax tree, and the chunks are shared out among
+/// the machine's cores (token streams cannot cross threads, so each is built where it is
+/// printed). prettyplease prints items independently, so the text is the same as printing the
+/// whole file at once, whatever the number of cores. `head` is called after the last chunk (so
+/// that it can import only what the chunks used).
+pub fn chunked_file<T: Sync>(
     ir: &Ir,
     name: &'static str,
-    chunks: impl Iterator<Item = Result<TokenStream>>,
+    parts: &[T],
+    chunk: impl Fn(&T) -> Result<TokenStream> + Sync,
     head: impl FnOnce() -> TokenStream,
 ) -> Result<String> {
-    let mut module = Module::new(name, &[]);
-    for chunk in chunks {
-        module.push(chunk?)?;
+    let mut body = String::new();
+    for source in on_every_core(parts, |part| source(name, chunk(part)?))? {
+        if !body.is_empty() && !source.is_empty() {
+            body.push('\n');
+        }
+        body.push_str(&source);
     }
+    let module = Module {
+        body,
+        ..Module::new(name, &[])
+    };
     module.finish(ir, head(), TokenStream::new())
+}
+
+/// `work` of each of `parts`, in their order, computed on as many threads as the machine has
+/// cores. Each thread takes the next part not yet taken, so a few large parts do not leave the
+/// other threads idle; the first error in `parts`' order is the one returned.
+fn on_every_core<T: Sync, R: Send>(
+    parts: &[T],
+    work: impl Fn(&T) -> Result<R> + Sync,
+) -> Result<Vec<R>> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(parts.len());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let run = || {
+        let mut done = Vec::new();
+        loop {
+            let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(part) = parts.get(index) else {
+                return done;
+            };
+            done.push((index, work(part)));
+        }
+    };
+    let mut results: Vec<(usize, Result<R>)> = std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(run)).collect();
+        let mut results = run();
+        for helper in helpers {
+            results.extend(helper.join().expect("a rendering thread does not panic"));
+        }
+        results
+    });
+    results.sort_by_key(|(index, _)| *index);
+    results.into_iter().map(|(_, result)| result).collect()
 }
 
 /// One line of a module's import block: `use #tree;`, written when the module's items name one

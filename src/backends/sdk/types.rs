@@ -228,9 +228,14 @@ impl<'a> Types<'a> {
 
     /// `src/types.rs`, formatted.
     pub fn file(&self) -> Result<String> {
-        let defs = self.ir.types.values().map(|def| self.type_def(def));
-        let chunks = defs.chain(std::iter::once(Ok(self.consts_module())));
-        render::chunked_file(self.ir, "src/types.rs", chunks, || {
+        let parts: Vec<Option<&TypeDef>> =
+            self.ir.types.values().map(Some).chain([None]).collect();
+        // Each type, then the `consts` module.
+        let chunk = |part: &Option<&TypeDef>| match part {
+            Some(def) => self.type_def(def),
+            None => Ok(self.consts_module()),
+        };
+        render::chunked_file(self.ir, "src/types.rs", &parts, chunk, || {
             // Imported only when used, and only under the feature when only impls behind the
             // feature use it.
             let used = &self.codec_used;
