@@ -74,22 +74,29 @@ fn module_source(ir: &Ir, runtime: &str) -> Option<String> {
     let mut types = TypedStructs::new();
     types.media = contract_media(ir);
     let media = media_items(ir, &types.media);
-    let mut typed = Vec::new();
-    for model in &catalog.models {
-        typed.push(types.model(model));
-    }
     let header = header_docs(ir);
     let api = api(infos);
-    let table = table(infos);
-    let file = quote! {
+    // Printed a part at a time, each typed struct as soon as it is built, so that the module
+    // never exists as one token stream or syntax tree (the same text: prettyplease prints
+    // items independently, and a blank line separates the parts as it does items).
+    let mut source = String::new();
+    let mut print = |part: TokenStream| {
+        let part = super::render::source("src/catalog.rs", part)
+            .expect("the generated catalog module is valid Rust");
+        if !source.is_empty() && !part.is_empty() {
+            source.push('\n');
+        }
+        source.push_str(&part);
+    };
+    print(quote! {
         #header
         #media
         #api
-        #table
-        #(#typed)*
-    };
-    let mut source = super::render::source("src/catalog.rs", file)
-        .expect("the generated catalog module is valid Rust");
+    });
+    print(table(infos));
+    for model in &catalog.models {
+        print(types.model(model));
+    }
     source.push('\n');
     source.push_str(runtime);
     Some(source)
