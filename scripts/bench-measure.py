@@ -30,14 +30,18 @@ import time
 
 # The speed goals the benchmark checks. Memory goals are in MB (10^6 bytes), the check's in GiB.
 MB = 1_000_000
+# The goals of the speed work: generate within 10x a bare parse of the same file (the fixture
+# within 20 ms); the generated crate's `cargo check` within 15 s and 1.5 GiB; the diff of two
+# GitHub versions within half a second and 300 MB.
 GOALS = {
     "fixture": {"time": 0.020, "rss": None},
-    "stripe": {"time": 1.0, "rss": 200 * MB},
-    "github": {"time": 1.5, "rss": 300 * MB},
+    "stripe": {"time": None, "rss": 200 * MB},
+    "github": {"time": None, "rss": 300 * MB},
+    "github diff": {"time": 0.5, "rss": 300 * MB},
 }
 FLOOR_RATIO = 10.0
-CHECK_TIME = 30.0
-CHECK_RSS = 2 * 1024**3
+CHECK_TIME = 15.0
+CHECK_RSS = 1.5 * 1024**3
 
 ERROR_LINE = re.compile(
     r"panicked|error|exception|fail|unsupported|not supported|invalid|cannot|could not|caused by",
@@ -190,6 +194,8 @@ def table(args):
                 misses.append(f"> {FLOOR_RATIO:g}× floor")
         else:
             row.append("-")
+            if floor is None and spec in ("stripe", "github"):
+                misses.append("no floor")
         for tool in ("progenitor", "openapi-generator"):
             r = records.get((spec, tool))
             row.append("skipped" if r is None else cell(r))
@@ -207,7 +213,7 @@ def table(args):
                 if check["wall"] > CHECK_TIME:
                     misses.append(f"check > {CHECK_TIME:g} s")
                 if check["rss"] > CHECK_RSS:
-                    misses.append("check RSS > 2 GiB")
+                    misses.append(f"check RSS > {CHECK_RSS / 1024**3:g} GiB")
         row.append("yes" if not misses else "no: " + "; ".join(misses))
         print("| " + " | ".join(row) + " |")
 
