@@ -106,8 +106,13 @@ pub fn chunked_file<T: Sync>(
     chunk: impl Fn(&T) -> Result<TokenStream> + Sync,
     head: impl FnOnce() -> TokenStream,
 ) -> Result<String> {
-    let mut body = String::new();
-    for source in on_every_core(parts, |part| source(name, chunk(part)?))? {
+    let sources = on_every_core(parts, |part| source(name, chunk(part)?))?;
+    // Sized once: a large module's text is megabytes, and growing it by doubling would hold
+    // up to twice that beside the parts.
+    // (With room for the header and imports that `finish` puts in front.)
+    let mut body =
+        String::with_capacity(sources.iter().map(|s| s.len() + 1).sum::<usize>() + 4096);
+    for source in sources {
         if !body.is_empty() && !source.is_empty() {
             body.push('\n');
         }
@@ -212,14 +217,20 @@ impl Module {
             Ok(quote!(use #tree;))
         });
         let imports = imports.collect::<Result<Vec<_>>>()?;
-        let mut out = header(ir);
-        out.push_str(&source(self.name, quote!(#inner_docs #(#imports)*))?);
-        for part in [source(self.name, lead)?, self.body] {
-            if !part.is_empty() {
-                out.push('\n');
-                out.push_str(&part);
-            }
+        let mut front = header(ir);
+        front.push_str(&source(self.name, quote!(#inner_docs #(#imports)*))?);
+        let lead = source(self.name, lead)?;
+        if !lead.is_empty() {
+            front.push('\n');
+            front.push_str(&lead);
         }
+        if self.body.is_empty() {
+            return Ok(front);
+        }
+        front.push('\n');
+        // In front of the body rather than the body appended: no second copy of a large module.
+        let mut out = self.body;
+        out.insert_str(0, &front);
         Ok(out)
     }
 
