@@ -107,9 +107,8 @@ pub fn chunked_file<T: Sync>(
     head: impl FnOnce() -> TokenStream,
 ) -> Result<String> {
     let sources = on_every_core(parts, |part| source(name, chunk(part)?))?;
-    // Sized once: a large module's text is megabytes, and growing it by doubling would hold
-    // up to twice that beside the parts.
-    // (With room for the header and imports that `finish` puts in front.)
+    // Sized once, with room for the header and imports `finish` puts in front: a large
+    // module's text is megabytes, and growing it by doubling would hold up to twice that.
     let mut body =
         String::with_capacity(sources.iter().map(|s| s.len() + 1).sum::<usize>() + 4096);
     for source in sources {

@@ -89,10 +89,7 @@ pub fn runtime_const(file: &str, name: &str) -> Option<&'static str> {
 /// (plain `pub`, not `pub(crate)`), and its name.
 fn type_heads(source: &str) -> impl Iterator<Item = (bool, &str)> {
     source.lines().filter_map(|line| {
-        let (public, rest) = match without_visibility(line) {
-            Some((public, rest)) => (public, rest),
-            None => (false, line),
-        };
+        let (public, rest) = without_visibility(line).unwrap_or((false, line));
         let rest = rest.strip_prefix("unsafe ").unwrap_or(rest);
         let rest = ["struct ", "enum ", "union ", "trait ", "type "]
             .iter()
