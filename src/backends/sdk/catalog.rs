@@ -78,15 +78,12 @@ fn module_source(ir: &Ir, runtime: &str) -> Option<String> {
     let api = api(infos);
     // Printed a part at a time, each typed struct as soon as it is built, so that the module
     // never exists as one token stream or syntax tree (the same text: prettyplease prints
-    // items independently, and a blank line separates the parts as it does items).
+    // items independently).
     let mut source = String::new();
     let mut print = |part: TokenStream| {
         let part = super::render::source("src/catalog.rs", part)
             .expect("the generated catalog module is valid Rust");
-        if !source.is_empty() && !part.is_empty() {
-            source.push('\n');
-        }
-        source.push_str(&part);
+        super::render::append_part(&mut source, &part);
     };
     print(quote! {
         #header

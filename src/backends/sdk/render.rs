@@ -112,16 +112,22 @@ pub fn chunked_file<T: Sync>(
     let mut body =
         String::with_capacity(sources.iter().map(|s| s.len() + 1).sum::<usize>() + 4096);
     for source in sources {
-        if !body.is_empty() && !source.is_empty() {
-            body.push('\n');
-        }
-        body.push_str(&source);
+        append_part(&mut body, &source);
     }
     let module = Module {
         body,
         ..Module::new(name, &[])
     };
     module.finish(ir, head(), TokenStream::new())
+}
+
+/// Appends the printed `part` of a module to `body`, a blank line between it and what is there:
+/// the line that separates two items, as printing them together would put it.
+pub fn append_part(body: &mut String, part: &str) {
+    if !body.is_empty() && !part.is_empty() {
+        body.push('\n');
+    }
+    body.push_str(part);
 }
 
 /// `work` of each of `parts`, in their order, computed on as many threads as the machine has
@@ -189,10 +195,7 @@ impl Module {
     pub fn push(&mut self, items: TokenStream) -> Result<()> {
         self.note(&items);
         let source = source(self.name, items)?;
-        if !self.body.is_empty() && !source.is_empty() {
-            self.body.push('\n');
-        }
-        self.body.push_str(&source);
+        append_part(&mut self.body, &source);
         Ok(())
     }
 
