@@ -109,10 +109,49 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Escapes one reference token of a JSON pointer (RFC 6901).
 pub fn escape_pointer_token(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
+    let mut escaped = String::with_capacity(token.len());
+    push_pointer_token(&mut escaped, token);
+    escaped
 }
 
 /// Appends one token to a JSON pointer.
 pub fn pointer_join(base: &str, token: &str) -> String {
-    format!("{base}/{}", escape_pointer_token(token))
+    // Every node of a large document gets a pointer on the way down (schemas, parameters,
+    // warnings): one allocation of the right size, and no copy for the common token that
+    // needs no escaping, keep that off the profile.
+    let mut pointer = String::with_capacity(base.len() + 1 + token.len());
+    pointer.push_str(base);
+    pointer.push('/');
+    push_pointer_token(&mut pointer, token);
+    pointer
+}
+
+/// Appends one escaped reference token (no slash) to `out`.
+pub fn push_pointer_token(out: &mut String, token: &str) {
+    if !token.contains(['~', '/']) {
+        out.push_str(token);
+        return;
+    }
+    for c in token.chars() {
+        match c {
+            '~' => out.push_str("~0"),
+            '/' => out.push_str("~1"),
+            c => out.push(c),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pointer_tokens_are_escaped_as_rfc_6901_says() {
+        assert_eq!(pointer_join("", "paths"), "/paths");
+        assert_eq!(pointer_join("/paths", "/pets/{id}"), "/paths/~1pets~1{id}");
+        // `~` first, so that the `~1` a slash becomes is not escaped again.
+        assert_eq!(pointer_join("/a", "x~/y"), "/a/x~0~1y");
+        assert_eq!(escape_pointer_token("~1"), "~01");
+        assert_eq!(escape_pointer_token("é/ü"), "é~1ü");
+    }
 }

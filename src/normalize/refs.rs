@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
-use crate::error::{pointer_join, Error, Result};
+use crate::error::{push_pointer_token, Error, Result};
 
 /// Turns a `$ref` value into a JSON pointer inside this document, if it is a local reference.
 pub fn local_pointer(reference: &str) -> Option<String> {
@@ -18,7 +18,7 @@ pub type Targets = HashMap<String, String>;
 
 pub fn check(origin: &str, root: &Value) -> Result<Targets> {
     let mut refs = Vec::new();
-    collect(root, String::new(), &mut refs);
+    collect(root, &mut String::new(), &mut refs);
     for (at, reference) in &refs {
         let Some(target) = local_pointer(reference) else {
             return Err(Error::at_pointer(
@@ -90,7 +90,10 @@ fn follow_chains(
     Ok(ends)
 }
 
-fn collect(value: &Value, pointer: String, out: &mut Vec<(String, String)>) {
+/// Every `$ref` under `value` with the pointer of the object holding it. `pointer` is one
+/// buffer, grown and cut back on the way: the walk visits every node of the document, and only
+/// the few that hold a reference need their pointer kept.
+fn collect(value: &Value, pointer: &mut String, out: &mut Vec<(String, String)>) {
     match value {
         Value::Object(map) => {
             for (key, child) in map {
@@ -101,14 +104,24 @@ fn collect(value: &Value, pointer: String, out: &mut Vec<(String, String)>) {
                 } else if is_example_or_extension(key) {
                     // Example payloads and vendor extensions are data, not structure: a
                     // "$ref" inside them is just a string.
-                } else {
-                    collect(child, pointer_join(&pointer, key), out);
+                } else if matches!(child, Value::Object(_) | Value::Array(_)) {
+                    let len = pointer.len();
+                    pointer.push('/');
+                    push_pointer_token(pointer, key);
+                    collect(child, pointer, out);
+                    pointer.truncate(len);
                 }
             }
         }
         Value::Array(items) => {
             for (i, child) in items.iter().enumerate() {
-                collect(child, pointer_join(&pointer, &i.to_string()), out);
+                if matches!(child, Value::Object(_) | Value::Array(_)) {
+                    let len = pointer.len();
+                    pointer.push('/');
+                    pointer.push_str(&i.to_string());
+                    collect(child, pointer, out);
+                    pointer.truncate(len);
+                }
             }
         }
         _ => {}
