@@ -6,6 +6,7 @@
 //! document, and a collision gets a numeric suffix: two contract names never share one
 //! identifier.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
@@ -47,8 +48,41 @@ fn words(raw: &str) -> Vec<String> {
     words
 }
 
+thread_local! {
+    static CAMEL: RefCell<HashMap<String, String>> = RefCell::default();
+    static SNAKE: RefCell<HashMap<String, String>> = RefCell::default();
+}
+
+/// `case(raw)`, remembered by this thread. Casing is pure, and a large contract asks for the
+/// same few names over and over (GitHub's description cases `url` and `node_id` thousands of
+/// times); transliterating and splitting each time was a tenth of building its IR.
+fn remembered(
+    cache: &'static std::thread::LocalKey<RefCell<HashMap<String, String>>>,
+    raw: &str,
+    case: fn(&str) -> String,
+) -> String {
+    /// Bounds what a long-lived thread (a test runner's) keeps.
+    const MOST: usize = 1 << 16;
+    cache.with(|cache| {
+        if let Some(cased) = cache.borrow().get(raw) {
+            return cased.clone();
+        }
+        let cased = case(raw);
+        let mut cache = cache.borrow_mut();
+        if cache.len() >= MOST {
+            cache.clear();
+        }
+        cache.insert(raw.to_owned(), cased.clone());
+        cased
+    })
+}
+
 /// UpperCamelCase, with `_` kept between two numbers: "16:9" → "16_9", "1:1" → "1_1".
 fn camel(raw: &str) -> String {
+    remembered(&CAMEL, raw, camel_uncached)
+}
+
+fn camel_uncached(raw: &str) -> String {
     let mut out = String::new();
     for word in words(raw) {
         let cased = word.to_upper_camel_case();
@@ -109,6 +143,10 @@ pub fn variant_name(raw: &str) -> String {
 
 /// A field, parameter or method name: snake_case, never a keyword, never starting with a digit.
 pub fn field_name(raw: &str) -> String {
+    remembered(&SNAKE, raw, field_name_uncached)
+}
+
+fn field_name_uncached(raw: &str) -> String {
     let joined = words(raw).join("_");
     let name = joined.to_snake_case();
     let name = if name.is_empty() {
