@@ -140,65 +140,84 @@ pub fn mark_recursion(types: &mut BTreeMap<String, TypeDef>) {
 
 /// Tarjan's strongly connected components; returns, for every type in a cycle (a component of
 /// two or more, or a self-reference), the index of its component.
+///
+/// Types are numbered by name order first, so the walk compares integers rather than names
+/// (a large contract has thousands of types); it visits roots and edges in the same order as
+/// the names would, so the component numbers do not depend on the numbering.
 fn components_in_cycles(
     types: &BTreeMap<String, TypeDef>,
     direct_only: bool,
 ) -> BTreeMap<String, usize> {
-    struct State<'a> {
-        types: &'a BTreeMap<String, TypeDef>,
-        direct_only: bool,
-        index: BTreeMap<&'a str, usize>,
-        low: BTreeMap<&'a str, usize>,
-        on_stack: BTreeSet<&'a str>,
-        stack: Vec<&'a str>,
+    const UNVISITED: usize = usize::MAX;
+    struct Walk {
+        index: Vec<usize>,
+        low: Vec<usize>,
+        on_stack: Vec<bool>,
+        stack: Vec<usize>,
         next: usize,
-        result: BTreeMap<String, usize>,
-        components: usize,
+        /// The path being walked: each node with the position of its next edge.
+        work: Vec<(usize, usize)>,
     }
-    // Iterative to stay safe on very deep type graphs (real specs have thousands of types).
-    fn visit<'a>(state: &mut State<'a>, root: &'a str) {
-        let mut work: Vec<(&'a str, Vec<&'a str>, usize)> = Vec::new();
-        let open = |state: &mut State<'a>, node: &'a str| -> Vec<&'a str> {
-            state.index.insert(node, state.next);
-            state.low.insert(node, state.next);
-            state.next += 1;
-            state.stack.push(node);
-            state.on_stack.insert(node);
-            state
-                .types
-                .get(node)
-                .map(|d| kind_refs(&d.kind, state.direct_only))
-                .unwrap_or_default()
+    impl Walk {
+        fn open(&mut self, node: usize) {
+            self.index[node] = self.next;
+            self.low[node] = self.next;
+            self.next += 1;
+            self.stack.push(node);
+            self.on_stack[node] = true;
+            self.work.push((node, 0));
+        }
+    }
+    let names: Vec<&str> = types.keys().map(String::as_str).collect();
+    let number: std::collections::HashMap<&str, usize> = names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| (*name, i))
+        .collect();
+    let edges: Vec<Vec<usize>> = types
+        .values()
+        .map(|def| {
+            kind_refs(&def.kind, direct_only)
                 .into_iter()
-                .filter(|n| state.types.contains_key(*n))
+                .filter_map(|name| number.get(name).copied())
                 .collect()
-        };
-        let edges = open(state, root);
-        work.push((root, edges, 0));
-        while let Some((node, edges, position)) = work.last_mut() {
-            if let Some(&next) = edges.get(*position) {
+        })
+        .collect();
+    let mut walk = Walk {
+        index: vec![UNVISITED; names.len()],
+        low: vec![0; names.len()],
+        on_stack: vec![false; names.len()],
+        stack: Vec::new(),
+        next: 0,
+        work: Vec::new(),
+    };
+    let mut result = BTreeMap::new();
+    let mut components = 0;
+    // Iterative to stay safe on very deep type graphs (real specs have thousands of types).
+    for root in 0..names.len() {
+        if walk.index[root] != UNVISITED {
+            continue;
+        }
+        walk.open(root);
+        while let Some(&mut (node, ref mut position)) = walk.work.last_mut() {
+            if let Some(&target) = edges[node].get(*position) {
                 *position += 1;
-                let node = *node;
-                if !state.index.contains_key(next) {
-                    let next_edges = open(state, next);
-                    work.push((next, next_edges, 0));
-                } else if state.on_stack.contains(next) {
-                    let low = state.low[node].min(state.index[next]);
-                    state.low.insert(node, low);
+                if walk.index[target] == UNVISITED {
+                    walk.open(target);
+                } else if walk.on_stack[target] {
+                    walk.low[node] = walk.low[node].min(walk.index[target]);
                 }
                 continue;
             }
-            let node = *node;
-            let self_loop = edges.contains(&node);
-            work.pop();
-            if let Some((parent, _, _)) = work.last() {
-                let low = state.low[*parent].min(state.low[node]);
-                state.low.insert(parent, low);
+            let self_loop = edges[node].contains(&node);
+            walk.work.pop();
+            if let Some(&(parent, _)) = walk.work.last() {
+                walk.low[parent] = walk.low[parent].min(walk.low[node]);
             }
-            if state.low[node] == state.index[node] {
+            if walk.low[node] == walk.index[node] {
                 let mut members = Vec::new();
-                while let Some(member) = state.stack.pop() {
-                    state.on_stack.remove(member);
+                while let Some(member) = walk.stack.pop() {
+                    walk.on_stack[member] = false;
                     members.push(member);
                     if member == node {
                         break;
@@ -206,30 +225,14 @@ fn components_in_cycles(
                 }
                 if members.len() > 1 || self_loop {
                     for member in members {
-                        state.result.insert(member.to_owned(), state.components);
+                        result.insert(names[member].to_owned(), components);
                     }
-                    state.components += 1;
+                    components += 1;
                 }
             }
         }
     }
-    let mut state = State {
-        types,
-        direct_only,
-        index: BTreeMap::new(),
-        low: BTreeMap::new(),
-        on_stack: BTreeSet::new(),
-        stack: Vec::new(),
-        next: 0,
-        result: BTreeMap::new(),
-        components: 0,
-    };
-    for name in types.keys() {
-        if !state.index.contains_key(name.as_str()) {
-            visit(&mut state, name);
-        }
-    }
-    state.result
+    result
 }
 
 /// A type that is only an alias of itself (`A: {allOf: [{$ref: A}]}`, or a longer chain of
