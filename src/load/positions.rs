@@ -86,20 +86,24 @@ impl Json<'_> {
         }
     }
 
-    /// Reads a string at the cursor (which is on its `"`) and returns its raw contents.
+    /// Reads a string at the cursor (which is on its `"`) and returns its raw contents. Strings
+    /// are most of a description's bytes (and hold no raw line breaks), so the scan jumps from
+    /// one quote or backslash to the next.
     fn string(&mut self) -> &str {
         let start = self.at + 1;
         self.at += 1;
-        while let Some(&b) = self.bytes.get(self.at) {
-            match b {
-                b'\\' => self.at += 2,
-                b'"' => {
-                    self.at += 1;
-                    return self.text.get(start..self.at - 1).unwrap_or("");
-                }
-                _ => self.at += 1,
+        while let Some(found) =
+            memchr::memchr2(b'"', b'\\', &self.bytes[self.at.min(self.bytes.len())..])
+        {
+            self.at += found;
+            if self.bytes[self.at] == b'\\' {
+                self.at += 2;
+                continue;
             }
+            self.at += 1;
+            return self.text.get(start..self.at - 1).unwrap_or("");
         }
+        self.at = self.bytes.len();
         ""
     }
 
