@@ -187,9 +187,9 @@ fn inline_path_item_refs(
 ) -> Result<()> {
     const INLINE_FACTOR: usize = 10;
     const INLINE_SLACK: usize = 10_000;
-    let mut budget = count_nodes(root, usize::MAX)
-        .saturating_mul(INLINE_FACTOR)
-        .saturating_add(INLINE_SLACK);
+    // Counted on the first reference met: most documents have none, and counting a large one
+    // costs a walk over all of it.
+    let mut budget: Option<usize> = None;
     let mut inlined = Vec::new();
     for section in ["paths", "webhooks"] {
         let Some(items) = root.get(section).and_then(Value::as_object) else {
@@ -211,8 +211,13 @@ fn inline_path_item_refs(
                         format!("`$ref: {reference}` points nowhere"),
                     )
                 })?;
-            let size = count_nodes(target, budget);
-            if size > budget {
+            let budget = budget.get_or_insert_with(|| {
+                count_nodes(root, usize::MAX)
+                    .saturating_mul(INLINE_FACTOR)
+                    .saturating_add(INLINE_SLACK)
+            });
+            let size = count_nodes(target, *budget);
+            if size > *budget {
                 return Err(Error::at_pointer(
                     origin,
                     &at,
@@ -223,7 +228,7 @@ fn inline_path_item_refs(
                     ),
                 ));
             }
-            budget -= size;
+            *budget -= size;
             let mut resolved = target.clone();
             if let (Value::Object(target), Value::Object(siblings)) =
                 (&mut resolved, item)
