@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::model::*;
 use crate::error::{pointer_join, Error, Result};
-use crate::normalize::{local_pointer, read_schema, Spec};
+use crate::normalize::{local_pointer, pointer_in_rewritten, read_schema, Spec};
 
 const COMPONENT_PREFIX: &str = "#/components/schemas/";
 
@@ -984,45 +984,6 @@ impl<'a> SchemaBuilder<'a> {
             message: message.to_owned(),
         });
     }
-}
-
-/// The value a pointer written against the document as its author wrote it names in the
-/// normalized one, and its pointer there: normalization wraps a 3.1 `$ref` with siblings into
-/// `allOf: [{$ref}, {siblings}]`, so a token missing from an object is looked for in its
-/// `allOf` members.
-fn pointer_in_rewritten<'v>(
-    raw: &'v Value,
-    target: &str,
-) -> Option<(String, &'v Value)> {
-    if let Some(value) = raw.pointer(target) {
-        return Some((target.to_owned(), value));
-    }
-    let mut current = raw;
-    let mut pointer = String::new();
-    for token in target.split('/').skip(1) {
-        let key = token.replace("~1", "/").replace("~0", "~");
-        let direct = match current {
-            Value::Object(map) => map.get(&key),
-            Value::Array(items) => key.parse::<usize>().ok().and_then(|i| items.get(i)),
-            _ => None,
-        };
-        if let Some(next) = direct {
-            pointer = pointer_join(&pointer, &key);
-            current = next;
-            continue;
-        }
-        let members = current.get("allOf").and_then(Value::as_array)?;
-        let (i, next) = members
-            .iter()
-            .enumerate()
-            .find_map(|(i, member)| member.get(&key).map(|next| (i, next)))?;
-        pointer = pointer_join(
-            &pointer_join(&pointer_join(&pointer, "allOf"), &i.to_string()),
-            &key,
-        );
-        current = next;
-    }
-    Some((pointer, current))
 }
 
 /// Whether an `allOf` member leaves the type to the other members: no type, no properties,

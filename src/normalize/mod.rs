@@ -4,10 +4,12 @@
 //! `$ref`s, reference cycles, duplicate operationIds) and rewrites 3.1 into the 3.0 shape of the
 //! `openapiv3` types, keeping the 3.1-only `webhooks` section beside it.
 
+mod assemble;
 mod locate;
 mod refs;
 mod schema31;
 mod structure;
+mod targets;
 
 use indexmap::IndexMap;
 use serde::de::DeserializeOwned;
@@ -17,6 +19,7 @@ use crate::error::{pointer_join, Error, Location, Result};
 use crate::load::Document;
 
 pub use refs::local_pointer;
+pub use targets::pointer_in_rewritten;
 
 /// The OpenAPI line a document was written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -37,7 +40,8 @@ pub struct Spec {
     pub openapi: openapiv3::OpenAPI,
     /// The 3.1 `webhooks` section, by event name, in document order.
     pub webhooks: IndexMap<String, openapiv3::PathItem>,
-    /// The document after normalization, for resolving references that point inside schemas.
+    /// What references lead to in the document after normalization, at their own pointers
+    /// (see `targets`), for those that point inside schemas or outside the typed components.
     pub raw: Value,
     /// What normalization had to drop.
     pub warnings: Vec<crate::error::Warning>,
@@ -48,6 +52,12 @@ pub const METHODS: [&str; 8] = [
 ];
 
 pub fn normalize(document: Document) -> Result<Spec> {
+    normalize_with(document, true)
+}
+
+/// `normalize`, with `assemble` false reading the document whole as it did before `assemble`
+/// existed: the tests compare the two.
+fn normalize_with(document: Document, assemble: bool) -> Result<Spec> {
     let Document { origin, mut value } = document;
     if !value.is_object() {
         return Err(Error::input(
@@ -65,11 +75,29 @@ pub fn normalize(document: Document) -> Result<Spec> {
         warnings = schema31::rewrite_document(&mut value);
     }
     warnings.extend(resolve_callback_refs(&mut value));
-    warnings.extend(structure::check_leniently(&origin, &mut value)?);
-    let webhooks_value = value
+    let (structure_warnings, parts) = structure::check_leniently(&origin, &mut value)?;
+    warnings.extend(structure_warnings);
+    let mut webhooks_value = value
         .as_object_mut()
         .and_then(|o| o.remove("webhooks"))
         .unwrap_or(Value::Object(Default::default()));
+    // The schemas and headers were just read one by one: the document is put together from
+    // them. Only when it cannot be (a keyword was dropped, or the rest is unreadable) is it
+    // read whole, below, which also words the error.
+    let assembled = parts
+        .filter(|_| assemble)
+        .and_then(|parts| parts.assemble(&mut value, &mut webhooks_value));
+    if let Some((openapi, webhooks)) = assembled {
+        return Ok(Spec {
+            origin,
+            version,
+            declared_version,
+            openapi,
+            webhooks,
+            raw: targets::targets_only(&value),
+            warnings,
+        });
+    }
     let webhooks = deserialize_webhooks(&origin, webhooks_value)?;
 
     // openapiv3 reads 3.0 only: it is told the document is. Read straight from the tree
@@ -111,7 +139,7 @@ pub fn normalize(document: Document) -> Result<Spec> {
         declared_version,
         openapi,
         webhooks,
-        raw: value,
+        raw: targets::targets_only(&value),
         warnings,
     })
 }
@@ -414,5 +442,129 @@ fn humanize_serde(message: &str) -> String {
         format!("this is not a valid OpenAPI {what} (or a `$ref` to one)")
     } else {
         message.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn both_ways(origin: &str, value: Value) {
+        let read = |assemble| {
+            normalize_with(
+                Document {
+                    origin: origin.to_owned(),
+                    value: value.clone(),
+                },
+                assemble,
+            )
+            .unwrap()
+        };
+        let (assembled, whole) = (read(true), read(false));
+        assert_eq!(assembled.openapi, whole.openapi, "{origin}");
+        assert_eq!(assembled.webhooks, whole.webhooks, "{origin}");
+        assert_eq!(assembled.raw, whole.raw, "{origin}");
+        assert_eq!(assembled.warnings, whole.warnings, "{origin}");
+    }
+
+    #[test]
+    fn assembling_the_parts_gives_what_reading_whole_gives() {
+        for path in [
+            "fixtures/openapi.json",
+            "tests/data/every-construct.yaml",
+            "tests/data/sdk-every-construct.yaml",
+            "tests/data/hostile.yaml",
+        ] {
+            let bytes = std::fs::read(path).unwrap();
+            both_ways(path, crate::load::parse_document(path, &bytes).unwrap());
+        }
+        // Documents this project did not write (`scripts/fetch-corpus` puts them there).
+        let corpus = std::path::Path::new(".cache/corpus/readme-oas-examples/package");
+        assert!(
+            corpus.is_dir(),
+            "{} is missing: run scripts/fetch-corpus",
+            corpus.display()
+        );
+        let mut pending = vec![corpus.join("3.0"), corpus.join("3.1")];
+        let mut paths = Vec::new();
+        while let Some(dir) = pending.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                match path.is_dir() {
+                    true => pending.push(path),
+                    false => paths.push(path),
+                }
+            }
+        }
+        paths.sort();
+        let mut compared = 0;
+        for path in paths {
+            let name = path.display().to_string();
+            let bytes = std::fs::read(&path).unwrap();
+            let Ok(value) = crate::load::parse_document(&name, &bytes) else {
+                continue;
+            };
+            let document = Document {
+                origin: name.clone(),
+                value: value.clone(),
+            };
+            if normalize_with(document, false).is_ok() {
+                both_ways(&name, value);
+                compared += 1;
+            }
+        }
+        assert!(compared >= 100, "only {compared} corpus documents compared");
+        // Every place `openapiv3` holds a schema or a header, nested in each other.
+        let schema = json!({
+            "type": "object",
+            "properties": {
+                "a": {"type": "array", "items": {"oneOf": [{"type": "string"}, {"not": {"type": "integer"}}]}},
+                "b": {"allOf": [{"$ref": "#/components/schemas/S"}, {"anyOf": [{"type": "boolean"}]}]},
+                "c": {"additionalProperties": {"properties": {"d": {"items": {"type": "number"}}}}}
+            },
+            "additionalProperties": {"type": "string"}
+        });
+        let header = json!({"content": {"text/plain": {
+            "schema": schema,
+            "encoding": {"e": {"headers": {"H": {"schema": {"type": "string"}}}}}
+        }}});
+        let content = json!({"application/json": {
+            "schema": schema,
+            "encoding": {"e": {"headers": {"H": header}}}
+        }});
+        let operation = json!({
+            "parameters": [
+                {"name": "p", "in": "query", "schema": schema},
+                {"name": "q", "in": "header", "content": content},
+                {"$ref": "#/components/parameters/P"}
+            ],
+            "requestBody": {"content": content},
+            "responses": {
+                "default": {"description": "d", "headers": {"H": header}, "content": content},
+                "200": {"$ref": "#/components/responses/R"}
+            },
+            "callbacks": {"c": {"{$request.body#/url}": {"post": {
+                "requestBody": {"content": content},
+                "responses": {"200": {"description": "ok"}}
+            }}}}
+        });
+        both_ways(
+            "every-place.json",
+            json!({
+                "openapi": "3.1.0",
+                "info": {"title": "t", "version": "1"},
+                "paths": {"/a": {"parameters": [{"name": "r", "in": "path", "required": true, "schema": schema}], "get": operation}},
+                "webhooks": {"w": {"post": operation}},
+                "components": {
+                    "schemas": {"S": schema, "T": {"$ref": "#/components/schemas/S/properties/a"}},
+                    "parameters": {"P": {"name": "p2", "in": "cookie", "schema": schema}},
+                    "responses": {"R": {"description": "r", "headers": {"H": header}, "content": content}},
+                    "requestBodies": {"B": {"content": content}},
+                    "headers": {"H": header},
+                    "callbacks": {"C": {"{$url}": {"get": operation}}}
+                }
+            }),
+        );
     }
 }

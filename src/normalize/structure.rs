@@ -12,10 +12,14 @@
 //! reported at its own pointer. A `ReferenceOr` reads the same wherever it stands, so when every
 //! part passes, so does the whole, and the full read never takes the retry path below a schema or
 //! header. The positions below are those where `openapiv3` 2.x reads each type.
+//!
+//! Read, the parts are kept: `assemble` builds the document from them, so that nothing is read
+//! twice.
 
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
+use super::assemble::{self, Part, Parts};
 use super::{deserialize_at, METHODS};
 use crate::error::{pointer_join, Error, Result};
 
@@ -120,13 +124,22 @@ fn is_reference(value: &Value) -> bool {
     value.get("$ref").is_some_and(Value::is_string)
 }
 
-/// Stands for a nested part while its parent is read; a reference is valid in every position a
-/// part can take.
-fn stub() -> Value {
-    serde_json::json!({ "$ref": "#" })
+/// The parts found and not yet read, each with the number of the stub that stands for it.
+struct Queue<'v> {
+    pending: Vec<(String, &'v Value, Kind, usize)>,
+    stubs: usize,
 }
 
-type Pending<'v> = Vec<(String, &'v Value, Kind)>;
+impl<'v> Queue<'v> {
+    /// Queues a part and returns the stub that stands for it while its parent is read: a
+    /// reference, which is valid in every position a part can take.
+    fn push(&mut self, pointer: String, value: &'v Value, kind: Kind) -> Value {
+        let number = self.stubs;
+        self.stubs += 1;
+        self.pending.push((pointer, value, kind, number));
+        serde_json::json!({ "$ref": assemble::stub(number) })
+    }
+}
 
 /// Reads each schema and header of the (normalized) document alone; the first that `openapiv3`
 /// cannot read is an error at its pointer.
@@ -134,24 +147,32 @@ type Pending<'v> = Vec<(String, &'v Value, Kind)>;
 pub fn check(origin: &str, document: &Value) -> Result<()> {
     check_from(
         origin,
-        vec![(String::new(), document, Kind::Document)],
+        (String::new(), document, Kind::Document),
         None,
-    )
+        false,
+    )?;
+    Ok(())
 }
 
 /// `check`, but a schema or header that one invalid keyword value makes unreadable
 /// (`pattern: 0`, a `definitions` map) loses that keyword instead, with a warning naming it;
 /// `type` is never dropped, since it decides what the value is.
+///
+/// Also returns the parts as read, for [`assemble`](super::assemble) to put the whole document
+/// together from, unless a keyword was dropped: the parts read then are not those of the
+/// document as it is left.
 pub fn check_leniently(
     origin: &str,
     document: &mut Value,
-) -> Result<Vec<crate::error::Warning>> {
+) -> Result<(Vec<crate::error::Warning>, Option<Parts>)> {
     let mut dropped = Vec::new();
-    check_from(
+    let parts = check_from(
         origin,
-        vec![(String::new(), &*document, Kind::Document)],
+        (String::new(), &*document, Kind::Document),
         Some(&mut dropped),
+        true,
     )?;
+    let parts = if dropped.is_empty() { parts } else { None };
     let mut warnings = Vec::new();
     for (pointer, key) in dropped {
         if let Some(Value::Object(map)) = document.pointer_mut(&pointer) {
@@ -164,7 +185,7 @@ pub fn check_leniently(
             ),
         });
     }
-    Ok(warnings)
+    Ok((warnings, parts))
 }
 
 /// The one member of an unreadable part whose removal makes it readable, if there is one.
@@ -193,31 +214,72 @@ pub fn check_schema(origin: &str, pointer: &str, schema: &Value) -> Result<()> {
     }
     check_from(
         origin,
-        vec![(pointer.to_owned(), schema, Kind::Schema)],
+        (pointer.to_owned(), schema, Kind::Schema),
         None,
-    )
+        false,
+    )?;
+    Ok(())
 }
 
-fn check_from<'v>(
+/// Reads every part under `root`; with `keep`, also returns them as read, with the pointers of
+/// the outermost ones (those not inside another part).
+fn check_from(
     origin: &str,
-    mut pending: Pending<'v>,
+    root: (String, &Value, Kind),
     mut dropped: Option<&mut Vec<(String, String)>>,
-) -> Result<()> {
-    while let Some((pointer, value, kind)) = pending.pop() {
-        let before = pending.len();
-        let part = walk(value, kind, &pointer, &mut pending, kind.is_part());
-        // Document order for the parts found inside this one.
-        pending[before..].reverse();
-        let Some(part) = part else {
-            continue;
+    keep: bool,
+) -> Result<Option<Parts>> {
+    let (pointer, value, kind) = root;
+    let mut queue = Queue {
+        pending: Vec::new(),
+        stubs: 0,
+    };
+    let walked = walk(value, kind, &pointer, &mut queue, kind.is_part());
+    // The outermost parts, by stub number: the root's walk numbers them first.
+    let outermost: Vec<String> = match keep {
+        true => queue
+            .pending
+            .iter()
+            .map(|(pointer, ..)| pointer.clone())
+            .collect(),
+        false => Vec::new(),
+    };
+    // Document order for the parts found inside the root.
+    queue.pending.reverse();
+    let mut next = walked.map(|part| (pointer, kind, part, None));
+    let mut read: Vec<Option<Part>> = Vec::new();
+    loop {
+        let (pointer, kind, part, number) = match next.take() {
+            Some(found) => found,
+            None => {
+                let Some((pointer, value, kind, number)) = queue.pending.pop() else {
+                    break;
+                };
+                let before = queue.pending.len();
+                let part = walk(value, kind, &pointer, &mut queue, true);
+                // Document order for the parts found inside this one.
+                queue.pending[before..].reverse();
+                let Some(part) = part else {
+                    continue;
+                };
+                (pointer, kind, part, Some(number))
+            }
         };
         // Read without tracking the path first: that is the common case, and reading a part
         // alone can only fail in the part itself, so the path is cheap to find afterwards.
         let readable = match kind {
-            Kind::Schema => openapiv3::Schema::deserialize(&part).is_ok(),
-            _ => openapiv3::Header::deserialize(&part).is_ok(),
+            Kind::Schema => {
+                Box::<openapiv3::Schema>::deserialize(&part).map(Part::Schema)
+            }
+            _ => Box::<openapiv3::Header>::deserialize(&part).map(Part::Header),
         };
-        if readable {
+        if let Ok(part) = readable {
+            if let (true, Some(number)) = (keep, number) {
+                if read.len() <= number {
+                    read.resize_with(number + 1, || None);
+                }
+                read[number] = Some(part);
+            }
             continue;
         }
         if let Some(dropped) = dropped.as_deref_mut() {
@@ -251,7 +313,7 @@ fn check_from<'v>(
             ),
         });
     }
-    Ok(())
+    Ok(keep.then(|| Parts::new(outermost, read)))
 }
 
 /// Finds the parts inside `value` (an object of `kind` at `pointer`), queueing them in
@@ -260,7 +322,7 @@ fn walk<'v>(
     value: &'v Value,
     kind: Kind,
     pointer: &str,
-    pending: &mut Pending<'v>,
+    queue: &mut Queue<'v>,
     copy: bool,
 ) -> Option<Value> {
     let Value::Object(map) = value else {
@@ -269,9 +331,7 @@ fn walk<'v>(
     let mut copied = Map::new();
     for (key, child) in map {
         let member = match slot(kind, key) {
-            Some(slot) => {
-                member(child, slot, &pointer_join(pointer, key), pending, copy)
-            }
+            Some(slot) => member(child, slot, &pointer_join(pointer, key), queue, copy),
             None => copy.then(|| child.clone()),
         };
         if let Some(member) = member {
@@ -285,11 +345,11 @@ fn member<'v>(
     value: &'v Value,
     slot: Slot,
     pointer: &str,
-    pending: &mut Pending<'v>,
+    queue: &mut Queue<'v>,
     copy: bool,
 ) -> Option<Value> {
     match (slot.shape, value) {
-        (Shape::One, _) => element(value, slot, pointer, pending, copy),
+        (Shape::One, _) => element(value, slot, pointer, queue, copy),
         (Shape::Map | Shape::Paths, Value::Object(members)) => {
             let mut copied = Map::new();
             for (key, child) in members {
@@ -297,7 +357,7 @@ fn member<'v>(
                     if matches!(slot.shape, Shape::Paths) && !key.starts_with('/') {
                         copy.then(|| child.clone())
                     } else {
-                        element(child, slot, &pointer_join(pointer, key), pending, copy)
+                        element(child, slot, &pointer_join(pointer, key), queue, copy)
                     };
                 if let Some(element) = element {
                     copied.insert(key.clone(), element);
@@ -312,7 +372,7 @@ fn member<'v>(
                     child,
                     slot,
                     &pointer_join(pointer, &i.to_string()),
-                    pending,
+                    queue,
                     copy,
                 );
                 copied.extend(element);
@@ -328,17 +388,17 @@ fn element<'v>(
     value: &'v Value,
     slot: Slot,
     pointer: &str,
-    pending: &mut Pending<'v>,
+    queue: &mut Queue<'v>,
     copy: bool,
 ) -> Option<Value> {
     if !value.is_object() || (slot.reference_or && is_reference(value)) {
         return copy.then(|| value.clone());
     }
     if slot.kind.is_part() {
-        pending.push((pointer.to_owned(), value, slot.kind));
-        return copy.then(stub);
+        let stub = queue.push(pointer.to_owned(), value, slot.kind);
+        return copy.then_some(stub);
     }
-    walk(value, slot.kind, pointer, pending, copy)
+    walk(value, slot.kind, pointer, queue, copy)
 }
 
 #[cfg(test)]
