@@ -89,7 +89,7 @@ pub fn attach_positions(
     old: &str,
 ) {
     use crate::load::{positions, Source};
-    use std::collections::HashMap;
+    use foldhash::HashMap;
     if report.changes.is_empty() {
         return;
     }
@@ -100,10 +100,10 @@ pub fn attach_positions(
         .collect();
     let scan = |source: &str| -> HashMap<String, positions::Position> {
         let Source::File(path) = Source::parse(source) else {
-            return HashMap::new();
+            return HashMap::default();
         };
         let Ok(text) = std::fs::read_to_string(&path) else {
-            return HashMap::new();
+            return HashMap::default();
         };
         positions::locate(&text, &pointers)
             .into_iter()

@@ -261,7 +261,7 @@ pub fn build(
         ));
     };
     let mut models = Vec::with_capacity(raw.models.len());
-    let mut seen = std::collections::HashMap::new();
+    let mut seen = foldhash::HashMap::default();
     for (i, value) in raw.models.iter().enumerate() {
         let at = pointer_join(&raw.pointer, &i.to_string());
         let label = value

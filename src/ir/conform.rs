@@ -2,8 +2,9 @@
 //! `PublicApiModel` schema, so the check follows the contract rather than this crate's idea of
 //! it. Unknown members are accepted: the contract lets servers add optional fields.
 
+use foldhash::HashMap;
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use serde_json::Value;
 
@@ -22,7 +23,7 @@ pub fn check(
     def: &TypeDef,
     value: &Value,
 ) -> Vec<Violation> {
-    let probed = RefCell::new(HashMap::new());
+    let probed = RefCell::new(HashMap::default());
     let mut checker = Checker {
         types,
         violations: Vec::new(),

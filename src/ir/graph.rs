@@ -169,7 +169,7 @@ fn components_in_cycles(
         }
     }
     let names: Vec<&str> = types.keys().map(String::as_str).collect();
-    let number: std::collections::HashMap<&str, usize> = names
+    let number: foldhash::HashMap<&str, usize> = names
         .iter()
         .enumerate()
         .map(|(i, name)| (*name, i))

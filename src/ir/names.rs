@@ -6,8 +6,9 @@
 //! document, and a collision gets a numeric suffix: two contract names never share one
 //! identifier.
 
+use foldhash::{HashMap, HashSet};
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 

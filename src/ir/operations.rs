@@ -473,7 +473,7 @@ impl<'s, 'a> OperationBuilder<'s, 'a> {
     ) -> Result<(T, String)> {
         let mut current = item.clone();
         let mut pointer = at.to_owned();
-        let mut followed = std::collections::HashSet::new();
+        let mut followed = foldhash::HashSet::default();
         loop {
             let reference = match current {
                 ReferenceOr::Item(item) => return Ok((item, pointer)),

@@ -2,7 +2,8 @@
 //! meaningful name derived from where it stands (`PublicGeneration` + `status` →
 //! `PublicGenerationStatus`); primitives, lists and maps stay inline as shapes.
 
-use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use foldhash::{HashMap, HashSet};
+use std::collections::{BTreeMap, VecDeque};
 
 use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
 use serde_json::Value;
@@ -52,11 +53,11 @@ impl<'a> SchemaBuilder<'a> {
             types: BTreeMap::new(),
             warnings: Vec::new(),
             names,
-            next_suffix: HashMap::new(),
-            by_pointer: HashMap::new(),
-            in_progress: HashSet::new(),
+            next_suffix: HashMap::default(),
+            by_pointer: HashMap::default(),
+            in_progress: HashSet::default(),
             deferred: VecDeque::new(),
-            deferred_schemas: HashMap::new(),
+            deferred_schemas: HashMap::default(),
             nested_definitions: 0,
         }
     }
@@ -163,7 +164,7 @@ impl<'a> SchemaBuilder<'a> {
         // A reference to a reference is followed. refs::check has ruled out cycles among the
         // references it saw, but a schema in an extension is data to it, so its references
         // are only met here.
-        let mut followed = HashSet::new();
+        let mut followed = HashSet::default();
         let (target, schema) = loop {
             if let Some(token) = reference.strip_prefix(COMPONENT_PREFIX) {
                 // One pointer token (no unescaped `/`) names a whole component; decode it
@@ -592,7 +593,7 @@ impl<'a> SchemaBuilder<'a> {
             return Ok(annotated(Shape::of(TypeRef::Any)));
         }
         let mut fields: Vec<Field> = Vec::new();
-        let mut positions: HashMap<String, usize> = HashMap::new();
+        let mut positions: HashMap<String, usize> = HashMap::default();
         let mut additional = None;
         // A member may only add `required: [a]` for a property another member defines.
         let mut required: Vec<&String> = Vec::new();
@@ -745,7 +746,7 @@ impl<'a> SchemaBuilder<'a> {
     fn struct_of_named(&mut self, name: &str, at: &str) -> Result<Option<String>> {
         let mut name = name.to_owned();
         // Aliases of aliases are followed in a loop: the chain is as long as the document says.
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         loop {
             if !self.types.contains_key(&name) {
                 if self.in_progress.contains(&name) {

@@ -7,7 +7,7 @@
 //! its indentation, with flow collections (`[a, b]`, `{a: b}`) taken as leaves. A pointer the
 //! scan cannot place is left out: a position helps, it is never required.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 
 /// A position in a text: 1-based line and column (in characters).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -20,7 +20,7 @@ pub struct Position {
 /// A member's position is that of its key; an array item's, that of the item.
 pub fn locate<'p>(text: &str, pointers: &[&'p str]) -> HashMap<&'p str, Position> {
     let wanted: HashSet<&str> = pointers.iter().copied().collect();
-    let mut through: HashSet<&str> = HashSet::new();
+    let mut through: HashSet<&str> = HashSet::default();
     for pointer in pointers {
         let mut at = 0;
         while let Some(slash) = pointer[at..].find('/') {
@@ -29,7 +29,7 @@ pub fn locate<'p>(text: &str, pointers: &[&'p str]) -> HashMap<&'p str, Position
         }
         through.insert(pointer);
     }
-    let mut found: HashMap<String, Position> = HashMap::new();
+    let mut found: HashMap<String, Position> = HashMap::default();
     if text.trim_start().starts_with(['{', '[']) {
         let mut scan = Json {
             bytes: text.as_bytes(),

@@ -342,7 +342,7 @@ fn display_scalar(value: &Value) -> String {
 }
 
 fn check_unique_operation_ids(origin: &str, root: &Value) -> Result<()> {
-    let mut seen: std::collections::HashMap<&str, String> = Default::default();
+    let mut seen: foldhash::HashMap<&str, String> = Default::default();
     for section in ["paths", "webhooks"] {
         let Some(items) = root.get(section).and_then(Value::as_object) else {
             continue;

@@ -1,7 +1,7 @@
 //! `$ref` integrity: every local reference resolves, no reference leaves the document, and no
 //! chain of pure references loops back on itself.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 
 use serde_json::Value;
 
@@ -51,10 +51,10 @@ fn follow_chains(
     root: &Value,
     refs: &[(String, String)],
 ) -> Result<Targets> {
-    let mut ends = Targets::new();
+    let mut ends = Targets::default();
     for (at, reference) in refs {
         let mut chain: Vec<String> = Vec::new();
-        let mut on_chain: HashSet<String> = HashSet::new();
+        let mut on_chain: HashSet<String> = HashSet::default();
         let mut target = local_pointer(reference).unwrap_or_default();
         let end = loop {
             if let Some(end) = ends.get(&target) {

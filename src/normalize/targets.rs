@@ -7,7 +7,7 @@
 //! those few held a second copy of a large contract while its IR was built: GitHub's
 //! description is 65 MB as a JSON tree, and the diff builds two IRs at once.
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 
 use serde_json::{Map, Value};
 
@@ -107,7 +107,7 @@ pub fn targets_only(root: &Value) -> Value {
     // Shorter first: a target inside one already copied is in the copy.
     found.sort_by(|a, b| (a.0.len(), &a.0).cmp(&(b.0.len(), &b.0)));
     found.dedup_by(|a, b| a.0 == b.0);
-    let mut copied: HashSet<&str> = HashSet::new();
+    let mut copied: HashSet<&str> = HashSet::default();
     let mut trimmed = Value::Object(Map::new());
     for (pointer, value) in &found {
         let inside_copy = pointer

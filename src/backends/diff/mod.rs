@@ -303,8 +303,8 @@ fn shared_once(changes: Vec<Change>) -> Vec<Change> {
             .starts_with("/components/")
             .then(|| (change.id, pointer.to_owned(), change.message.clone()))
     }
-    let mut others: std::collections::HashMap<(RuleId, String, String), usize> =
-        std::collections::HashMap::new();
+    let mut others: foldhash::HashMap<(RuleId, String, String), usize> =
+        foldhash::HashMap::default();
     for key in changes.iter().filter_map(shared_key) {
         *others.entry(key).or_insert(0) += 1;
     }

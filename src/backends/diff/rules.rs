@@ -302,7 +302,7 @@ mod tests {
 
     #[test]
     fn ids_are_unique_kebab_case_and_levels_match_sections() {
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = foldhash::HashSet::default();
         for (index, rule) in RULES.iter().enumerate() {
             assert_eq!(
                 rule.id as usize, index,

@@ -6,7 +6,8 @@
 //! schemas get synthesized names. Each (old type, new type, direction) is compared once: that
 //! keeps cycles finite and reports a change to a shared type once per direction.
 
-use std::collections::{HashSet, VecDeque};
+use foldhash::HashSet;
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 use serde_json::Value;
@@ -347,11 +348,11 @@ impl<'a> Walker<'a> {
         Walker {
             old,
             new,
-            visited: HashSet::new(),
+            visited: HashSet::default(),
             queue: VecDeque::new(),
-            docs_seen: HashSet::new(),
-            renames_seen: HashSet::new(),
-            sse_roots: HashSet::new(),
+            docs_seen: HashSet::default(),
+            renames_seen: HashSet::default(),
+            sse_roots: HashSet::default(),
         }
     }
 

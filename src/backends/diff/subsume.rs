@@ -7,7 +7,7 @@
 //! the IR cannot tell (constraints that differ, a depth beyond any real schema) is not
 //! accepted, and the finding stays a break.
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 
 use serde_json::Value;
 
@@ -30,7 +30,7 @@ impl<'a> Accepts<'a> {
         Accepts {
             a_ir,
             b_ir,
-            assumed: HashSet::new(),
+            assumed: HashSet::default(),
         }
     }
 

@@ -11,7 +11,8 @@
 //! same: a partition refinement that starts from "equal up to the names referred to" and
 //! merges until nothing changes.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use foldhash::HashMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::ir::{Constraints, Ir, Shape, TypeDef, TypeKind, TypeRef};
 
@@ -23,7 +24,7 @@ pub fn canonical_names(
     keep_apart: &BTreeSet<String>,
     impls: impl Fn(&TypeDef) -> (bool, bool),
 ) -> BTreeMap<String, String> {
-    let mut static_ids: HashMap<String, usize> = HashMap::new();
+    let mut static_ids: HashMap<String, usize> = HashMap::default();
     let mut candidates = Vec::new();
     for def in ir.types.values() {
         if matches!(def.kind, TypeKind::Alias { .. }) || keep_apart.contains(&def.name) {
@@ -51,8 +52,8 @@ pub fn canonical_names(
         .collect();
     let mut count = static_ids.len();
     loop {
-        let mut groups: HashMap<(usize, Vec<usize>), usize> = HashMap::new();
-        let mut next: HashMap<&str, usize> = HashMap::new();
+        let mut groups: HashMap<(usize, Vec<usize>), usize> = HashMap::default();
+        let mut next: HashMap<&str, usize> = HashMap::default();
         for (def, id, refs) in &candidates {
             let ref_classes = refs
                 .iter()
