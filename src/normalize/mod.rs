@@ -87,24 +87,34 @@ fn normalize_with(document: Document, assemble: bool) -> Result<Spec> {
     let assembled = parts
         .filter(|_| assemble)
         .and_then(|parts| parts.assemble(&mut value, &mut webhooks_value));
-    if let Some((openapi, webhooks)) = assembled {
-        return Ok(Spec {
-            origin,
-            version,
-            declared_version,
-            openapi,
-            webhooks,
-            raw: targets::targets_only(&value),
-            warnings,
-        });
-    }
-    let webhooks = deserialize_webhooks(&origin, webhooks_value)?;
+    let (openapi, webhooks) = match assembled {
+        Some(read) => read,
+        None => read_whole(&origin, &mut value, webhooks_value)?,
+    };
+    Ok(Spec {
+        origin,
+        version,
+        declared_version,
+        openapi,
+        webhooks,
+        raw: targets::targets_only(&value),
+        warnings,
+    })
+}
+
+/// The document and its `webhooks` read whole, the way to word what is wrong with them.
+fn read_whole(
+    origin: &str,
+    value: &mut Value,
+    webhooks_value: Value,
+) -> Result<(openapiv3::OpenAPI, IndexMap<String, openapiv3::PathItem>)> {
+    let webhooks = deserialize_webhooks(origin, webhooks_value)?;
 
     // openapiv3 reads 3.0 only: it is told the document is. Read straight from the tree
     // (no copy of it, no path tracking); only a document that fails is read again, by
     // `deserialize_at` on a copy, to say where.
     let declared = std::mem::replace(&mut value["openapi"], Value::from("3.0.3"));
-    let fast = <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&value);
+    let fast = <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&*value);
     let for_openapiv3 = match fast {
         Ok(_) => Value::Null,
         Err(_) => value.clone(),
@@ -112,7 +122,7 @@ fn normalize_with(document: Document, assemble: bool) -> Result<Spec> {
     value["openapi"] = declared;
     let openapi: openapiv3::OpenAPI = match fast {
         Ok(openapi) => Ok(openapi),
-        Err(_) => deserialize_at(&origin, "", for_openapiv3.clone()),
+        Err(_) => deserialize_at(origin, "", for_openapiv3.clone()),
     }
     .map_err(|error| match error {
         Error::Input {
@@ -133,15 +143,7 @@ fn normalize_with(document: Document, assemble: bool) -> Result<Spec> {
         },
         other => other,
     })?;
-    Ok(Spec {
-        origin,
-        version,
-        declared_version,
-        openapi,
-        webhooks,
-        raw: targets::targets_only(&value),
-        warnings,
-    })
+    Ok((openapi, webhooks))
 }
 
 /// An operation's callback may be a `$ref` to `components.callbacks`, which the `openapiv3`
