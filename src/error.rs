@@ -114,6 +114,12 @@ pub fn escape_pointer_token(token: &str) -> String {
     escaped
 }
 
+/// The key one reference token of a JSON pointer names (RFC 6901: `~1` before `~0`, so that
+/// `~01` is `~1`).
+pub fn unescape_pointer_token(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
+
 /// Appends one token to a JSON pointer.
 pub fn pointer_join(base: &str, token: &str) -> String {
     // Every node of a large document gets a pointer on the way down (schemas, parameters,

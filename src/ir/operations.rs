@@ -6,7 +6,7 @@ use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, PathItem, Referenc
 use super::model::*;
 use super::names::{hint_part, type_name};
 use super::schemas::{schema_docs, SchemaBuilder};
-use crate::error::{pointer_join, Error, Result};
+use crate::error::{pointer_join, unescape_pointer_token, Error, Result};
 use crate::normalize::{deserialize_at, local_pointer};
 
 pub struct OperationBuilder<'s, 'a> {
@@ -481,7 +481,7 @@ impl<'s, 'a> OperationBuilder<'s, 'a> {
             };
             let prefix = format!("#/components/{section}/");
             let in_section = reference.strip_prefix(&prefix).and_then(|name| {
-                let name = name.replace("~1", "/").replace("~0", "~");
+                let name = unescape_pointer_token(name);
                 self.openapi
                     .components
                     .as_ref()

@@ -9,7 +9,7 @@ use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
 use serde_json::Value;
 
 use super::model::*;
-use crate::error::{pointer_join, Error, Result};
+use crate::error::{pointer_join, unescape_pointer_token, Error, Result};
 use crate::normalize::{local_pointer, pointer_in_rewritten, read_schema, Spec};
 
 const COMPONENT_PREFIX: &str = "#/components/schemas/";
@@ -171,7 +171,7 @@ impl<'a> SchemaBuilder<'a> {
                 // after the check, since a component's own name may contain `/` (`~1`).
                 let token = local_pointer(&format!("#{token}")).unwrap_or_default();
                 if !token.contains('/') {
-                    let name = token.replace("~1", "/").replace("~0", "~");
+                    let name = unescape_pointer_token(&token);
                     // refs::check saw every reference but those inside extensions, which a
                     // path item or a schema may be taken from.
                     let defined = self
@@ -861,7 +861,7 @@ impl<'a> SchemaBuilder<'a> {
         let component = pointer
             .strip_prefix("/components/schemas/")
             .filter(|rest| !rest.contains('/'))
-            .map(|n| n.replace("~1", "/").replace("~0", "~"));
+            .map(unescape_pointer_token);
         let reserved = self
             .by_pointer
             .get(pointer)

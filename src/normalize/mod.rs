@@ -15,7 +15,7 @@ use indexmap::IndexMap;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::error::{pointer_join, Error, Location, Result};
+use crate::error::{pointer_join, unescape_pointer_token, Error, Location, Result};
 use crate::load::Document;
 
 pub use refs::local_pointer;
@@ -190,7 +190,7 @@ fn resolve_callback_refs(value: &mut Value) -> Vec<crate::error::Warning> {
             None => {
                 let (parent, name) = at.rsplit_once('/').unwrap_or_default();
                 if let Some(Value::Object(callbacks)) = value.pointer_mut(parent) {
-                    callbacks.shift_remove(&name.replace("~1", "/").replace("~0", "~"));
+                    callbacks.shift_remove(&unescape_pointer_token(name));
                 }
                 warnings.push(crate::error::Warning {
                     pointer: at,

@@ -12,7 +12,7 @@ use foldhash::HashSet;
 use serde_json::{Map, Value};
 
 use super::refs::local_pointer;
-use crate::error::pointer_join;
+use crate::error::{pointer_join, unescape_pointer_token};
 
 /// The value a pointer written against the document as its author wrote it names in the
 /// normalized one, and its pointer there: normalization wraps a 3.1 `$ref` with siblings into
@@ -28,7 +28,7 @@ pub fn pointer_in_rewritten<'v>(
     let mut current = raw;
     let mut pointer = String::new();
     for token in target.split('/').skip(1) {
-        let key = token.replace("~1", "/").replace("~0", "~");
+        let key = unescape_pointer_token(token);
         let direct = match current {
             Value::Object(map) => map.get(&key),
             Value::Array(items) => key.parse::<usize>().ok().and_then(|i| items.get(i)),
@@ -128,7 +128,7 @@ fn place(trimmed: &mut Value, root: &Value, pointer: &str, value: &Value) {
     let mut slot = trimmed;
     let mut original = root;
     for token in pointer.split('/').skip(1) {
-        let key = token.replace("~1", "/").replace("~0", "~");
+        let key = unescape_pointer_token(token);
         match original {
             Value::Object(map) => {
                 let Some(next) = map.get(&key) else { return };
