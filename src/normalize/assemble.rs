@@ -134,34 +134,45 @@ impl Fill {
         Some(self.parts.get_mut(number).and_then(Option::take))
     }
 
-    fn schema_ref(&mut self, slot: &mut ReferenceOr<Schema>) {
+    /// Puts in `slot` the part its stub stands for, if it is one, and returns what the slot
+    /// then holds for the walk to go on into; `into` takes the part of the slot's type.
+    fn fill<'s, T>(
+        &mut self,
+        slot: &'s mut ReferenceOr<T>,
+        into: fn(Part) -> Option<T>,
+    ) -> Option<&'s mut T> {
         if let ReferenceOr::Reference { reference } = slot {
-            match self.take(reference) {
-                None => return,
-                Some(Some(Part::Schema(schema))) => *slot = ReferenceOr::Item(*schema),
-                Some(_) => {
+            match self.take(reference).map(|part| part.and_then(into)) {
+                None => return None,
+                Some(Some(item)) => *slot = ReferenceOr::Item(item),
+                Some(None) => {
                     self.complete = false;
-                    return;
+                    return None;
                 }
             }
         }
-        if let ReferenceOr::Item(schema) = slot {
+        match slot {
+            ReferenceOr::Item(item) => Some(item),
+            ReferenceOr::Reference { .. } => None,
+        }
+    }
+
+    fn schema_ref(&mut self, slot: &mut ReferenceOr<Schema>) {
+        let into = |part| match part {
+            Part::Schema(schema) => Some(*schema),
+            Part::Header(_) => None,
+        };
+        if let Some(schema) = self.fill(slot, into) {
             self.schema(schema);
         }
     }
 
     fn boxed_schema_ref(&mut self, slot: &mut ReferenceOr<Box<Schema>>) {
-        if let ReferenceOr::Reference { reference } = slot {
-            match self.take(reference) {
-                None => return,
-                Some(Some(Part::Schema(schema))) => *slot = ReferenceOr::Item(schema),
-                Some(_) => {
-                    self.complete = false;
-                    return;
-                }
-            }
-        }
-        if let ReferenceOr::Item(schema) = slot {
+        let into = |part| match part {
+            Part::Schema(schema) => Some(schema),
+            Part::Header(_) => None,
+        };
+        if let Some(schema) = self.fill(slot, into) {
             self.schema(schema);
         }
     }
@@ -222,17 +233,11 @@ impl Fill {
     }
 
     fn header_ref(&mut self, slot: &mut ReferenceOr<Header>) {
-        if let ReferenceOr::Reference { reference } = slot {
-            match self.take(reference) {
-                None => return,
-                Some(Some(Part::Header(header))) => *slot = ReferenceOr::Item(*header),
-                Some(_) => {
-                    self.complete = false;
-                    return;
-                }
-            }
-        }
-        if let ReferenceOr::Item(header) = slot {
+        let into = |part| match part {
+            Part::Header(header) => Some(*header),
+            Part::Schema(_) => None,
+        };
+        if let Some(header) = self.fill(slot, into) {
             self.schema_or_content(&mut header.format);
         }
     }
