@@ -94,7 +94,9 @@ fn stages(c: &mut Criterion, name: &str, path: &Path, budget: &Budget) {
     group.bench_function("backend: sdk (catalog.rs included)", |b| {
         b.iter(|| {
             let ir = black_box(&ir);
-            sdk::generate(ir, &sdk::Examples::new(ir).unwrap()).unwrap()
+            let mut tree = sdk::generate(ir).unwrap();
+            sdk::Examples::new(ir).unwrap().add_to(&mut tree).unwrap();
+            tree
         })
     });
     group.measurement_time(budget.measurement);

@@ -60,16 +60,22 @@ pub fn build_ir(
 
 /// Everything `generate` writes, relative to `--out`.
 pub fn output(ir: &ir::Ir) -> Result<OutputTree> {
-    let examples = sdk::Examples::new(ir)?;
-    // The docs are written on a second thread while the SDK is generated.
+    // The examples and then the docs, which show them, are built on a second thread while
+    // the SDK is generated; the SDK takes the examples only at the end.
     let (sdk, docs) = std::thread::scope(|scope| {
-        let docs = scope.spawn(|| docs::generate(ir, examples.calls()));
-        let sdk = sdk::generate(ir, &examples);
+        let docs = scope.spawn(|| -> Result<_> {
+            let examples = sdk::Examples::new(ir)?;
+            Ok((docs::generate(ir, examples.calls())?, examples))
+        });
+        let sdk = sdk::generate(ir);
         (sdk, docs.join().expect("the docs thread does not panic"))
     });
+    let (docs, examples) = docs?;
+    let mut sdk = sdk?;
+    examples.add_to(&mut sdk)?;
     let mut tree = OutputTree::new();
-    tree.nest("rivya-sdk", sdk?)?;
-    tree.nest("docs", docs?)?;
+    tree.nest("rivya-sdk", sdk)?;
+    tree.nest("docs", docs)?;
     Ok(tree)
 }
 

@@ -83,12 +83,21 @@ impl Examples {
     pub fn calls(&self) -> &std::collections::BTreeMap<String, String> {
         &self.calls
     }
+
+    /// Adds `examples/models.rs`, when the IR has generation models, to the crate that
+    /// [`generate`] built from the same IR.
+    pub fn add_to(&self, tree: &mut OutputTree) -> Result<()> {
+        match &self.file {
+            Some(source) => tree.add("examples/models.rs", source.as_str()),
+            None => Ok(()),
+        }
+    }
 }
 
-/// Generates the whole crate, `src/catalog.rs` included when the IR has a model catalog;
-/// paths in the tree are relative to the crate's folder. `examples` are [`Examples::new`] of
-/// the same IR.
-pub fn generate(ir: &Ir, examples: &Examples) -> Result<OutputTree> {
+/// Generates the crate, `src/catalog.rs` included when the IR has a model catalog, all but
+/// `examples/models.rs`, which [`Examples::add_to`] adds: the examples are built apart, since
+/// the docs need them too (and first). Paths in the tree are relative to the crate's folder.
+pub fn generate(ir: &Ir) -> Result<OutputTree> {
     // The catalog module is printed on a second thread while the rest of the crate is (which
     // formats types.rs on a third).
     let (tree, catalog) = std::thread::scope(|scope| {
@@ -104,9 +113,6 @@ pub fn generate(ir: &Ir, examples: &Examples) -> Result<OutputTree> {
     let mut tree = tree?;
     if let Some(source) = catalog {
         tree.add("src/catalog.rs", format!("{}{source}", render::header(ir)))?;
-    }
-    if let Some(source) = &examples.file {
-        tree.add("examples/models.rs", source.as_str())?;
     }
     Ok(tree)
 }
@@ -192,7 +198,8 @@ mod tests {
         let mut ir = fixture_ir();
         ir.api.title = "Evil \"API\"\n[package]\nname = \"x\" */ \\".into();
         ir.api.version = "1\r\nfn main() {}".into();
-        let tree = generate(&ir, &Examples::new(&ir).unwrap()).unwrap();
+        let mut tree = generate(&ir).unwrap();
+        Examples::new(&ir).unwrap().add_to(&mut tree).unwrap();
         let cargo = std::str::from_utf8(tree.get("Cargo.toml").unwrap()).unwrap();
         let tables = cargo.lines().filter(|l| l.starts_with("[package]")).count();
         assert_eq!(tables, 1, "{cargo}");
@@ -214,7 +221,8 @@ mod tests {
     #[test]
     fn every_file_is_inside_the_crate_folder() {
         let ir = fixture_ir();
-        let tree = generate(&ir, &Examples::new(&ir).unwrap()).unwrap();
+        let mut tree = generate(&ir).unwrap();
+        Examples::new(&ir).unwrap().add_to(&mut tree).unwrap();
         let paths: Vec<&str> = tree.files().map(|(path, _)| path).collect();
         assert!(
             paths.contains(&"src/lib.rs") && paths.contains(&"examples/quickstart.rs")
