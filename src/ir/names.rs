@@ -165,7 +165,7 @@ fn field_name_uncached(raw: &str) -> String {
 }
 
 /// A scope in which identifiers must be unique (the types of a crate, the fields of a struct).
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Namespace {
     taken: HashSet<String>,
     /// Per identifier already taken, the suffix to try next: every smaller one was taken when

@@ -76,6 +76,19 @@ pub struct Summary {
 }
 
 /// What an operation sends and returns, as chosen from its contents.
+/// A tag's client group, named before it is built (see [`Ops::groups`]).
+struct Group<'i> {
+    tag: &'i Tag,
+    operations: Vec<&'i Operation>,
+    /// The group struct (`ModelsApi`) and the `Client` method that returns it.
+    name: String,
+    accessor: String,
+    /// Each operation's request builder.
+    builders: Vec<String>,
+    /// The group's method names, the operations' claimed; the wait method claims its own.
+    methods: Namespace,
+}
+
 struct Plan<'o> {
     body: Option<&'o Content>,
     body_required: bool,
@@ -184,65 +197,23 @@ impl<'a> Ops<'a> {
         const NAME: &str = "src/ops.rs";
         let ir = self.types.ir;
         let mut summary = Summary::default();
-        let mut names = Namespace::new();
-        names.reserve(reserved_types());
+        let groups = self.groups(&mut summary);
+        let empty = groups.is_empty();
+        // Each group is built and printed on whichever core is free: its names are claimed.
         let mut module = render::Module::new(NAME, IMPORTS);
-        let mut empty = true;
+        let waits = module.push_each(&groups, |group| self.group(group))?;
         let mut accessors = TokenStream::new();
-        let mut accessor_names = Namespace::new();
-        accessor_names.reserve(CLIENT_TRAIT_METHODS.iter().copied());
-        accessor_names
-            .reserve(super::reserved::client_methods().iter().map(String::as_str));
-        for tag in &ir.tags {
-            let operations: Vec<&Operation> =
-                ir.operations.iter().filter(|o| o.tag == tag.name).collect();
-            if operations.is_empty() {
-                continue;
+        for (group, wait) in groups.iter().zip(waits) {
+            if let Some(name) = wait {
+                summary.waits.insert(group.tag.name.clone(), name);
             }
-            let group = ident(
-                &names.claim(&format!("{}Api", tag.rust_name.to_upper_camel_case())),
-            )?;
-            let accessor_name = accessor_names.claim(&tag.rust_name);
-            summary
-                .accessors
-                .insert(tag.name.clone(), accessor_name.clone());
-            let accessor = ident(&accessor_name)?;
-            let mut methods = TokenStream::new();
-            let mut group_items = TokenStream::new();
-            let mut method_names = Namespace::new();
-            for operation in &operations {
-                method_names.claim(&operation.group_method);
-            }
-            for operation in &operations {
-                // A type name like any other: operationId `self` must not give `Self`, nor
-                // `option` a builder that shadows `Option`.
-                let builder = ident(&names.claim(&type_name(&operation.rust_name)))?;
-                let (method, item) = self.operation(operation, &group, &builder)?;
-                methods.extend(method);
-                group_items.extend(item);
-            }
-            if let Some((name, wait)) =
-                self.wait_method(&operations, &mut method_names)?
-            {
-                summary.waits.insert(tag.name.clone(), name);
-                methods.extend(wait);
-            }
-            let tag_doc = tag_docs(tag);
-            let accessor_doc = format!(" The `{}` operations.", tag.name);
-            group_items.extend(quote! {
-                #tag_doc
-                #[derive(Debug, Clone, Copy)]
-                pub struct #group<'a>(&'a Client);
-                impl<'a> #group<'a> {
-                    #methods
-                }
-            });
-            module.push(group_items)?;
-            empty = false;
+            let name = ident(&group.name)?;
+            let accessor = ident(&group.accessor)?;
+            let accessor_doc = format!(" The `{}` operations.", group.tag.name);
             accessors.extend(quote! {
                 #[doc = #accessor_doc]
-                pub fn #accessor(&self) -> #group<'_> {
-                    #group(self)
+                pub fn #accessor(&self) -> #name<'_> {
+                    #name(self)
                 }
             });
         }
@@ -266,6 +237,80 @@ impl<'a> Ops<'a> {
         };
         let file = module.finish(ir, head, accessors)?;
         Ok((file, summary))
+    }
+
+    /// The client group of each tag that has operations, in the IR's order, with the names of
+    /// the group, its `Client` accessor and its builders claimed in that order: the crate's
+    /// names do not depend on which group is built first.
+    fn groups(&self, summary: &mut Summary) -> Vec<Group<'a>> {
+        let ir: &'a Ir = self.types.ir;
+        let mut names = Namespace::new();
+        names.reserve(reserved_types());
+        let mut accessor_names = Namespace::new();
+        accessor_names.reserve(CLIENT_TRAIT_METHODS.iter().copied());
+        accessor_names
+            .reserve(super::reserved::client_methods().iter().map(String::as_str));
+        let mut groups = Vec::new();
+        for tag in &ir.tags {
+            let operations: Vec<&Operation> =
+                ir.operations.iter().filter(|o| o.tag == tag.name).collect();
+            if operations.is_empty() {
+                continue;
+            }
+            let name =
+                names.claim(&format!("{}Api", tag.rust_name.to_upper_camel_case()));
+            let accessor = accessor_names.claim(&tag.rust_name);
+            summary.accessors.insert(tag.name.clone(), accessor.clone());
+            let mut methods = Namespace::new();
+            for operation in &operations {
+                methods.claim(&operation.group_method);
+            }
+            // A type name like any other: operationId `self` must not give `Self`, nor
+            // `option` a builder that shadows `Option`.
+            let builders = operations
+                .iter()
+                .map(|operation| names.claim(&type_name(&operation.rust_name)))
+                .collect();
+            groups.push(Group {
+                tag,
+                operations,
+                name,
+                accessor,
+                builders,
+                methods,
+            });
+        }
+        groups
+    }
+
+    /// One tag's items: the group struct with a method per operation (and the wait method,
+    /// when one operation fits), and each operation's builder; beside them, the wait method's
+    /// name.
+    fn group(&self, group: &Group<'_>) -> Result<(TokenStream, Option<String>)> {
+        let name = ident(&group.name)?;
+        let mut methods = TokenStream::new();
+        let mut items = TokenStream::new();
+        for (operation, builder) in group.operations.iter().zip(&group.builders) {
+            let (method, item) = self.operation(operation, &name, &ident(builder)?)?;
+            methods.extend(method);
+            items.extend(item);
+        }
+        let mut method_names = group.methods.clone();
+        let wait = self.wait_method(&group.operations, &mut method_names)?;
+        let wait = wait.map(|(wait_name, wait)| {
+            methods.extend(wait);
+            wait_name
+        });
+        let tag_doc = tag_docs(group.tag);
+        items.extend(quote! {
+            #tag_doc
+            #[derive(Debug, Clone, Copy)]
+            pub struct #name<'a>(&'a Client);
+            impl<'a> #name<'a> {
+                #methods
+            }
+        });
+        Ok((items, wait))
     }
 
     /// The group method and the builder of one operation.

@@ -199,6 +199,32 @@ impl Module {
         Ok(())
     }
 
+    /// [`push`](Self::push) of the items `chunk` builds of each of `parts`, in `parts`' order;
+    /// the chunks are built and printed on every core, as [`chunked_file`]'s are. Returns what
+    /// `chunk` gives beside each chunk's items.
+    pub fn push_each<T: Sync, R: Send>(
+        &mut self,
+        parts: &[T],
+        chunk: impl Fn(&T) -> Result<(TokenStream, R)> + Sync,
+    ) -> Result<Vec<R>> {
+        let (name, imports) = (self.name, self.imports);
+        let printed = on_every_core(parts, |part| {
+            let (items, beside) = chunk(part)?;
+            let mut used = BTreeSet::new();
+            note(imports, &mut used, &items);
+            Ok((used, source(name, items)?, beside))
+        })?;
+        self.body
+            .reserve(printed.iter().map(|(_, s, _)| s.len() + 1).sum::<usize>());
+        let mut besides = Vec::with_capacity(printed.len());
+        for (used, source, beside) in printed {
+            self.used.extend(used);
+            append_part(&mut self.body, &source);
+            besides.push(beside);
+        }
+        Ok(besides)
+    }
+
     /// The whole file: header, `inner_docs` (`//!` lines), the import block, `lead` (items that
     /// go before the pushed ones) and the pushed items.
     pub fn finish(
@@ -237,37 +263,42 @@ impl Module {
     }
 
     fn note(&mut self, tokens: &TokenStream) {
-        let is_colon = |token: Option<&TokenTree>, spacing: Spacing| matches!(token, Some(TokenTree::Punct(p)) if p.as_char() == ':' && p.spacing() == spacing);
-        // The two tokens before the current one.
-        let mut previous: [Option<TokenTree>; 2] = [None, None];
-        let mut tokens = tokens.clone().into_iter().peekable();
-        while let Some(token) = tokens.next() {
-            match &token {
-                TokenTree::Group(group) => self.note(&group.stream()),
-                TokenTree::Ident(ident) => {
-                    let after_path_or_dot =
-                        matches!(
-                            &previous[1],
-                            Some(TokenTree::Punct(p)) if p.as_char() == '.'
-                        ) || (is_colon(previous[0].as_ref(), Spacing::Joint)
-                            && is_colon(previous[1].as_ref(), Spacing::Alone));
-                    let before_path = is_colon(tokens.peek(), Spacing::Joint);
-                    let text = ident.to_string();
-                    // A lowercase name is a module, named only as `module::item`.
-                    let module = text.starts_with(|c: char| c.is_ascii_lowercase());
-                    if !after_path_or_dot && (before_path || !module) {
-                        for import in self.imports {
-                            if let Some(name) = import.names.iter().find(|n| **n == text)
-                            {
-                                self.used.insert(name);
-                            }
+        note(self.imports, &mut self.used, tokens);
+    }
+}
+
+/// Adds to `used` the names of `imports` that `tokens` name: an identifier that starts a path,
+/// or a capitalized one anywhere but after `::` or `.`.
+fn note(imports: &[Import], used: &mut BTreeSet<&'static str>, tokens: &TokenStream) {
+    let is_colon = |token: Option<&TokenTree>, spacing: Spacing| matches!(token, Some(TokenTree::Punct(p)) if p.as_char() == ':' && p.spacing() == spacing);
+    // The two tokens before the current one.
+    let mut previous: [Option<TokenTree>; 2] = [None, None];
+    let mut tokens = tokens.clone().into_iter().peekable();
+    while let Some(token) = tokens.next() {
+        match &token {
+            TokenTree::Group(group) => note(imports, used, &group.stream()),
+            TokenTree::Ident(ident) => {
+                let after_path_or_dot =
+                    matches!(
+                        &previous[1],
+                        Some(TokenTree::Punct(p)) if p.as_char() == '.'
+                    ) || (is_colon(previous[0].as_ref(), Spacing::Joint)
+                        && is_colon(previous[1].as_ref(), Spacing::Alone));
+                let before_path = is_colon(tokens.peek(), Spacing::Joint);
+                let text = ident.to_string();
+                // A lowercase name is a module, named only as `module::item`.
+                let module = text.starts_with(|c: char| c.is_ascii_lowercase());
+                if !after_path_or_dot && (before_path || !module) {
+                    for import in imports {
+                        if let Some(name) = import.names.iter().find(|n| **n == text) {
+                            used.insert(name);
                         }
                     }
                 }
-                _ => {}
             }
-            previous = [previous[1].take(), Some(token)];
+            _ => {}
         }
+        previous = [previous[1].take(), Some(token)];
     }
 }
 
