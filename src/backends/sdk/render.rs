@@ -8,7 +8,7 @@
 
 use std::collections::BTreeSet;
 
-use proc_macro2::{Delimiter, Group, Ident, Spacing, Span, TokenStream, TokenTree};
+use proc_macro2::{Ident, Spacing, Span, TokenStream, TokenTree};
 use quote::quote;
 
 use crate::backends::text::{is_control_or_bidi, single_line};
@@ -39,48 +39,41 @@ pub fn file(ir: &Ir, name: &str, tokens: TokenStream) -> Result<String> {
 /// for the docs built by formatting spec text into a sentence (`` `{value}` ``) rather than
 /// through [`docs`]: prettyplease prints a doc attribute as a comment, where a bidi control is
 /// a compile error and any other control character would be written raw into the file.
-fn inert_docs(tokens: TokenStream) -> TokenStream {
-    tokens
-        .into_iter()
-        .map(|token| match token {
-            TokenTree::Group(group) => {
-                let mut stream = inert_docs(group.stream());
-                if group.delimiter() == Delimiter::Bracket {
-                    stream = inert_doc_attribute(stream);
-                }
-                let mut inert = Group::new(group.delimiter(), stream);
-                inert.set_span(group.span());
-                TokenTree::Group(inert)
+///
+/// Done on the syntax tree, which is walked in place: the token streams cannot be (a group's
+/// tokens are reached only by copying them), and copying every file's tokens cost more than
+/// parsing them.
+struct InertDocs;
+
+impl syn::visit_mut::VisitMut for InertDocs {
+    fn visit_attribute_mut(&mut self, attribute: &mut syn::Attribute) {
+        let syn::Meta::NameValue(meta) = &mut attribute.meta else {
+            return;
+        };
+        if !meta.path.is_ident("doc") {
+            return;
+        }
+        if let syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(text), ..
+        }) = &mut meta.value
+        {
+            if let Some(inert) = inert_doc(text) {
+                *text = syn::LitStr::new(&inert, text.span());
             }
-            other => other,
-        })
-        .collect()
+        }
+    }
 }
 
-/// `doc = "..."` (the inside of `#[...]`) with an inert string; anything else unchanged.
-fn inert_doc_attribute(stream: TokenStream) -> TokenStream {
-    let tokens: Vec<TokenTree> = stream.clone().into_iter().collect();
-    let [TokenTree::Ident(name), TokenTree::Punct(eq), TokenTree::Literal(literal)] =
-        tokens.as_slice()
-    else {
-        return stream;
-    };
-    if name != "doc" || eq.as_char() != '=' {
-        return stream;
-    }
+/// The text of a doc string without its control and bidi characters, if it has any.
+fn inert_doc(literal: &syn::LitStr) -> Option<String> {
     // A control or bidi character is always escaped in a string literal's text: without a
     // backslash there is nothing to drop (the common case, and much cheaper to see).
-    if !literal.to_string().contains('\\') {
-        return stream;
+    if !literal.token().to_string().contains('\\') {
+        return None;
     }
-    let Ok(text) =
-        syn::parse2::<syn::LitStr>(TokenTree::Literal(literal.clone()).into())
-    else {
-        return stream;
-    };
-    let text = text.value();
+    let text = literal.value();
     if !text.contains(|c| c != '\n' && is_control_or_bidi(c)) {
-        return stream;
+        return None;
     }
     let inert: String = text
         .replace("\r\n", "\n")
@@ -89,7 +82,7 @@ fn inert_doc_attribute(stream: TokenStream) -> TokenStream {
         .chars()
         .filter(|&c| c == '\n' || !is_control_or_bidi(c))
         .collect();
-    quote!(#name #eq #inert)
+    Some(inert)
 }
 
 /// Like [`file`], for a module given as its head (inner docs) and its items in chunks, one
@@ -304,12 +297,13 @@ fn note(imports: &[Import], used: &mut BTreeSet<&'static str>, tokens: &TokenStr
 
 /// Formatted Rust source of `tokens` (a file's worth of items), without the header.
 pub fn source(name: &str, tokens: TokenStream) -> Result<String> {
-    let mut parsed: syn::File = syn::parse2(inert_docs(tokens)).map_err(|e| {
+    let mut parsed: syn::File = syn::parse2(tokens).map_err(|e| {
         Error::Internal(format!("generated {name} does not parse as Rust: {e}"))
     })?;
     if parsed.items.is_empty() && parsed.attrs.is_empty() {
         return Ok(String::new());
     }
+    syn::visit_mut::VisitMut::visit_file_mut(&mut InertDocs, &mut parsed);
     space_out(&mut parsed);
     let printed = prettyplease::unparse(&parsed);
     Ok(wrap_docs(&restore_blanks(&restore_comments(&printed))))
@@ -700,7 +694,7 @@ mod tests {
 
     #[test]
     fn every_dropped_character_is_escaped_in_a_string_literal() {
-        // `inert_doc_attribute` skips literals without a backslash: this is what makes that
+        // `inert_doc` skips literals without a backslash: this is what makes that
         // safe.
         let dropped = (0..=0x10FFFFu32)
             .filter_map(char::from_u32)
