@@ -75,7 +75,6 @@ pub struct Summary {
     pub waits: std::collections::BTreeMap<String, String>,
 }
 
-/// What an operation sends and returns, as chosen from its contents.
 /// A tag's client group, named before it is built (see [`Ops::groups`]).
 struct Group<'i> {
     tag: &'i Tag,
@@ -89,6 +88,7 @@ struct Group<'i> {
     methods: Namespace,
 }
 
+/// What an operation sends and returns, as chosen from its contents.
 struct Plan<'o> {
     body: Option<&'o Content>,
     body_required: bool,
@@ -199,7 +199,8 @@ impl<'a> Ops<'a> {
         let mut summary = Summary::default();
         let groups = self.groups(&mut summary);
         let empty = groups.is_empty();
-        // Each group is built and printed on whichever core is free: its names are claimed.
+        // Every name is claimed above, so each group can be built and printed on whichever
+        // core is free.
         let mut module = render::Module::new(NAME, IMPORTS);
         let waits = module.push_each(&groups, |group| self.group(group))?;
         let mut accessors = TokenStream::new();
