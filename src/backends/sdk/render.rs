@@ -99,18 +99,8 @@ pub fn chunked_file<T: Sync>(
     chunk: impl Fn(&T) -> Result<TokenStream> + Sync,
     head: impl FnOnce() -> TokenStream,
 ) -> Result<String> {
-    let sources = on_every_core(parts, |part| source(name, chunk(part)?))?;
-    // Sized once, with room for the header and imports `finish` puts in front: a large
-    // module's text is megabytes, and growing it by doubling would hold up to twice that.
-    let mut body =
-        String::with_capacity(sources.iter().map(|s| s.len() + 1).sum::<usize>() + 4096);
-    for source in sources {
-        append_part(&mut body, &source);
-    }
-    let module = Module {
-        body,
-        ..Module::new(name, &[])
-    };
+    let mut module = Module::new(name, &[]);
+    module.push_each(parts, |part| Ok((chunk(part)?, ())))?;
     module.finish(ir, head(), TokenStream::new())
 }
 
@@ -193,7 +183,7 @@ impl Module {
     }
 
     /// [`push`](Self::push) of the items `chunk` builds of each of `parts`, in `parts`' order;
-    /// the chunks are built and printed on every core, as [`chunked_file`]'s are. Returns what
+    /// the chunks are built and printed on every core (see [`chunked_file`]). Returns what
     /// `chunk` gives beside each chunk's items.
     pub fn push_each<T: Sync, R: Send>(
         &mut self,
@@ -204,11 +194,16 @@ impl Module {
         let printed = on_every_core(parts, |part| {
             let (items, beside) = chunk(part)?;
             let mut used = BTreeSet::new();
-            note(imports, &mut used, &items);
+            // Walking the tokens copies them: not done for a module with no imports to find.
+            if !imports.is_empty() {
+                note(imports, &mut used, &items);
+            }
             Ok((used, source(name, items)?, beside))
         })?;
+        // Sized once, with room for the header and imports `finish` puts in front: a large
+        // module's text is megabytes, and growing it by doubling would hold up to twice that.
         self.body
-            .reserve(printed.iter().map(|(_, s, _)| s.len() + 1).sum::<usize>());
+            .reserve(printed.iter().map(|(_, s, _)| s.len() + 1).sum::<usize>() + 4096);
         let mut besides = Vec::with_capacity(printed.len());
         for (used, source, beside) in printed {
             self.used.extend(used);
