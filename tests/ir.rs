@@ -273,9 +273,12 @@ fn every_construct_is_modelled() {
     assert!(!field("secret").required && !field("secret").shape.nullable);
     assert!(field("id").read_only && field("secret").write_only);
     assert!(field("mime_type").docs.deprecated);
-    assert_eq!(field("in").shape.default, Some(serde_json::json!(false)));
-    assert_eq!(field("secret").shape.constraints.max_length, Some(64));
-    assert!(field("size").shape.constraints.exclusive_minimum);
+    assert_eq!(
+        field("in").shape.default.as_deref(),
+        Some(&serde_json::json!(false))
+    );
+    assert_eq!(field("secret").shape.constraints().max_length, Some(64));
+    assert!(field("size").shape.constraints().exclusive_minimum);
     assert_eq!(
         field("object").shape.ty,
         TypeRef::Const {
@@ -291,14 +294,14 @@ fn every_construct_is_modelled() {
 
     // Limits without a type are kept; allOf members add requiredness and tighten limits.
     assert_eq!(field("loose").shape.ty, TypeRef::Any);
-    assert_eq!(field("loose").shape.constraints.max_length, Some(5));
+    assert_eq!(field("loose").shape.constraints().max_length, Some(5));
     let TypeKind::Struct { fields: extended, .. } = &ir.types["Extended"].kind else {
         panic!()
     };
     let extra = extended.iter().find(|f| f.name == "extra").unwrap();
     assert!(extra.required, "required by a later allOf member");
     assert_eq!(
-        extra.shape.constraints.max_length,
+        extra.shape.constraints().max_length,
         Some(3),
         "the stricter limit wins"
     );

@@ -74,7 +74,7 @@ impl Checker<'_> {
             self.fail(at, "nested too deeply to check".into());
         } else {
             self.type_ref(&shape.ty, value, at);
-            self.constraints(&shape.constraints, value, at);
+            self.constraints(shape.constraints(), value, at);
         }
         self.depth -= 1;
     }

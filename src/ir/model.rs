@@ -78,8 +78,9 @@ pub struct Docs {
     pub description: Option<String>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub deprecated: bool,
+    /// Boxed, like every rarely present value in the IR: a `Value` is 72 bytes.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub example: Option<Value>,
+    pub example: Option<Box<Value>>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -147,10 +148,13 @@ pub struct Shape {
     /// `null` is a valid value (kept apart from requiredness, which belongs to the field).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub nullable: bool,
-    #[serde(skip_serializing_if = "Constraints::is_empty")]
-    pub constraints: Constraints,
+    /// `None` when there are none (read them with [`Shape::constraints`]): most shapes have
+    /// none, and a large contract's IR holds hundreds of thousands of shapes, so the 176 bytes
+    /// of limits are boxed. Private, so that an empty box never stands for "none".
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub default: Option<Value>,
+    constraints: Option<Box<Constraints>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default: Option<Box<Value>>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -255,8 +259,24 @@ pub struct Constraints {
 }
 
 impl Constraints {
+    pub const NONE: Constraints = Constraints {
+        minimum: None,
+        maximum: None,
+        exclusive_minimum: false,
+        exclusive_maximum: false,
+        multiple_of: None,
+        min_length: None,
+        max_length: None,
+        pattern: None,
+        min_items: None,
+        max_items: None,
+        unique_items: false,
+        min_properties: None,
+        max_properties: None,
+    };
+
     pub fn is_empty(&self) -> bool {
-        self == &Constraints::default()
+        self == &Constraints::NONE
     }
 }
 
@@ -265,9 +285,23 @@ impl Shape {
         Shape {
             ty,
             nullable: false,
-            constraints: Constraints::default(),
+            constraints: None,
             default: None,
         }
+    }
+
+    pub fn constraints(&self) -> &Constraints {
+        static NONE: Constraints = Constraints::NONE;
+        self.constraints.as_deref().unwrap_or(&NONE)
+    }
+
+    pub fn set_constraints(&mut self, constraints: Constraints) {
+        self.constraints = (!constraints.is_empty()).then(|| Box::new(constraints));
+    }
+
+    /// The constraints, leaving none.
+    pub fn take_constraints(&mut self) -> Constraints {
+        self.constraints.take().map(|c| *c).unwrap_or_default()
     }
 
     /// The named type this shape refers to directly (not through a list or map).
@@ -413,7 +447,7 @@ pub struct Content {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub parts: Vec<MultipartPart>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub example: Option<Value>,
+    pub example: Option<Box<Value>>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]

@@ -242,7 +242,7 @@ impl<'s, 'a> OperationBuilder<'s, 'a> {
         }
         docs.deprecated |= data.deprecated.unwrap_or(false);
         if data.example.is_some() {
-            docs.example = data.example.clone();
+            docs.example = data.example.clone().map(Box::new);
         }
         Ok(Param {
             name: data.name.clone(),
@@ -415,15 +415,19 @@ impl<'s, 'a> OperationBuilder<'s, 'a> {
             }
             _ => Vec::new(),
         };
-        let example = media_type.example.clone().or_else(|| {
-            media_type
-                .examples
-                .values()
-                .find_map(|example| match example {
-                    ReferenceOr::Item(example) => example.value.clone(),
-                    ReferenceOr::Reference { .. } => None,
-                })
-        });
+        let example = media_type
+            .example
+            .clone()
+            .or_else(|| {
+                media_type
+                    .examples
+                    .values()
+                    .find_map(|example| match example {
+                        ReferenceOr::Item(example) => example.value.clone(),
+                        ReferenceOr::Reference { .. } => None,
+                    })
+            })
+            .map(Box::new);
         Ok(Content {
             media_type: media.to_owned(),
             kind,

@@ -250,7 +250,7 @@ impl<'a> SchemaBuilder<'a> {
         if let Some(name) = self.by_pointer.get(pointer) {
             let mut shape = Shape::of(TypeRef::Named { name: name.clone() });
             shape.nullable = schema.schema_data.nullable;
-            shape.default = schema.schema_data.default.clone();
+            shape.default = schema.schema_data.default.clone().map(Box::new);
             return Ok(shape);
         }
         self.build_inline(schema, hint, pointer)
@@ -297,9 +297,12 @@ impl<'a> SchemaBuilder<'a> {
                 if s.enumeration.iter().any(Option::is_none) {
                     shape.nullable = true;
                 }
-                shape.constraints.min_length = s.min_length.map(|n| n as u64);
-                shape.constraints.max_length = s.max_length.map(|n| n as u64);
-                shape.constraints.pattern = s.pattern.clone();
+                shape.set_constraints(Constraints {
+                    min_length: s.min_length.map(|n| n as u64),
+                    max_length: s.max_length.map(|n| n as u64),
+                    pattern: s.pattern.clone(),
+                    ..Constraints::NONE
+                });
                 shape
             }
             SchemaKind::Type(Type::Integer(i)) => {
@@ -329,24 +332,28 @@ impl<'a> SchemaBuilder<'a> {
                         )
                     }
                 };
-                let c = &mut shape.constraints;
-                c.minimum = i.minimum.map(Into::into);
-                c.maximum = i.maximum.map(Into::into);
-                c.exclusive_minimum = i.exclusive_minimum;
-                c.exclusive_maximum = i.exclusive_maximum;
-                c.multiple_of = i.multiple_of.map(Into::into);
+                shape.set_constraints(Constraints {
+                    minimum: i.minimum.map(Into::into),
+                    maximum: i.maximum.map(Into::into),
+                    exclusive_minimum: i.exclusive_minimum,
+                    exclusive_maximum: i.exclusive_maximum,
+                    multiple_of: i.multiple_of.map(Into::into),
+                    ..Constraints::NONE
+                });
                 shape
             }
             SchemaKind::Type(Type::Number(n)) => {
                 let mut shape = Shape::of(TypeRef::Number {
                     format: number_format(&n.format),
                 });
-                let c = &mut shape.constraints;
-                c.minimum = n.minimum.and_then(serde_json::Number::from_f64);
-                c.maximum = n.maximum.and_then(serde_json::Number::from_f64);
-                c.exclusive_minimum = n.exclusive_minimum;
-                c.exclusive_maximum = n.exclusive_maximum;
-                c.multiple_of = n.multiple_of.and_then(serde_json::Number::from_f64);
+                shape.set_constraints(Constraints {
+                    minimum: n.minimum.and_then(serde_json::Number::from_f64),
+                    maximum: n.maximum.and_then(serde_json::Number::from_f64),
+                    exclusive_minimum: n.exclusive_minimum,
+                    exclusive_maximum: n.exclusive_maximum,
+                    multiple_of: n.multiple_of.and_then(serde_json::Number::from_f64),
+                    ..Constraints::NONE
+                });
                 shape
             }
             SchemaKind::Type(Type::Boolean(b)) => {
@@ -365,9 +372,12 @@ impl<'a> SchemaBuilder<'a> {
                     None => Shape::of(TypeRef::Any),
                 };
                 let mut shape = Shape::of(TypeRef::List { items: Box::new(items) });
-                shape.constraints.min_items = a.min_items.map(|n| n as u64);
-                shape.constraints.max_items = a.max_items.map(|n| n as u64);
-                shape.constraints.unique_items = a.unique_items;
+                shape.set_constraints(Constraints {
+                    min_items: a.min_items.map(|n| n as u64),
+                    max_items: a.max_items.map(|n| n as u64),
+                    unique_items: a.unique_items,
+                    ..Constraints::NONE
+                });
                 shape
             }
             SchemaKind::Type(Type::Object(o)) => {
@@ -379,10 +389,11 @@ impl<'a> SchemaBuilder<'a> {
                             values.unwrap_or_else(|| Shape::of(TypeRef::Any)),
                         ),
                     });
-                    shape.constraints.min_properties =
-                        o.min_properties.map(|n| n as u64);
-                    shape.constraints.max_properties =
-                        o.max_properties.map(|n| n as u64);
+                    shape.set_constraints(Constraints {
+                        min_properties: o.min_properties.map(|n| n as u64),
+                        max_properties: o.max_properties.map(|n| n as u64),
+                        ..Constraints::NONE
+                    });
                     shape
                 } else {
                     let kind = self.struct_kind(
@@ -417,7 +428,7 @@ impl<'a> SchemaBuilder<'a> {
             shape.nullable = true;
         }
         if shape.default.is_none() {
-            shape.default = data.default.clone();
+            shape.default = data.default.clone().map(Box::new);
         }
         Ok(shape)
     }
@@ -574,10 +585,10 @@ impl<'a> SchemaBuilder<'a> {
                 if let ReferenceOr::Item(member) = part {
                     shape.nullable |= member.schema_data.nullable;
                     if shape.default.is_none() {
-                        shape.default = member.schema_data.default.clone();
+                        shape.default = member.schema_data.default.clone().map(Box::new);
                     }
                     if let SchemaKind::Any(any) = &member.schema_kind {
-                        tighten(&mut shape.constraints, any_constraints(any));
+                        tighten(&mut shape, any_constraints(any));
                     }
                 }
             }
@@ -710,15 +721,15 @@ impl<'a> SchemaBuilder<'a> {
         for &(i, part) in parts {
             let part_pointer =
                 pointer_join(&pointer_join(pointer, "allOf"), &i.to_string());
-            let shape = self.member_shape(part, hint, &part_pointer)?;
+            let mut shape = self.member_shape(part, hint, &part_pointer)?;
             merged = match merged {
                 None => Some(shape),
                 Some(mut so_far)
                     if std::mem::discriminant(&so_far.ty)
                         == std::mem::discriminant(&shape.ty) =>
                 {
-                    tighten(&mut so_far.constraints, shape.constraints);
-                    so_far.default = so_far.default.or(shape.default);
+                    so_far.default = so_far.default.take().or(shape.default.take());
+                    tighten(&mut so_far, shape.take_constraints());
                     Some(so_far)
                 }
                 Some(_) => {
@@ -845,7 +856,7 @@ impl<'a> SchemaBuilder<'a> {
             _ => Shape::of(TypeRef::Any),
         };
         // Limits without a type (`{maxLength: 5}`) still constrain whatever value it is.
-        shape.constraints = any_constraints(any);
+        shape.set_constraints(any_constraints(any));
         Ok(shape)
     }
 
@@ -1036,8 +1047,12 @@ enum Member {
 
 /// Adds a member's fields; a field already there (found through `positions`, so each merge
 /// costs the member's size, not that times the fields so far) becomes required if either is.
-/// Intersects two sets of limits: the larger minimum, the smaller maximum.
-fn tighten(into: &mut Constraints, other: Constraints) {
+/// Intersects a shape's limits with others: the larger minimum, the smaller maximum.
+fn tighten(shape: &mut Shape, other: Constraints) {
+    if other.is_empty() {
+        return;
+    }
+    let mut into = shape.take_constraints();
     fn pick<T: PartialOrd>(a: Option<T>, b: Option<T>, keep_larger: bool) -> Option<T> {
         match (a, b) {
             (Some(a), Some(b)) => Some(if (a > b) == keep_larger { a } else { b }),
@@ -1068,6 +1083,7 @@ fn tighten(into: &mut Constraints, other: Constraints) {
     into.exclusive_minimum |= other.exclusive_minimum;
     into.exclusive_maximum |= other.exclusive_maximum;
     into.unique_items |= other.unique_items;
+    shape.set_constraints(into);
 }
 
 fn merge_fields(
@@ -1081,10 +1097,7 @@ fn merge_fields(
                 // Every member applies, so a property defined twice takes the stricter limits.
                 let existing = &mut into[i];
                 existing.required |= field.required;
-                tighten(
-                    &mut existing.shape.constraints,
-                    field.shape.constraints.clone(),
-                );
+                tighten(&mut existing.shape, field.shape.constraints().clone());
                 if existing.docs.description.is_none() {
                     existing.docs = field.docs.clone();
                 }
@@ -1139,7 +1152,7 @@ pub fn schema_docs(data: &openapiv3::SchemaData) -> Docs {
         title: data.title.clone(),
         description: data.description.clone(),
         deprecated: data.deprecated,
-        example: data.example.clone(),
+        example: data.example.clone().map(Box::new),
     }
 }
 

@@ -64,8 +64,8 @@ pub(super) fn resolve<'a>(ir: &'a Ir, shape: &'a Shape) -> Resolved<'a> {
     let mut resolved = Resolved {
         ty: &shape.ty,
         nullable: shape.nullable,
-        constraints: &shape.constraints,
-        default: shape.default.as_ref(),
+        constraints: shape.constraints(),
+        default: shape.default.as_deref(),
         def: None,
     };
     for _ in 0..MAX_ALIAS_HOPS {
@@ -85,9 +85,9 @@ pub(super) fn resolve<'a>(ir: &'a Ir, shape: &'a Shape) -> Resolved<'a> {
         resolved.ty = &target.ty;
         resolved.nullable |= target.nullable;
         if resolved.constraints.is_empty() {
-            resolved.constraints = &target.constraints;
+            resolved.constraints = target.constraints();
         }
-        resolved.default = resolved.default.or(target.default.as_ref());
+        resolved.default = resolved.default.or(target.default.as_deref());
     }
     resolved
 }

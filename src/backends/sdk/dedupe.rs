@@ -125,7 +125,7 @@ fn static_key(def: &TypeDef, impls: (bool, bool)) -> (String, Vec<String>) {
 }
 
 fn strip(shape: &mut Shape, refs: &mut Vec<String>) {
-    shape.constraints = Constraints::default();
+    shape.set_constraints(Constraints::NONE);
     match &mut shape.ty {
         TypeRef::Named { name } => refs.push(std::mem::take(name)),
         TypeRef::List { items: inner } | TypeRef::Map { values: inner } => {
