@@ -78,7 +78,7 @@ pub struct Docs {
     pub description: Option<String>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub deprecated: bool,
-    /// Boxed, like every rarely present value in the IR: a `Value` is 72 bytes.
+    /// Boxed: most docs have no example, and a `Value` is 72 bytes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub example: Option<Box<Value>>,
 }
@@ -149,8 +149,8 @@ pub struct Shape {
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub nullable: bool,
     /// `None` when there are none (read them with [`Shape::constraints`]): most shapes have
-    /// none, and a large contract's IR holds hundreds of thousands of shapes, so the 176 bytes
-    /// of limits are boxed. Private, so that an empty box never stands for "none".
+    /// none, and a large contract's IR holds tens of thousands of them, so the 176 bytes of
+    /// limits are boxed. Private, so that an empty box never stands for "none".
     #[serde(skip_serializing_if = "Option::is_none")]
     constraints: Option<Box<Constraints>>,
     #[serde(skip_serializing_if = "Option::is_none")]
