@@ -728,8 +728,8 @@ impl<'a> SchemaBuilder<'a> {
                     if std::mem::discriminant(&so_far.ty)
                         == std::mem::discriminant(&shape.ty) =>
                 {
-                    so_far.default = so_far.default.take().or(shape.default.take());
                     tighten(&mut so_far, shape.take_constraints());
+                    so_far.default = so_far.default.or(shape.default);
                     Some(so_far)
                 }
                 Some(_) => {
