@@ -13,6 +13,7 @@ pub mod ops;
 pub mod render;
 pub mod reserved;
 pub mod snippets;
+mod syntax;
 pub mod types;
 
 use crate::error::Result;

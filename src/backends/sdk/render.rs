@@ -96,12 +96,77 @@ pub fn chunked_file<T: Sync>(
     ir: &Ir,
     name: &'static str,
     parts: &[T],
-    chunk: impl Fn(&T) -> Result<TokenStream> + Sync,
+    chunk: impl Fn(&T) -> Result<Items> + Sync,
     head: impl FnOnce() -> TokenStream,
 ) -> Result<String> {
     let mut module = Module::new(name, &[]);
-    module.push_each(parts, |part| Ok((chunk(part)?, ())))?;
+    let printed = on_every_core(parts, |part| source(name, chunk(part)?))?;
+    module.append(printed.iter().map(String::as_str));
     module.finish(ir, head(), TokenStream::new())
+}
+
+/// A file's items, or some of them, in order: runs of items written as tokens, which are
+/// parsed to be printed, and items built as syntax trees (see [`super::syntax`]), which need
+/// not be.
+#[derive(Default)]
+pub struct Items {
+    parts: Vec<Part>,
+}
+
+enum Part {
+    Tokens(TokenStream),
+    Built(Box<syn::Item>),
+}
+
+impl Items {
+    pub fn built(item: syn::Item) -> Self {
+        Items {
+            parts: vec![Part::Built(Box::new(item))],
+        }
+    }
+
+    /// `more` after these items.
+    pub fn extend(&mut self, more: Items) {
+        for part in more.parts {
+            match (self.parts.last_mut(), part) {
+                (Some(Part::Tokens(tokens)), Part::Tokens(more)) => tokens.extend(more),
+                (_, part) => self.parts.push(part),
+            }
+        }
+    }
+
+    /// The items as one syntax tree: the tokens parsed, the built items moved in.
+    fn into_file(self, name: &str) -> Result<syn::File> {
+        let mut file = syn::File {
+            shebang: None,
+            frontmatter: None,
+            attrs: Vec::new(),
+            items: Vec::new(),
+        };
+        for part in self.parts {
+            match part {
+                Part::Tokens(tokens) => {
+                    let parsed: syn::File = syn::parse2(tokens).map_err(|e| {
+                        Error::Internal(format!(
+                            "generated {name} does not parse as Rust: {e}"
+                        ))
+                    })?;
+                    file.attrs.extend(parsed.attrs);
+                    file.items.extend(parsed.items);
+                }
+                Part::Built(item) => file.items.push(*item),
+            }
+        }
+        Ok(file)
+    }
+}
+
+impl From<TokenStream> for Items {
+    fn from(tokens: TokenStream) -> Self {
+        Items {
+            parts: vec![Part::Tokens(tokens)],
+        }
+    }
 }
 
 /// Appends the printed `part` of a module to `body`, a blank line between it and what is there:
@@ -200,17 +265,24 @@ impl Module {
             }
             Ok((used, source(name, items)?, beside))
         })?;
-        // Sized once, with room for the header and imports `finish` puts in front: a large
-        // module's text is megabytes, and growing it by doubling would hold up to twice that.
-        self.body
-            .reserve(printed.iter().map(|(_, s, _)| s.len() + 1).sum::<usize>() + 4096);
+        self.append(printed.iter().map(|(_, source, _)| source.as_str()));
         let mut besides = Vec::with_capacity(printed.len());
-        for (used, source, beside) in printed {
+        for (used, _, beside) in printed {
             self.used.extend(used);
-            append_part(&mut self.body, &source);
             besides.push(beside);
         }
         Ok(besides)
+    }
+
+    /// Appends printed chunks to the body, in order.
+    fn append<'s>(&mut self, printed: impl Iterator<Item = &'s str> + Clone) {
+        // Sized once, with room for the header and imports `finish` puts in front: a large
+        // module's text is megabytes, and growing it by doubling would hold up to twice that.
+        self.body
+            .reserve(printed.clone().map(|s| s.len() + 1).sum::<usize>() + 4096);
+        for source in printed {
+            append_part(&mut self.body, source);
+        }
     }
 
     /// The whole file: header, `inner_docs` (`//!` lines), the import block, `lead` (items that
@@ -290,11 +362,9 @@ fn note(imports: &[Import], used: &mut BTreeSet<&'static str>, tokens: &TokenStr
     }
 }
 
-/// Formatted Rust source of `tokens` (a file's worth of items), without the header.
-pub fn source(name: &str, tokens: TokenStream) -> Result<String> {
-    let mut parsed: syn::File = syn::parse2(tokens).map_err(|e| {
-        Error::Internal(format!("generated {name} does not parse as Rust: {e}"))
-    })?;
+/// Formatted Rust source of `items` (a file's worth, or a chunk of one), without the header.
+pub fn source(name: &str, items: impl Into<Items>) -> Result<String> {
+    let mut parsed = items.into().into_file(name)?;
     if parsed.items.is_empty() && parsed.attrs.is_empty() {
         return Ok(String::new());
     }

@@ -18,7 +18,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use super::render::{self, docs, docs_of, ident};
+use super::render::{self, docs, docs_of, ident, Items};
+use super::syntax::{Decode, Encode};
 use crate::error::{Error, Result};
 use crate::ir::names::{variant_name, Namespace};
 use crate::ir::{
@@ -233,7 +234,7 @@ impl<'a> Types<'a> {
         // Each type, then the `consts` module.
         let chunk = |part: &Option<&TypeDef>| match part {
             Some(def) => self.type_def(def),
-            None => Ok(self.consts_module()),
+            None => Ok(self.consts_module().into()),
         };
         render::chunked_file(self.ir, "src/types.rs", &parts, chunk, || {
             // Imported only when used, and only under the feature when only impls behind the
@@ -297,7 +298,7 @@ impl<'a> Types<'a> {
         }
     }
 
-    fn type_def(&self, def: &TypeDef) -> Result<TokenStream> {
+    fn type_def(&self, def: &TypeDef) -> Result<Items> {
         let name = ident(&def.rust_name)?;
         let fallback = format!("The `{}` schema.", def.name);
         let mut doc =
@@ -309,7 +310,7 @@ impl<'a> Types<'a> {
         let attrs = quote!(#doc #deprecated);
         if let Some(twin) = self.canonical.get(&def.name) {
             let twin = self.named(twin, Scope::Types)?;
-            return Ok(quote!(#attrs pub type #name = #twin;));
+            return Ok(quote!(#attrs pub type #name = #twin;).into());
         }
         // Every struct and enum is `#[non_exhaustive]`, so the crate's semver is the API's:
         // a member or value the API may add compatibly (an optional field, a response enum
@@ -323,7 +324,7 @@ impl<'a> Types<'a> {
         match &def.kind {
             TypeKind::Struct { fields, additional } => {
                 if self.forms.contains(&def.name) {
-                    self.form_struct(def, &name, attrs, fields)
+                    self.form_struct(def, &name, attrs, fields).map(Items::from)
                 } else {
                     self.struct_def(def, &name, attrs, fields, additional.as_deref())
                 }
@@ -338,7 +339,7 @@ impl<'a> Types<'a> {
                     .collect::<Result<Vec<_>>>()?;
                 let gates = serde_gates(self, def);
                 self.codec_used.note(&gates.1);
-                Ok(string_enum(def, &name, attrs, &values, gates))
+                Ok(string_enum(def, &name, attrs, &values, gates).into())
             }
             TypeKind::IntegerEnum { values } => {
                 let values = values
@@ -355,17 +356,17 @@ impl<'a> Types<'a> {
                     .collect::<Result<Vec<_>>>()?;
                 let gates = serde_gates(self, def);
                 self.codec_used.note(&gates.1);
-                Ok(integer_enum(def, &name, attrs, &values, gates))
+                Ok(integer_enum(def, &name, attrs, &values, gates).into())
             }
-            TypeKind::TaggedUnion { tag, variants } => {
-                self.tagged_union(def, &name, attrs, tag, variants)
-            }
-            TypeKind::UntaggedUnion { variants } => {
-                self.untagged_union(def, &name, attrs, variants)
-            }
+            TypeKind::TaggedUnion { tag, variants } => self
+                .tagged_union(def, &name, attrs, tag, variants)
+                .map(Items::from),
+            TypeKind::UntaggedUnion { variants } => self
+                .untagged_union(def, &name, attrs, variants)
+                .map(Items::from),
             TypeKind::Alias { target } => {
                 let target = self.shape(target, Scope::Types)?;
-                Ok(quote!(#attrs pub type #name = #target;))
+                Ok(quote!(#attrs pub type #name = #target;).into())
             }
         }
     }
@@ -377,10 +378,10 @@ impl<'a> Types<'a> {
         attrs: TokenStream,
         fields: &[Field],
         additional: Option<&Shape>,
-    ) -> Result<TokenStream> {
+    ) -> Result<Items> {
         let mut members = TokenStream::new();
-        let mut decode = TokenStream::new();
-        let mut encode = TokenStream::new();
+        let mut decode = Decode::new();
+        let mut encode = Encode::new();
         let mut all_default = true;
         let mut required = Vec::new();
         let mut optional = Vec::new();
@@ -426,20 +427,20 @@ impl<'a> Types<'a> {
             });
             let wire = &field.name;
             let read = match member.read {
-                Read::Required => quote!(required),
-                Read::Optional => quote!(optional),
-                Read::Nullable => quote!(nullable),
-                Read::Defaulted => quote!(defaulted),
+                Read::Required => "required",
+                Read::Optional => "optional",
+                Read::Nullable => "nullable",
+                Read::Defaulted => "defaulted",
             };
-            decode.extend(quote!(#ident: members.#read(#wire)?,));
+            decode.member(&ident, read, wire);
             let write = match member.write {
-                Write::Always => Some(quote!(member)),
-                Write::UnlessNone => Some(quote!(optional)),
-                Write::UnlessAbsent => Some(quote!(nullable)),
+                Write::Always => Some("member"),
+                Write::UnlessNone => Some("optional"),
+                Write::UnlessAbsent => Some("nullable"),
                 Write::Never => None,
             };
             if let Some(write) = write {
-                encode.extend(quote!(object.#write(#wire, &self.#ident);));
+                encode.member(write, wire, &ident);
             }
             match member.wrap {
                 Wrap::Plain if !member.defaults => required.push((ident, field, member)),
@@ -463,8 +464,8 @@ impl<'a> Types<'a> {
                 /// Members beyond the ones named above.
                 pub #extra: #ty,
             });
-            decode.extend(quote!(#extra: members.rest()?,));
-            encode.extend(quote!(object.rest(&self.#extra);));
+            decode.rest(&extra);
+            encode.rest(&extra);
             defaulted.push((extra, quote!(Default::default())));
         }
         let default = all_default.then(|| quote!(Default,));
@@ -478,31 +479,9 @@ impl<'a> Types<'a> {
         } else {
             TokenStream::new()
         };
-        let serialize = if encode.is_empty() {
-            quote!(codec::encode_object(s)?.end())
-        } else {
-            quote! {
-                let mut object = codec::encode_object(s)?;
-                #encode
-                object.end()
-            }
-        };
         let (sent, received) = serde_gates(self, def);
         self.codec_used.note(&sent);
         self.codec_used.note(&received);
-        let deserialize = if decode.is_empty() {
-            quote! {
-                codec::Members::read(d)?.end()?;
-                Ok(Self {})
-            }
-        } else {
-            quote! {
-                let mut members = codec::Members::read(d)?;
-                let value = Self { #decode };
-                members.end()?;
-                Ok(value)
-            }
-        };
         // Temporary file details are never printed, like secrets: `Debug` is written out.
         let (derive_debug, debug_impl) = if redacts {
             if additional.is_some() {
@@ -523,7 +502,7 @@ impl<'a> Types<'a> {
         } else {
             (quote!(Debug,), TokenStream::new())
         };
-        Ok(quote! {
+        let mut items = Items::from(quote! {
             #attrs
             #[derive(#derive_debug Clone, PartialEq, #default)]
             pub struct #name {
@@ -531,19 +510,10 @@ impl<'a> Types<'a> {
             }
             #debug_impl
             #constructors
-            #sent
-            impl serde::Serialize for #name {
-                fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                    #serialize
-                }
-            }
-            #received
-            impl<'de> serde::Deserialize<'de> for #name {
-                fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                    #deserialize
-                }
-            }
-        })
+        });
+        items.extend(encode.into_impl(name, sent));
+        items.extend(decode.into_impl(name, received));
+        Ok(items)
     }
 
     /// Whether the type arrives as the events of a server-sent event stream.
