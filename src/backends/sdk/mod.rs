@@ -1,7 +1,8 @@
 //! The Rust SDK backend: the IR → the `rivya-sdk` crate.
 //!
 //! Code that depends on the contract (types, operations, the contract glue, lib.rs, the
-//! example) is built as token streams with `quote` and formatted with prettyplease. Code that
+//! example) is built as token streams with `quote` (the most repeated items as syntax trees,
+//! see `syntax`) and formatted with prettyplease. Code that
 //! does not (HTTP plumbing, retries, the SSE adapter, uploads, webhook verification) is kept
 //! as real Rust files under `templates/sdk/` and copied in.
 

@@ -1,5 +1,5 @@
-//! The one printer of generated Rust: token streams → formatted source, with the
-//! generated-file header.
+//! The one printer of generated Rust: token streams (and the few items built as syntax trees,
+//! see [`Items`]) → formatted source, with the generated-file header.
 //!
 //! prettyplease does the formatting; this module adds what it leaves out, the same way for
 //! every file: a blank line between items (at the top level and inside `impl`, `trait` and
@@ -106,9 +106,8 @@ pub fn chunked_file<T: Sync>(
 }
 
 /// A file's items, or some of them, in order: runs of items written as tokens, which are
-/// parsed to be printed, and items built as syntax trees (see [`super::syntax`]), which need
+/// parsed to be printed, and items built as syntax trees (see the `syntax` module), which need
 /// not be.
-#[derive(Default)]
 pub struct Items {
     parts: Vec<Part>,
 }
