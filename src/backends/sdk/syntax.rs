@@ -1,9 +1,9 @@
 //! Syntax trees built directly, for the generated code's most repeated items: a struct's
-//! `Serialize` and `Deserialize` impls, a line per member. Written as tokens they would be
-//! parsed back by `syn` only to be printed, and on a large contract parsing those bodies was
-//! about a tenth of `generate`. Each function here builds the tree `syn` parses from the
-//! tokens it stands for, so prettyplease prints the same text
-//! (`built_trees_print_as_the_parsed_tokens` compares them).
+//! `Serialize` and `Deserialize` impls (a line per member), and its `new` and setters.
+//! Written as tokens they would be parsed back by `syn` only to be printed, and on a large
+//! contract parsing them was about a sixth of `generate`. Each function here builds the tree
+//! `syn` parses from the tokens it stands for, so prettyplease prints the same text (the tests
+//! below compare them).
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -45,12 +45,93 @@ fn self_field(field: &Ident) -> syn::Expr {
         attrs: Vec::new(),
         and_token: Default::default(),
         mutability: None,
-        expr: Box::new(syn::Expr::Field(syn::ExprField {
-            attrs: Vec::new(),
-            base: Box::new(variable("self")),
-            dot_token: Default::default(),
-            member: syn::Member::Named(field.clone()),
-        })),
+        expr: Box::new(own_field(field)),
+    })
+}
+
+/// `self.field`
+fn own_field(field: &Ident) -> syn::Expr {
+    syn::Expr::Field(syn::ExprField {
+        attrs: Vec::new(),
+        base: Box::new(variable("self")),
+        dot_token: Default::default(),
+        member: syn::Member::Named(field.clone()),
+    })
+}
+
+fn path(segments: &[&str]) -> syn::Path {
+    syn::Path {
+        leading_colon: None,
+        segments: segments
+            .iter()
+            .map(|segment| {
+                syn::PathSegment::from(Ident::new(segment, Span::call_site()))
+            })
+            .collect(),
+    }
+}
+
+/// `a::b::c`, as an expression.
+pub fn path_expr(segments: &[&str]) -> syn::Expr {
+    syn::Expr::Path(syn::ExprPath {
+        attrs: Vec::new(),
+        qself: None,
+        path: path(segments),
+    })
+}
+
+/// `a::b::c(args)`
+pub fn call(function: &[&str], args: Vec<syn::Expr>) -> syn::Expr {
+    syn::Expr::Call(syn::ExprCall {
+        attrs: Vec::new(),
+        func: Box::new(path_expr(function)),
+        paren_token: Default::default(),
+        args: Punctuated::from_iter(args),
+    })
+}
+
+/// A parameter or local variable, as an expression.
+pub fn local(ident: &Ident) -> syn::Expr {
+    syn::Expr::Path(syn::ExprPath {
+        attrs: Vec::new(),
+        qself: None,
+        path: ident.clone().into(),
+    })
+}
+
+/// `ident.into()`
+pub fn into(ident: &Ident) -> syn::Expr {
+    syn::Expr::MethodCall(syn::ExprMethodCall {
+        attrs: Vec::new(),
+        receiver: Box::new(local(ident)),
+        dot_token: Default::default(),
+        method: Ident::new("into", Span::call_site()),
+        turbofish: None,
+        paren_token: Default::default(),
+        args: Punctuated::new(),
+    })
+}
+
+/// `impl Into<ty>`
+pub fn impl_into(ty: syn::Type) -> syn::Type {
+    let mut bound = path(&["Into"]);
+    bound.segments[0].arguments =
+        syn::PathArguments::AngleBracketed(syn::AngleBracketedGenericArguments {
+            colon2_token: None,
+            lt_token: Default::default(),
+            args: Punctuated::from_iter([syn::GenericArgument::Type(ty)]),
+            gt_token: Default::default(),
+        });
+    syn::Type::ImplTrait(syn::TypeImplTrait {
+        attrs: Vec::new(),
+        impl_token: Default::default(),
+        bounds: Punctuated::from_iter([syn::TypeParamBound::Trait(syn::TraitBound {
+            paren_token: None,
+            lifetimes: None,
+            modifiers: Default::default(),
+            maybe: None,
+            path: bound,
+        })]),
     })
 }
 
@@ -167,11 +248,131 @@ impl Decode {
     }
 }
 
+/// A struct's inherent impl of `new` (the required members as parameters) and a setter per
+/// optional member.
+pub struct Methods {
+    items: Vec<syn::ImplItem>,
+}
+
+/// A parameter of `new` or a setter: its name, its type, and the value stored from it.
+pub struct Parameter {
+    pub ident: Ident,
+    pub ty: syn::Type,
+    pub value: syn::Expr,
+}
+
+impl Methods {
+    pub fn new() -> Self {
+        Methods { items: Vec::new() }
+    }
+
+    /// `pub fn new(params) -> Self { Self { … } }`: the parameters' members, then the
+    /// `defaulted` ones with their values.
+    pub fn constructor(
+        &mut self,
+        params: Vec<Parameter>,
+        defaulted: Vec<(Ident, syn::Expr)>,
+    ) {
+        let mut function = TEMPLATES.with(|t| {
+            let mut function = t.constructor.clone();
+            // The lint counts the parameters; it is allowed where the contract has that many.
+            if params.len() > 7 {
+                function.attrs.push(t.many_arguments.clone());
+            }
+            function
+        });
+        let mut fields = Punctuated::<syn::FieldValue, syn::Token![,]>::new();
+        let mut inputs = Punctuated::new();
+        for Parameter { ident, ty, value } in params {
+            // `ident: ident` is written `ident`, as the tokens were.
+            let shorthand =
+                matches!(&value, syn::Expr::Path(p) if p.path.is_ident(&ident));
+            fields.push(syn::FieldValue {
+                attrs: Vec::new(),
+                member: syn::Member::Named(ident.clone()),
+                colon_token: (!shorthand).then(Default::default),
+                expr: value,
+            });
+            fields.push_punct(Default::default());
+            inputs.push(typed(ident, ty));
+            inputs.push_punct(Default::default());
+        }
+        for (ident, value) in defaulted {
+            fields.push(syn::FieldValue {
+                attrs: Vec::new(),
+                member: syn::Member::Named(ident),
+                colon_token: Some(Default::default()),
+                expr: value,
+            });
+            fields.push_punct(Default::default());
+        }
+        function.sig.inputs = inputs;
+        let Some(syn::Stmt::Expr(syn::Expr::Struct(value), None)) =
+            function.block.stmts.first_mut()
+        else {
+            unreachable!("the body is `Self {{}}`");
+        };
+        value.fields = fields;
+        self.items.push(syn::ImplItem::Fn(function));
+    }
+
+    /// `pub fn ident(mut self, ident: ty) -> Self { self.ident = stored; self }`, with `doc`.
+    pub fn setter(&mut self, doc: &str, param: Parameter, stored: syn::Expr) {
+        let mut function = TEMPLATES.with(|t| t.setter.clone());
+        if let syn::Meta::NameValue(meta) = &mut function.attrs[0].meta {
+            meta.value = string(doc);
+        }
+        function.sig.ident = param.ident.clone();
+        function.sig.inputs[1] = typed(param.ident.clone(), param.ty);
+        function.block.stmts[0] = syn::Stmt::Expr(
+            syn::Expr::Assign(syn::ExprAssign {
+                attrs: Vec::new(),
+                left: Box::new(own_field(&param.ident)),
+                eq_token: Default::default(),
+                right: Box::new(stored),
+            }),
+            Some(Default::default()),
+        );
+        self.items.push(syn::ImplItem::Fn(function));
+    }
+
+    /// `impl #name { … }`, or nothing without methods.
+    pub fn into_impl(self, name: &Ident) -> Items {
+        if self.items.is_empty() {
+            return Items::from(TokenStream::new());
+        }
+        let mut item = TEMPLATES.with(|t| t.methods.clone());
+        place(&mut item, name, TokenStream::new());
+        item.items = self.items;
+        Items::built(syn::Item::Impl(item))
+    }
+}
+
+/// `ident: ty`, a function's parameter.
+fn typed(ident: Ident, ty: syn::Type) -> syn::FnArg {
+    syn::FnArg::Typed(syn::PatType {
+        attrs: Vec::new(),
+        pat: Box::new(syn::Pat::Ident(syn::PatIdent {
+            attrs: Vec::new(),
+            by_ref: None,
+            mutability: None,
+            ident,
+            subpat: None,
+        })),
+        colon_token: Default::default(),
+        ty: Box::new(ty),
+    })
+}
+
 /// The impls with members, parsed once per thread (a tree's identifiers cannot cross threads)
 /// for a placeholder type, and copied for each struct.
 struct Templates {
     serialize: syn::ItemImpl,
     deserialize: syn::ItemImpl,
+    methods: syn::ItemImpl,
+    constructor: syn::ImplItemFn,
+    many_arguments: syn::Attribute,
+    setter: syn::ImplItemFn,
 }
 
 thread_local! {
@@ -192,6 +393,23 @@ thread_local! {
                     members.end()?;
                     Ok(value)
                 }
+            }
+        },
+        methods: syn::parse_quote! {
+            impl Placeholder {}
+        },
+        constructor: syn::parse_quote! {
+            /// A value with the required members; the others are left out.
+            pub fn new() -> Self {
+                Self {}
+            }
+        },
+        many_arguments: syn::parse_quote!(#[allow(clippy::too_many_arguments)]),
+        setter: syn::parse_quote! {
+            #[doc = ""]
+            pub fn placeholder(mut self, placeholder: Placeholder) -> Self {
+                self.placeholder = placeholder;
+                self
             }
         },
     };
@@ -281,6 +499,126 @@ mod tests {
         let expected = printed(written.into());
         assert!(expected.contains("#[cfg(feature = \"full-serde\")]\nimpl<'de>"));
         assert_eq!(printed(built), expected);
+    }
+
+    fn ident(name: &str) -> Ident {
+        Ident::new(name, Span::call_site())
+    }
+
+    /// `new` and the setters as `types::constructors` wrote them as tokens: a string, a boxed
+    /// member, a raw identifier, a long type that prettyplease breaks, and eight parameters
+    /// (which take the lint's `allow`).
+    #[test]
+    fn built_methods_print_as_the_parsed_tokens() {
+        let name = ident("CreateRepoRequest");
+        let raw = Ident::new_raw("type", Span::call_site());
+        let long: syn::Type = syn::parse_quote!(
+            std::collections::BTreeMap<String, CreateRepoRequestSecurityAndAnalysisAdvancedSecurity>
+        );
+        for count in [1, 8] {
+            let mut methods = Methods::new();
+            let mut params = vec![
+                Parameter {
+                    ident: ident("name"),
+                    ty: impl_into(syn::parse_quote!(String)),
+                    value: into(&ident("name")),
+                },
+                Parameter {
+                    ident: raw.clone(),
+                    ty: syn::parse_quote!(RepoType),
+                    value: local(&raw),
+                },
+            ];
+            for n in 2..count {
+                let member = ident(&format!("member_{n}"));
+                params.push(Parameter {
+                    ident: member.clone(),
+                    ty: syn::parse_quote!(Owner),
+                    value: call(&["Box", "new"], vec![local(&member)]),
+                });
+            }
+            let written_params = params.iter().map(|p| {
+                let (ident, ty) = (&p.ident, &p.ty);
+                quote!(#ident: #ty,)
+            });
+            let written_inits = params.iter().map(|p| {
+                let (ident, value) = (&p.ident, &p.value);
+                if *ident == quote!(#value).to_string() {
+                    quote!(#ident,)
+                } else {
+                    quote!(#ident: #value,)
+                }
+            });
+            let written_inits: Vec<TokenStream> = written_inits.collect();
+            let written_params: Vec<TokenStream> = written_params.collect();
+            let params_len = params.len();
+            methods.constructor(
+                params,
+                vec![
+                    (ident("homepage"), path_expr(&["None"])),
+                    (ident("topics"), path_expr(&["crate", "Nullable", "Absent"])),
+                    (ident("rest"), call(&["Default", "default"], Vec::new())),
+                ],
+            );
+            let description = ident("description");
+            methods.setter(
+                " Sets `description`.",
+                Parameter {
+                    ident: description.clone(),
+                    ty: impl_into(syn::parse_quote!(String)),
+                    value: into(&description),
+                },
+                call(&["crate", "Nullable", "Value"], vec![into(&description)]),
+            );
+            let policies = ident("security_and_analysis_policies");
+            methods.setter(
+                " Sets `security_and_analysis_policies`.",
+                Parameter {
+                    ident: policies.clone(),
+                    ty: long.clone(),
+                    value: local(&policies),
+                },
+                call(
+                    &["Some"],
+                    vec![call(&["Box", "new"], vec![local(&policies)])],
+                ),
+            );
+            let allow =
+                (params_len > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+            let written = quote! {
+                impl #name {
+                    /// A value with the required members; the others are left out.
+                    #allow
+                    pub fn new(#(#written_params)*) -> Self {
+                        Self {
+                            #(#written_inits)*
+                            homepage: None,
+                            topics: crate::Nullable::Absent,
+                            rest: Default::default(),
+                        }
+                    }
+                    #[doc = " Sets `description`."]
+                    pub fn #description(mut self, #description: impl Into<String>) -> Self {
+                        self.#description = crate::Nullable::Value(#description.into());
+                        self
+                    }
+                    #[doc = " Sets `security_and_analysis_policies`."]
+                    pub fn #policies(mut self, #policies: #long) -> Self {
+                        self.#policies = Some(Box::new(#policies));
+                        self
+                    }
+                }
+            };
+            let expected = printed(written.into());
+            assert!(expected.contains("r#type,"), "{expected}");
+            assert_eq!(
+                expected.contains("too_many_arguments"),
+                count == 8,
+                "{expected}"
+            );
+            assert_eq!(printed(methods.into_impl(&name)), expected);
+        }
+        assert!(printed(Methods::new().into_impl(&name)).is_empty());
     }
 
     #[test]

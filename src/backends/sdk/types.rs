@@ -19,7 +19,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::render::{self, docs, docs_of, ident, Items};
-use super::syntax::{Decode, Encode};
+use super::syntax::{self, Decode, Encode, Methods, Parameter};
 use crate::error::{Error, Result};
 use crate::ir::names::{variant_name, Namespace};
 use crate::ir::{
@@ -324,7 +324,7 @@ impl<'a> Types<'a> {
         match &def.kind {
             TypeKind::Struct { fields, additional } => {
                 if self.forms.contains(&def.name) {
-                    self.form_struct(def, &name, attrs, fields).map(Items::from)
+                    self.form_struct(def, &name, attrs, fields)
                 } else {
                     self.struct_def(def, &name, attrs, fields, additional.as_deref())
                 }
@@ -466,18 +466,21 @@ impl<'a> Types<'a> {
             });
             decode.rest(&extra);
             encode.rest(&extra);
-            defaulted.push((extra, quote!(Default::default())));
+            defaulted.push((extra, syntax::call(&["Default", "default"], Vec::new())));
         }
         let default = all_default.then(|| quote!(Default,));
         // Types no operation names (ReferenceMediaItem, which goes inside a free-form
         // `params`) are built by callers too.
         let built_by_callers = def.in_request || !def.in_response;
-        let constructors = if built_by_callers {
-            let mut tokens = constructors(name, &required, &optional, &defaulted);
-            tokens.extend(self.for_model(name, &required, &optional));
-            tokens
+        let for_model = if built_by_callers {
+            self.for_model(name, &required, &optional)
         } else {
             TokenStream::new()
+        };
+        let constructors = if built_by_callers {
+            constructors(name, &required, &optional, defaulted)
+        } else {
+            Items::from(TokenStream::new())
         };
         let (sent, received) = serde_gates(self, def);
         self.codec_used.note(&sent);
@@ -509,8 +512,9 @@ impl<'a> Types<'a> {
                 #members
             }
             #debug_impl
-            #constructors
         });
+        items.extend(constructors);
+        items.extend(Items::from(for_model));
         items.extend(encode.into_impl(name, sent));
         items.extend(decode.into_impl(name, received));
         Ok(items)
@@ -573,7 +577,7 @@ impl<'a> Types<'a> {
         name: &Ident,
         attrs: TokenStream,
         fields: &[Field],
-    ) -> Result<TokenStream> {
+    ) -> Result<Items> {
         let mut members = TokenStream::new();
         let mut required = Vec::new();
         let mut optional = Vec::new();
@@ -605,15 +609,15 @@ impl<'a> Types<'a> {
                 _ => optional.push((ident, field, member)),
             }
         }
-        let constructors = constructors(name, &required, &optional, &defaulted);
-        Ok(quote! {
+        let mut items = Items::from(quote! {
             #attrs
             #[derive(Debug, Clone)]
             pub struct #name {
                 #members
             }
-            #constructors
-        })
+        });
+        items.extend(constructors(name, &required, &optional, defaulted));
+        Ok(items)
     }
 
     fn member(&self, def: &TypeDef, field: &Field) -> Result<Member> {
@@ -884,11 +888,11 @@ enum Wrap {
 
 impl Member {
     /// The value of a member left out.
-    fn unset(&self) -> TokenStream {
+    fn unset(&self) -> syn::Expr {
         match self.wrap {
-            Wrap::Plain => quote!(Default::default()),
-            Wrap::Option => quote!(None),
-            Wrap::Nullable => quote!(crate::Nullable::Absent),
+            Wrap::Plain => syntax::call(&["Default", "default"], Vec::new()),
+            Wrap::Option => syntax::path_expr(&["None"]),
+            Wrap::Nullable => syntax::path_expr(&["crate", "Nullable", "Absent"]),
         }
     }
 }
@@ -950,82 +954,56 @@ fn constructors(
     name: &Ident,
     required: &[(Ident, &Field, Member)],
     optional: &[(Ident, &Field, Member)],
-    defaulted: &[(Ident, TokenStream)],
-) -> TokenStream {
-    let mut methods = TokenStream::new();
+    defaulted: Vec<(Ident, syn::Expr)>,
+) -> Items {
+    let mut methods = Methods::new();
     if !required.is_empty() {
-        let mut params = TokenStream::new();
-        let mut inits = TokenStream::new();
-        for (ident, _, member) in required {
-            let (param_ty, value) = argument(member, ident);
-            params.extend(quote!(#ident: #param_ty,));
-            if *ident == value.to_string() {
-                inits.extend(quote!(#ident,));
-            } else {
-                inits.extend(quote!(#ident: #value,));
-            }
-        }
-        for (ident, value) in defaulted {
-            inits.extend(quote!(#ident: #value,));
-        }
-        let allow =
-            (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-        methods.extend(quote! {
-            /// A value with the required members; the others are left out.
-            #allow
-            pub fn new(#params) -> Self {
-                Self {
-                    #inits
-                }
-            }
-        });
+        let params = required
+            .iter()
+            .map(|(ident, _, member)| parameter(member, ident))
+            .collect();
+        methods.constructor(params, defaulted);
     }
     for (ident, field, member) in optional {
         if ident == "new" {
             continue;
         }
-        let (param_ty, value) = argument(member, ident);
-        let doc = format!(" Sets `{}`.", field.name);
-        let wrapped = match member.wrap {
-            Wrap::Nullable => quote!(crate::Nullable::Value(#value)),
-            _ => quote!(Some(#value)),
+        let mut param = parameter(member, ident);
+        let wrapper: &[&str] = match member.wrap {
+            Wrap::Nullable => &["crate", "Nullable", "Value"],
+            _ => &["Some"],
         };
-        methods.extend(quote! {
-            #[doc = #doc]
-            pub fn #ident(mut self, #ident: #param_ty) -> Self {
-                self.#ident = #wrapped;
-                self
-            }
-        });
+        let value = std::mem::replace(&mut param.value, syntax::path_expr(&["None"]));
+        let stored = syntax::call(wrapper, vec![value]);
+        methods.setter(&format!(" Sets `{}`.", field.name), param, stored);
     }
-    if methods.is_empty() {
-        return TokenStream::new();
-    }
-    quote! {
-        impl #name {
-            #methods
-        }
-    }
+    methods.into_impl(name)
 }
 
-/// The parameter type and stored value of a member given to `new` or a setter: strings and
-/// secrets take `impl Into<..>`, boxed members are boxed here.
-fn argument(member: &Member, ident: &Ident) -> (TokenStream, TokenStream) {
-    let base = &member.base;
-    let text = base.to_string();
+/// A member as a parameter of `new` or a setter: strings and secrets take `impl Into<..>`,
+/// boxed members are boxed here.
+fn parameter(member: &Member, ident: &Ident) -> Parameter {
+    let base: syn::Type = syn::parse2(member.base.clone())
+        .expect("a member's type is a Rust type, as printing the struct also requires");
+    let text = member.base.to_string();
     // A free-form object also takes a model's typed parameters, which convert into one.
     let (ty, value) = if text == "String"
         || text == "crate :: Secret"
         || text == "serde_json :: Map < String , serde_json :: Value >"
     {
-        (quote!(impl Into<#base>), quote!(#ident.into()))
+        (syntax::impl_into(base), syntax::into(ident))
     } else {
-        (base.clone(), quote!(#ident))
+        (base, syntax::local(ident))
     };
-    if member.boxed {
-        (ty, quote!(Box::new(#value)))
+    let value = if member.boxed {
+        syntax::call(&["Box", "new"], vec![value])
     } else {
-        (ty, value)
+        value
+    };
+    Parameter {
+        ident: ident.clone(),
+        ty,
+        value,
     }
 }
 
