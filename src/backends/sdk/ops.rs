@@ -9,7 +9,8 @@ use heck::ToUpperCamelCase;
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use super::render::{self, docs, docs_of, ident, Import};
+use super::render::{self, docs, docs_of, ident, Import, Items};
+use super::syntax;
 use super::types::{Scope, Types};
 use crate::error::{Error, Result};
 use crate::ir::names::{type_name, Namespace};
@@ -287,10 +288,12 @@ impl<'a> Ops<'a> {
     /// One tag's items: the group struct with a method per operation (and the wait method,
     /// when one operation fits), and each operation's builder; beside them, the wait method's
     /// name.
-    fn group(&self, group: &Group<'_>) -> Result<(TokenStream, Option<String>)> {
+    fn group(&self, group: &Group<'_>) -> Result<(Items, Option<String>)> {
         let name = ident(&group.name)?;
         let mut methods = TokenStream::new();
-        let mut items = TokenStream::new();
+        let mut items = Items::from(TokenStream::new());
+        // Every group has a builder.
+        items.naming(syntax::builder_names());
         for (operation, builder) in group.operations.iter().zip(&group.builders) {
             let (method, item) = self.operation(operation, &name, &ident(builder)?)?;
             methods.extend(method);
@@ -303,14 +306,14 @@ impl<'a> Ops<'a> {
             wait_name
         });
         let tag_doc = tag_docs(group.tag);
-        items.extend(quote! {
+        items.extend(Items::from(quote! {
             #tag_doc
             #[derive(Debug, Clone, Copy)]
             pub struct #name<'a>(&'a Client);
             impl<'a> #name<'a> {
                 #methods
             }
-        });
+        }));
         Ok((items, wait))
     }
 
@@ -320,7 +323,7 @@ impl<'a> Ops<'a> {
         operation: &Operation,
         group: &Ident,
         builder: &Ident,
-    ) -> Result<(TokenStream, TokenStream)> {
+    ) -> Result<(TokenStream, Items)> {
         let plan = plan(self.types.ir, operation);
         let method_name = ident(&operation.group_method)?;
         // Argument names: the IR's parameter names, kept off the locals the generated
@@ -476,58 +479,7 @@ impl<'a> Ops<'a> {
             operation.method.as_str(),
             operation.path
         );
-        let item = quote! {
-            #[doc = #builder_doc]
-            #[derive(Debug)]
-            #[must_use = "a call does nothing until it is awaited"]
-            pub struct #builder<'a> {
-                client: &'a Client,
-                call: Call,
-            }
-            impl<'a> #builder<'a> {
-                fn new(client: &'a Client, call: Call) -> Self {
-                    Self { client, call }
-                }
-                #setters
-                /// Limits each attempt of this call (instead of the client's timeout).
-                pub fn timeout(mut self, timeout: Duration) -> Self {
-                    self.call.timeout = Some(timeout);
-                    self
-                }
-                /// How many times this call may be retried (instead of the client's setting).
-                pub fn max_retries(mut self, max_retries: u32) -> Self {
-                    self.call.max_retries = Some(max_retries);
-                    self
-                }
-                /// Adds a header to this call (a proxy's or a gateway's, say); an invalid name
-                /// or value fails the call when it is sent, naming the header only.
-                pub fn header(mut self, name: &str, value: &str) -> Self {
-                    self.call.extra_header(name, value);
-                    self
-                }
-                /// Adds a query parameter to this call, after the ones the SDK sets.
-                pub fn query(mut self, name: &str, value: impl Into<String>) -> Self {
-                    self.call.extra_query(name, value.into());
-                    self
-                }
-                /// Sends the call and returns the value with the response's status, headers
-                /// and request ID.
-                pub fn with_response(self) -> ResponseFuture<'a, #output> {
-                    self.client.send(self.call, #finish)
-                }
-                /// Sends the call.
-                pub fn send(self) -> BoxFuture<'a, Result<#output>> {
-                    crate::client::value_only(self.client.send(self.call, #finish))
-                }
-            }
-            impl<'a> IntoFuture for #builder<'a> {
-                type Output = Result<#output>;
-                type IntoFuture = BoxFuture<'a, Self::Output>;
-                fn into_future(self) -> Self::IntoFuture {
-                    self.send()
-                }
-            }
-        };
+        let item = syntax::builder(builder, &builder_doc, setters, output, finish)?;
         Ok((method, item))
     }
 

@@ -110,6 +110,9 @@ pub fn chunked_file<T: Sync>(
 /// not be.
 pub struct Items {
     parts: Vec<Part>,
+    /// What the built items name, as tokens, for [`Module`]'s import scan: it reads tokens,
+    /// and a built item has none.
+    names: TokenStream,
 }
 
 enum Part {
@@ -121,11 +124,18 @@ impl Items {
     pub fn built(item: syn::Item) -> Self {
         Items {
             parts: vec![Part::Built(Box::new(item))],
+            names: TokenStream::new(),
         }
+    }
+
+    /// Tells [`Module`]'s import scan that the built items name what `tokens` name.
+    pub fn naming(&mut self, tokens: TokenStream) {
+        self.names.extend(tokens);
     }
 
     /// `more` after these items.
     pub fn extend(&mut self, more: Items) {
+        self.names.extend(more.names);
         for part in more.parts {
             match (self.parts.last_mut(), part) {
                 (Some(Part::Tokens(tokens)), Part::Tokens(more)) => tokens.extend(more),
@@ -164,6 +174,7 @@ impl From<TokenStream> for Items {
     fn from(tokens: TokenStream) -> Self {
         Items {
             parts: vec![Part::Tokens(tokens)],
+            names: TokenStream::new(),
         }
     }
 }
@@ -220,7 +231,8 @@ pub struct Import {
 /// A module printed a chunk of items at a time, with a fixed import block in front: the block
 /// lists every import the module can need, in rustfmt's order, and a line is written when the
 /// items use it. "Use" is read from the tokens, an identifier that starts a path, so text in a
-/// doc string or a string literal never counts.
+/// doc string or a string literal never counts. Built items have no tokens: what they name is
+/// given with [`Items::naming`].
 pub struct Module {
     name: &'static str,
     imports: &'static [Import],
@@ -252,7 +264,7 @@ impl Module {
     pub fn push_each<T: Sync, R: Send>(
         &mut self,
         parts: &[T],
-        chunk: impl Fn(&T) -> Result<(TokenStream, R)> + Sync,
+        chunk: impl Fn(&T) -> Result<(Items, R)> + Sync,
     ) -> Result<Vec<R>> {
         let (name, imports) = (self.name, self.imports);
         let printed = on_every_core(parts, |part| {
@@ -260,7 +272,12 @@ impl Module {
             let mut used = BTreeSet::new();
             // Walking the tokens copies them: not done for a module with no imports to find.
             if !imports.is_empty() {
-                note(imports, &mut used, &items);
+                for part in &items.parts {
+                    if let Part::Tokens(tokens) = part {
+                        note(imports, &mut used, tokens);
+                    }
+                }
+                note(imports, &mut used, &items.names);
             }
             Ok((used, source(name, items)?, beside))
         })?;
@@ -822,6 +839,57 @@ mod tests {
         let text = source("t.rs", quote! { #tokens pub struct X; }).unwrap();
         assert!(text.contains(&format!("/// {row}")), "{text}");
         assert!(text.contains(&format!("/// {code}")), "{text}");
+    }
+
+    /// The import scan reads tokens: what a built item names reaches it through
+    /// [`Items::naming`], and only that way.
+    #[test]
+    fn built_items_import_what_they_are_said_to_name() {
+        const IMPORTS: &[Import] = &[
+            Import {
+                names: &["Call"],
+                tree: "crate::call::Call",
+            },
+            Import {
+                names: &["Duration"],
+                tree: "std::time::Duration",
+            },
+        ];
+        let ir = crate::pipeline::Input::for_spec(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/openapi.json"
+        ))
+        .build_ir()
+        .unwrap();
+        let module_with = |said: bool| {
+            let mut module = Module::new("src/test.rs", IMPORTS);
+            module
+                .push_each(&[()], |_| {
+                    let mut items = Items::from(quote!(
+                        pub struct Written(Call);
+                    ));
+                    items.extend(Items::built(syn::parse_quote!(
+                        pub struct Built(Duration);
+                    )));
+                    if said {
+                        items.naming(quote!(Duration));
+                    }
+                    Ok((items, ()))
+                })
+                .unwrap();
+            module
+                .finish(&ir, TokenStream::new(), TokenStream::new())
+                .unwrap()
+        };
+        let said = module_with(true);
+        assert!(
+            said.contains("use crate::call::Call;\nuse std::time::Duration;"),
+            "{said}"
+        );
+        assert!(said.contains("pub struct Built(Duration);"), "{said}");
+        let unsaid = module_with(false);
+        assert!(unsaid.contains("use crate::call::Call;"), "{unsaid}");
+        assert!(!unsaid.contains("use std::time::Duration;"), "{unsaid}");
     }
 
     #[test]

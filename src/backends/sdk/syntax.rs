@@ -8,8 +8,10 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 use syn::punctuated::Punctuated;
+use syn::visit_mut::{self, VisitMut};
 
 use super::render::Items;
+use crate::error::{Error, Result};
 
 /// `receiver.method(args)`, where `receiver` is a local variable.
 fn method_call(receiver: &str, method: &str, args: Vec<syn::Expr>) -> syn::Expr {
@@ -364,6 +366,182 @@ fn typed(ident: Ident, ty: syn::Type) -> syn::FnArg {
     })
 }
 
+/// An operation's builder (see `ops`): the struct, documented by `doc`; its methods, `new`,
+/// then `setters`, then the ones every builder has; and its `IntoFuture` impl. `output` is
+/// what the call gives and `finish` reads it from the response. Only the parts that differ
+/// between operations are parsed; the rest is the template's, copied.
+///
+/// The items name what [`builder_names`] names, beside `setters`, `output` and `finish`.
+pub fn builder(
+    builder: &Ident,
+    doc: &str,
+    setters: TokenStream,
+    output: TokenStream,
+    finish: TokenStream,
+) -> Result<Items> {
+    let unparsed = |e: syn::Error| {
+        Error::Internal(format!("the builder {builder} does not parse as Rust: {e}"))
+    };
+    let mut holes = Holes {
+        builder,
+        output: syn::parse2(output.clone()).map_err(unparsed)?,
+        finish: syn::parse2(finish.clone()).map_err(unparsed)?,
+    };
+    let setters_impl: Option<syn::ItemImpl> = if setters.is_empty() {
+        None
+    } else {
+        Some(syn::parse2(quote!(impl Setters { #setters })).map_err(unparsed)?)
+    };
+    let (mut definition, mut methods, mut future) =
+        TEMPLATES.with(|t| t.builder.clone());
+    holes.visit_item_struct_mut(&mut definition);
+    holes.visit_item_impl_mut(&mut methods);
+    holes.visit_item_impl_mut(&mut future);
+    if let syn::Meta::NameValue(meta) = &mut definition.attrs[0].meta {
+        meta.value = string(doc);
+    }
+    if let Some(setters_impl) = setters_impl {
+        methods.items.splice(1..1, setters_impl.items);
+    }
+    let mut items = Items::built(syn::Item::Struct(definition));
+    items.extend(Items::built(syn::Item::Impl(methods)));
+    items.extend(Items::built(syn::Item::Impl(future)));
+    items.naming(quote!(#setters #output #finish));
+    Ok(items)
+}
+
+/// The names every builder's fixed part uses, for an import scan.
+pub fn builder_names() -> TokenStream {
+    builder_holes()
+}
+
+/// A builder as tokens, with its holes: the template [`builder`] copies.
+fn builder_holes() -> TokenStream {
+    let builder = Ident::new(HOLES.builder, Span::call_site());
+    let output = Ident::new(HOLES.output, Span::call_site());
+    let finish = Ident::new(HOLES.finish, Span::call_site());
+    builder_tokens(
+        &builder,
+        "",
+        TokenStream::new(),
+        quote!(#output),
+        quote!(#finish),
+    )
+}
+
+/// A builder written as tokens, as it was before it was built: the text of the template.
+fn builder_tokens(
+    builder: &Ident,
+    doc: &str,
+    setters: TokenStream,
+    output: TokenStream,
+    finish: TokenStream,
+) -> TokenStream {
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug)]
+        #[must_use = "a call does nothing until it is awaited"]
+        pub struct #builder<'a> {
+            client: &'a Client,
+            call: Call,
+        }
+        impl<'a> #builder<'a> {
+            fn new(client: &'a Client, call: Call) -> Self {
+                Self { client, call }
+            }
+            #setters
+            /// Limits each attempt of this call (instead of the client's timeout).
+            pub fn timeout(mut self, timeout: Duration) -> Self {
+                self.call.timeout = Some(timeout);
+                self
+            }
+            /// How many times this call may be retried (instead of the client's setting).
+            pub fn max_retries(mut self, max_retries: u32) -> Self {
+                self.call.max_retries = Some(max_retries);
+                self
+            }
+            /// Adds a header to this call (a proxy's or a gateway's, say); an invalid name
+            /// or value fails the call when it is sent, naming the header only.
+            pub fn header(mut self, name: &str, value: &str) -> Self {
+                self.call.extra_header(name, value);
+                self
+            }
+            /// Adds a query parameter to this call, after the ones the SDK sets.
+            pub fn query(mut self, name: &str, value: impl Into<String>) -> Self {
+                self.call.extra_query(name, value.into());
+                self
+            }
+            /// Sends the call and returns the value with the response's status, headers
+            /// and request ID.
+            pub fn with_response(self) -> ResponseFuture<'a, #output> {
+                self.client.send(self.call, #finish)
+            }
+            /// Sends the call.
+            pub fn send(self) -> BoxFuture<'a, Result<#output>> {
+                crate::client::value_only(self.client.send(self.call, #finish))
+            }
+        }
+        impl<'a> IntoFuture for #builder<'a> {
+            type Output = Result<#output>;
+            type IntoFuture = BoxFuture<'a, Self::Output>;
+            fn into_future(self) -> Self::IntoFuture {
+                self.send()
+            }
+        }
+    }
+}
+
+/// The placeholders of the builder template, names no contract can give (a type's name never
+/// starts with an underscore).
+struct HoleNames {
+    builder: &'static str,
+    output: &'static str,
+    finish: &'static str,
+}
+
+const HOLES: HoleNames = HoleNames {
+    builder: "__Builder",
+    output: "__Output",
+    finish: "__finish",
+};
+
+/// Fills a copy of the builder template's holes.
+struct Holes<'h> {
+    builder: &'h Ident,
+    output: syn::Type,
+    finish: syn::Expr,
+}
+
+impl VisitMut for Holes<'_> {
+    fn visit_ident_mut(&mut self, ident: &mut Ident) {
+        if ident == HOLES.builder {
+            *ident = self.builder.clone();
+        }
+    }
+
+    fn visit_type_mut(&mut self, ty: &mut syn::Type) {
+        match ty {
+            syn::Type::Path(path)
+                if path.qself.is_none() && path.path.is_ident(HOLES.output) =>
+            {
+                *ty = self.output.clone();
+            }
+            _ => visit_mut::visit_type_mut(self, ty),
+        }
+    }
+
+    fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+        match expr {
+            syn::Expr::Path(path)
+                if path.qself.is_none() && path.path.is_ident(HOLES.finish) =>
+            {
+                *expr = self.finish.clone();
+            }
+            _ => visit_mut::visit_expr_mut(self, expr),
+        }
+    }
+}
+
 /// The impls with members, parsed once per thread (a tree's identifiers cannot cross threads)
 /// for a placeholder type, and copied for each struct.
 struct Templates {
@@ -373,6 +551,7 @@ struct Templates {
     constructor: syn::ImplItemFn,
     many_arguments: syn::Attribute,
     setter: syn::ImplItemFn,
+    builder: (syn::ItemStruct, syn::ItemImpl, syn::ItemImpl),
 }
 
 thread_local! {
@@ -405,6 +584,15 @@ thread_local! {
             }
         },
         many_arguments: syn::parse_quote!(#[allow(clippy::too_many_arguments)]),
+        builder: {
+            let file: syn::File = syn::parse2(builder_holes()).expect("the builder template parses");
+            match <[syn::Item; 3]>::try_from(file.items) {
+                Ok([syn::Item::Struct(definition), syn::Item::Impl(methods), syn::Item::Impl(future)]) => {
+                    (definition, methods, future)
+                }
+                _ => unreachable!("the builder template is a struct and two impls"),
+            }
+        },
         setter: syn::parse_quote! {
             #[doc = ""]
             pub fn placeholder(mut self, placeholder: Placeholder) -> Self {
@@ -619,6 +807,69 @@ mod tests {
             assert_eq!(printed(methods.into_impl(&name)), expected);
         }
         assert!(printed(Methods::new().into_impl(&name)).is_empty());
+    }
+
+    /// A builder built from the template prints as the same builder written as tokens: with
+    /// and without setters, for a plain, a long and a generic output.
+    #[test]
+    fn built_builders_print_as_the_parsed_tokens() {
+        let name = ident("ReposCreateForAuthenticatedUser");
+        let doc = " A `POST /user/repos` call, from [`ReposApi::create_for_authenticated_user`].";
+        let setters = quote! {
+            /// The page of results.
+            pub fn page(mut self, page: i64) -> Self {
+                let call = &mut self.call;
+                call.query("page", page.to_string());
+                self
+            }
+        };
+        let cases = [
+            (TokenStream::new(), quote!(()), quote!(Response::empty)),
+            (
+                setters.clone(),
+                quote!(types::FullRepository),
+                quote!(Response::json),
+            ),
+            (
+                setters,
+                quote!(
+                    crate::EventStream<
+                        types::ReposCreateForAuthenticatedUserStreamEvent,
+                    >
+                ),
+                quote!(|response| Response::events(response, codec::event)),
+            ),
+        ];
+        for (setters, output, finish) in cases {
+            let expected = printed(
+                builder_tokens(
+                    &name,
+                    doc,
+                    setters.clone(),
+                    output.clone(),
+                    finish.clone(),
+                )
+                .into(),
+            );
+            let built =
+                builder(&name, doc, setters.clone(), output, finish).expect("it builds");
+            assert_eq!(printed(built), expected);
+            assert!(!expected.contains("__"), "a hole left unfilled: {expected}");
+            assert_eq!(expected.contains("pub fn page"), !setters.is_empty());
+        }
+    }
+
+    #[test]
+    fn a_builder_part_that_is_not_rust_is_an_internal_error() {
+        let name = ident("Broken");
+        let error = builder(
+            &name,
+            "",
+            TokenStream::new(),
+            quote!(+),
+            quote!(Response::json),
+        );
+        assert!(matches!(error, Err(Error::Internal(m)) if m.contains("Broken")));
     }
 
     #[test]
