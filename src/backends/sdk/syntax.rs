@@ -1,9 +1,11 @@
 //! Syntax trees built directly, for the generated code's most repeated items: a struct's
-//! `Serialize` and `Deserialize` impls (a line per member), and its `new` and setters.
-//! Written as tokens they would be parsed back by `syn` only to be printed, and on a large
-//! contract parsing them was about a sixth of `generate`. Each function here builds the tree
-//! `syn` parses from the tokens it stands for, so prettyplease prints the same text (the tests
-//! below compare them).
+//! `Serialize` and `Deserialize` impls (a line per member) and its `new` and setters, each
+//! operation's builder, and each string enum. Written as tokens they would be parsed back by
+//! `syn` only to be printed; on GitHub's contract, parsing the generated tokens was about a
+//! third of `generate`'s instructions. The fixed parts come from templates, parsed once per
+//! thread; the builder and enum templates are the tokens the items used to be written as,
+//! with placeholders where they differ, filled by a visitor. Each function builds the tree `syn` would parse from the
+//! tokens it stands for, so prettyplease prints the same text (the tests below compare them).
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -542,6 +544,393 @@ impl VisitMut for Holes<'_> {
     }
 }
 
+/// A string enum's items (see `types`): the enum, `as_str`, `Display`, `FromStr`, and the serde
+/// impls under their gates (`sent`, `received`: attributes, or nothing); an `open` enum also
+/// has a variant for values it does not know, `unknown`, and `From<&str>`.
+pub struct StringEnum<'e> {
+    pub name: &'e Ident,
+    /// The type's docs and attributes, as tokens.
+    pub attrs: TokenStream,
+    pub values: &'e [(Ident, String)],
+    pub open: bool,
+    pub unknown: &'e Ident,
+    pub sent: TokenStream,
+    pub received: TokenStream,
+}
+
+/// A string enum written as tokens, its lists of variants and arms given: the text of the
+/// template [`string_enum`] copies.
+fn string_enum_tokens(e: &StringEnum<'_>, lists: &EnumLists) -> TokenStream {
+    let StringEnum {
+        name,
+        attrs,
+        unknown,
+        sent,
+        received,
+        ..
+    } = e;
+    let EnumLists {
+        variants,
+        as_str,
+        from_str,
+        from_str_closed,
+        nth_arms,
+    } = lists;
+    // `parse` takes the contract's values only, also for enums that keep unknown values on
+    // receipt: a value typed by hand that is none of them is a mistake to report.
+    let display = quote! {
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl std::str::FromStr for #name {
+            type Err = crate::ParseEnumError;
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                fn nth_value(index: usize) -> Option<&'static str> {
+                    match index {
+                        #nth_arms
+                        _ => None,
+                    }
+                }
+                match value {
+                    #from_str_closed
+                    other => Err(crate::ParseEnumError::listed(other, nth_value)),
+                }
+            }
+        }
+    };
+    let serialize = quote! {
+        #sent
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+    };
+    if !e.open {
+        return quote! {
+            #attrs
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+            pub enum #name {
+                #variants
+            }
+            impl #name {
+                /// The value on the wire.
+                pub fn as_str(&self) -> &'static str {
+                    match self {
+                        #as_str
+                    }
+                }
+            }
+            #display
+            #serialize
+            #received
+            impl<'de> serde::Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                    match codec::string(d)?.as_ref() {
+                        #from_str_closed
+                        other => Err(codec::unknown(other)),
+                    }
+                }
+            }
+        };
+    }
+    quote! {
+        #attrs
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum #name {
+            #variants
+            /// A value this version of the SDK does not know, as received.
+            #unknown(String),
+        }
+        impl #name {
+            /// The value on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #as_str
+                    Self::#unknown(value) => value,
+                }
+            }
+        }
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #from_str
+                    other => Self::#unknown(other.to_owned()),
+                }
+            }
+        }
+        #display
+        #serialize
+        #received
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let text = codec::string(d)?;
+                let value = Self::from(text.as_ref());
+                if let Self::#unknown(_) = value {
+                    codec::undeclared::<D::Error>(format_args!("the value {text:?}"))?;
+                }
+                Ok(value)
+            }
+        }
+    }
+}
+
+/// A string enum's lists, as tokens: in the template, one placeholder each.
+struct EnumLists {
+    variants: TokenStream,
+    as_str: TokenStream,
+    from_str: TokenStream,
+    from_str_closed: TokenStream,
+    nth_arms: TokenStream,
+}
+
+/// The placeholders of the string enum templates.
+const ENUM_HOLES: EnumHoleNames = EnumHoleNames {
+    name: "__Enum",
+    unknown: "__Unknown",
+    variants: "__Variants",
+    as_str: "__as_str",
+    from_str: "__from_str",
+    from_str_closed: "__from_str_closed",
+    nth_arms: "__nth_arms",
+};
+
+struct EnumHoleNames {
+    name: &'static str,
+    unknown: &'static str,
+    variants: &'static str,
+    as_str: &'static str,
+    from_str: &'static str,
+    from_str_closed: &'static str,
+    nth_arms: &'static str,
+}
+
+/// A string enum template: its items as tokens, with every hole a placeholder.
+fn string_enum_holes(open: bool) -> TokenStream {
+    let hole = |name: &str| Ident::new(name, Span::call_site());
+    let (name, unknown) = (hole(ENUM_HOLES.name), hole(ENUM_HOLES.unknown));
+    let hole_arm = |name: &str| {
+        let pattern = hole(name);
+        quote!(#pattern => "",)
+    };
+    let variants = hole(ENUM_HOLES.variants);
+    let lists = EnumLists {
+        variants: quote!(#variants,),
+        as_str: hole_arm(ENUM_HOLES.as_str),
+        from_str: hole_arm(ENUM_HOLES.from_str),
+        from_str_closed: hole_arm(ENUM_HOLES.from_str_closed),
+        nth_arms: hole_arm(ENUM_HOLES.nth_arms),
+    };
+    let e = StringEnum {
+        name: &name,
+        attrs: TokenStream::new(),
+        values: &[],
+        open,
+        unknown: &unknown,
+        sent: TokenStream::new(),
+        received: TokenStream::new(),
+    };
+    string_enum_tokens(&e, &lists)
+}
+
+/// The items of `e`, from the template: its variants and match arms built, its attributes and
+/// gates parsed (they are attributes only).
+pub fn string_enum(e: StringEnum<'_>) -> Result<Items> {
+    let attributes = |tokens: TokenStream| {
+        if tokens.is_empty() {
+            return Ok(Vec::new());
+        }
+        syn::parse::Parser::parse2(syn::Attribute::parse_outer, tokens).map_err(
+            |error| {
+                Error::Internal(format!(
+                    "the attributes of {} do not parse: {error}",
+                    e.name
+                ))
+            },
+        )
+    };
+    let mut holes = EnumHoles {
+        name: e.name,
+        unknown: e.unknown,
+        variants: Punctuated::new(),
+        as_str: Vec::new(),
+        from_str: Vec::new(),
+        from_str_closed: Vec::new(),
+        nth_arms: Vec::new(),
+    };
+    for (index, (ident, value)) in e.values.iter().enumerate() {
+        let variant =
+            path_expr_of(&[Ident::new("Self", Span::call_site()), ident.clone()]);
+        holes.variants.push(syn::Variant {
+            attrs: vec![doc(&format!(" `{value}`"))],
+            ident: ident.clone(),
+            fields: syn::Fields::Unit,
+            discriminant: None,
+        });
+        holes.variants.push_punct(Default::default());
+        holes
+            .as_str
+            .push(arm(pattern(variant.clone()), string(value)));
+        holes
+            .from_str
+            .push(arm(pattern(string(value)), variant.clone()));
+        holes
+            .from_str_closed
+            .push(arm(pattern(string(value)), call(&["Ok"], vec![variant])));
+        let index = syn::Expr::Lit(syn::ExprLit {
+            attrs: Vec::new(),
+            lit: syn::Lit::Int(syn::LitInt::new(&index.to_string(), Span::call_site())),
+        });
+        holes
+            .nth_arms
+            .push(arm(pattern(index), call(&["Some"], vec![string(value)])));
+    }
+    let mut items = TEMPLATES.with(|t| {
+        if e.open {
+            t.open_enum.clone()
+        } else {
+            t.closed_enum.clone()
+        }
+    });
+    for item in &mut items {
+        holes.visit_item_mut(item);
+    }
+    let count = items.len();
+    let gates = [
+        (0, attributes(e.attrs)?),
+        (count - 2, attributes(e.sent)?),
+        (count - 1, attributes(e.received)?),
+    ];
+    for (index, mut attrs) in gates {
+        let item_attrs = match &mut items[index] {
+            syn::Item::Enum(item) => &mut item.attrs,
+            syn::Item::Impl(item) => &mut item.attrs,
+            _ => unreachable!("a string enum's items are the enum and impls"),
+        };
+        attrs.append(item_attrs);
+        *item_attrs = attrs;
+    }
+    let mut built = Items::from(TokenStream::new());
+    for item in items {
+        built.extend(Items::built(item));
+    }
+    Ok(built)
+}
+
+/// `#[doc = text]`
+fn doc(text: &str) -> syn::Attribute {
+    syn::Attribute {
+        pound_token: Default::default(),
+        style: syn::AttrStyle::Outer,
+        bracket_token: Default::default(),
+        meta: syn::Meta::NameValue(syn::MetaNameValue {
+            path: path(&["doc"]),
+            eq_token: Default::default(),
+            value: string(text),
+        }),
+    }
+}
+
+fn path_expr_of(segments: &[Ident]) -> syn::Expr {
+    syn::Expr::Path(syn::ExprPath {
+        attrs: Vec::new(),
+        qself: None,
+        path: syn::Path {
+            leading_colon: None,
+            segments: segments
+                .iter()
+                .cloned()
+                .map(syn::PathSegment::from)
+                .collect(),
+        },
+    })
+}
+
+/// A pattern that is a path or a literal, given as the expression it is written as.
+fn pattern(expr: syn::Expr) -> syn::Pat {
+    match expr {
+        syn::Expr::Path(path) => syn::Pat::Path(path),
+        syn::Expr::Lit(lit) => syn::Pat::Lit(lit),
+        _ => unreachable!("only paths and literals are patterns here"),
+    }
+}
+
+/// `pat => body,`
+fn arm(pat: syn::Pat, body: syn::Expr) -> syn::Arm {
+    syn::Arm {
+        attrs: Vec::new(),
+        pat,
+        fat_arrow_token: Default::default(),
+        body: Box::new(body),
+        comma: Some(Default::default()),
+    }
+}
+
+/// Fills a copy of a string enum template's holes.
+struct EnumHoles<'h> {
+    name: &'h Ident,
+    unknown: &'h Ident,
+    variants: Punctuated<syn::Variant, syn::Token![,]>,
+    as_str: Vec<syn::Arm>,
+    from_str: Vec<syn::Arm>,
+    from_str_closed: Vec<syn::Arm>,
+    nth_arms: Vec<syn::Arm>,
+}
+
+impl VisitMut for EnumHoles<'_> {
+    fn visit_ident_mut(&mut self, ident: &mut Ident) {
+        if ident == ENUM_HOLES.name {
+            *ident = self.name.clone();
+        } else if ident == ENUM_HOLES.unknown {
+            *ident = self.unknown.clone();
+        }
+    }
+
+    fn visit_item_enum_mut(&mut self, item: &mut syn::ItemEnum) {
+        visit_mut::visit_item_enum_mut(self, item);
+        let template = std::mem::take(&mut item.variants);
+        for pair in template.into_pairs() {
+            let (variant, comma) = pair.into_tuple();
+            if variant.ident == ENUM_HOLES.variants {
+                // The hole's comma ends the list like every variant's own comma.
+                item.variants
+                    .extend(self.variants.pairs().map(|pair| pair.cloned()));
+            } else {
+                item.variants.push_value(variant);
+                if let Some(comma) = comma {
+                    item.variants.push_punct(comma);
+                }
+            }
+        }
+    }
+
+    fn visit_expr_match_mut(&mut self, expr: &mut syn::ExprMatch) {
+        visit_mut::visit_expr_match_mut(self, expr);
+        let arms = std::mem::take(&mut expr.arms);
+        for arm in arms {
+            let list = match &arm.pat {
+                syn::Pat::Ident(hole) if hole.ident == ENUM_HOLES.as_str => &self.as_str,
+                syn::Pat::Ident(hole) if hole.ident == ENUM_HOLES.from_str => {
+                    &self.from_str
+                }
+                syn::Pat::Ident(hole) if hole.ident == ENUM_HOLES.from_str_closed => {
+                    &self.from_str_closed
+                }
+                syn::Pat::Ident(hole) if hole.ident == ENUM_HOLES.nth_arms => {
+                    &self.nth_arms
+                }
+                _ => {
+                    expr.arms.push(arm);
+                    continue;
+                }
+            };
+            expr.arms.extend(list.iter().cloned());
+        }
+    }
+}
+
 /// The impls with members, parsed once per thread (a tree's identifiers cannot cross threads)
 /// for a placeholder type, and copied for each struct.
 struct Templates {
@@ -552,6 +941,8 @@ struct Templates {
     many_arguments: syn::Attribute,
     setter: syn::ImplItemFn,
     builder: (syn::ItemStruct, syn::ItemImpl, syn::ItemImpl),
+    closed_enum: Vec<syn::Item>,
+    open_enum: Vec<syn::Item>,
 }
 
 thread_local! {
@@ -584,6 +975,12 @@ thread_local! {
             }
         },
         many_arguments: syn::parse_quote!(#[allow(clippy::too_many_arguments)]),
+        closed_enum: syn::parse2::<syn::File>(string_enum_holes(false))
+            .expect("the closed enum template parses")
+            .items,
+        open_enum: syn::parse2::<syn::File>(string_enum_holes(true))
+            .expect("the open enum template parses")
+            .items,
         builder: {
             let file: syn::File = syn::parse2(builder_holes()).expect("the builder template parses");
             match <[syn::Item; 3]>::try_from(file.items) {
@@ -870,6 +1267,65 @@ mod tests {
             quote!(Response::json),
         );
         assert!(matches!(error, Err(Error::Internal(m)) if m.contains("Broken")));
+    }
+
+    /// A string enum built from a template prints as the same enum written as tokens: closed
+    /// and open, gated or not, with values that need escaping and more than ten of them.
+    #[test]
+    fn built_string_enums_print_as_the_parsed_tokens() {
+        let name = ident("IssueState");
+        let unknown = ident("Unknown");
+        let mut values: Vec<(Ident, String)> = ["open", "closed", "say \"hi\"\\"]
+            .iter()
+            .enumerate()
+            .map(|(n, v)| (ident(&format!("V{n}")), v.to_string()))
+            .collect();
+        values.extend(
+            (3..12).map(|n| (ident(&format!("Value{n}")), format!("value {n}"))),
+        );
+        let attrs = quote!(#[doc = " The state."] #[non_exhaustive]);
+        let gate = quote!(#[cfg(feature = "full-serde")]);
+        for (open, sent, received) in [
+            (false, TokenStream::new(), gate.clone()),
+            (true, gate.clone(), TokenStream::new()),
+        ] {
+            let e = StringEnum {
+                name: &name,
+                attrs: attrs.clone(),
+                values: &values,
+                open,
+                unknown: &unknown,
+                sent,
+                received,
+            };
+            let mut lists = EnumLists {
+                variants: TokenStream::new(),
+                as_str: TokenStream::new(),
+                from_str: TokenStream::new(),
+                from_str_closed: TokenStream::new(),
+                nth_arms: TokenStream::new(),
+            };
+            for (index, (ident, value)) in values.iter().enumerate() {
+                let doc = format!(" `{value}`");
+                let index = proc_macro2::Literal::usize_unsuffixed(index);
+                lists.variants.extend(quote!(#[doc = #doc] #ident,));
+                lists.as_str.extend(quote!(Self::#ident => #value,));
+                lists.from_str.extend(quote!(#value => Self::#ident,));
+                lists
+                    .from_str_closed
+                    .extend(quote!(#value => Ok(Self::#ident),));
+                lists.nth_arms.extend(quote!(#index => Some(#value),));
+            }
+            let expected = printed(string_enum_tokens(&e, &lists).into());
+            assert!(!expected.contains("__"), "a hole left unfilled: {expected}");
+            assert_eq!(expected.contains("Unknown(String)"), open, "{expected}");
+            assert!(
+                expected.contains("#[cfg(feature = \"full-serde\")]"),
+                "{expected}"
+            );
+            assert!(expected.contains("11 => Some(\"value 11\")"), "{expected}");
+            assert_eq!(printed(string_enum(e).expect("it builds")), expected);
+        }
     }
 
     #[test]

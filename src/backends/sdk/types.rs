@@ -19,7 +19,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::render::{self, docs, docs_of, ident, Items};
-use super::syntax::{self, Decode, Encode, Methods, Parameter};
+use super::syntax::{self, Decode, Encode, Methods, Parameter, StringEnum};
 use crate::error::{Error, Result};
 use crate::ir::names::{variant_name, Namespace};
 use crate::ir::{
@@ -339,7 +339,7 @@ impl<'a> Types<'a> {
                     .collect::<Result<Vec<_>>>()?;
                 let gates = serde_gates(self, def);
                 self.codec_used.note(&gates.1);
-                Ok(string_enum(def, &name, attrs, &values, gates).into())
+                string_enum(def, &name, attrs, &values, gates)
             }
             TypeKind::IntegerEnum { values } => {
                 let values = values
@@ -1087,126 +1087,19 @@ fn string_enum(
     attrs: TokenStream,
     values: &[(Ident, String)],
     (sent, received): (TokenStream, TokenStream),
-) -> TokenStream {
+) -> Result<Items> {
     let taken: Vec<String> = values.iter().map(|(i, _)| i.to_string()).collect();
     let taken: Vec<&str> = taken.iter().map(String::as_str).collect();
-    let mut variants = TokenStream::new();
-    let mut as_str = TokenStream::new();
-    let mut from_str = TokenStream::new();
-    let mut from_str_closed = TokenStream::new();
-    for (ident, value) in values {
-        let doc = format!(" `{value}`");
-        as_str.extend(quote!(Self::#ident => #value,));
-        from_str.extend(quote!(#value => Self::#ident,));
-        from_str_closed.extend(quote!(#value => Ok(Self::#ident),));
-        variants.extend(quote!(#[doc = #doc] #ident,));
-    }
-    // A list of values would be laid out differently by prettyplease and rustfmt; a match
-    // is laid out the same by both.
-    let nth_arms = values.iter().enumerate().map(|(index, (_, value))| {
-        let index = proc_macro2::Literal::usize_unsuffixed(index);
-        quote!(#index => Some(#value),)
-    });
-    // `parse` takes the contract's values only, also for enums that keep unknown values on
-    // receipt: a value typed by hand that is none of them is a mistake to report.
-    let display = quote! {
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-        impl std::str::FromStr for #name {
-            type Err = crate::ParseEnumError;
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
-                fn nth_value(index: usize) -> Option<&'static str> {
-                    match index {
-                        #(#nth_arms)*
-                        _ => None,
-                    }
-                }
-                match value {
-                    #from_str_closed
-                    other => Err(crate::ParseEnumError::listed(other, nth_value)),
-                }
-            }
-        }
-    };
-    let serialize = quote! {
-        #sent
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(self.as_str())
-            }
-        }
-    };
-    if !def.in_response {
-        return quote! {
-            #attrs
-            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-            pub enum #name {
-                #variants
-            }
-            impl #name {
-                /// The value on the wire.
-                pub fn as_str(&self) -> &'static str {
-                    match self {
-                        #as_str
-                    }
-                }
-            }
-            #display
-            #serialize
-            #received
-            impl<'de> serde::Deserialize<'de> for #name {
-                fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                    match codec::string(d)?.as_ref() {
-                        #from_str_closed
-                        other => Err(codec::unknown(other)),
-                    }
-                }
-            }
-        };
-    }
     let unknown = format_ident!("{}", fallback_name(&taken));
-    quote! {
-        #attrs
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        pub enum #name {
-            #variants
-            /// A value this version of the SDK does not know, as received.
-            #unknown(String),
-        }
-        impl #name {
-            /// The value on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #as_str
-                    Self::#unknown(value) => value,
-                }
-            }
-        }
-        impl From<&str> for #name {
-            fn from(value: &str) -> Self {
-                match value {
-                    #from_str
-                    other => Self::#unknown(other.to_owned()),
-                }
-            }
-        }
-        #display
-        #serialize
-        #received
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let text = codec::string(d)?;
-                let value = Self::from(text.as_ref());
-                if let Self::#unknown(_) = value {
-                    codec::undeclared::<D::Error>(format_args!("the value {text:?}"))?;
-                }
-                Ok(value)
-            }
-        }
-    }
+    syntax::string_enum(StringEnum {
+        name,
+        attrs,
+        values,
+        open: def.in_response,
+        unknown: &unknown,
+        sent,
+        received,
+    })
 }
 
 fn integer_enum(
