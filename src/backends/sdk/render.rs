@@ -700,14 +700,20 @@ pub fn ident(name: &str) -> Result<Ident> {
 pub fn docs(text: &str) -> TokenStream {
     let mut out = TokenStream::new();
     for line in doc_lines(text) {
-        let line = if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        };
+        let line = doc_text(&line);
         out.extend(quote!(#[doc = #line]));
     }
     out
+}
+
+/// The text of the doc attribute for one of [`doc_lines`]: a space, then the line (none for
+/// an empty line), as rustdoc's `/// line` holds.
+pub fn doc_text(line: &str) -> String {
+    if line.is_empty() {
+        String::new()
+    } else {
+        format!(" {line}")
+    }
 }
 
 /// The lines [`docs`] emits, trimmed of blank lines at both ends.

@@ -1,11 +1,12 @@
 //! Syntax trees built directly, for the generated code's most repeated items: a struct's
-//! `Serialize` and `Deserialize` impls (a line per member) and its `new` and setters, each
-//! operation's builder, and each string enum. Written as tokens they would be parsed back by
-//! `syn` only to be printed; on GitHub's contract, parsing the generated tokens was about a
-//! third of `generate`'s instructions. The fixed parts come from templates, parsed once per
-//! thread; the builder and enum templates are the tokens the items used to be written as,
-//! with placeholders where they differ, filled by a visitor. Each function builds the tree `syn` would parse from the
-//! tokens it stands for, so prettyplease prints the same text (the tests below compare them).
+//! definition (its members' docs built, their types parsed), its `Serialize` and `Deserialize`
+//! impls (a line per member), its `new` and setters, each operation's builder, and each string
+//! enum. Written as tokens they would be parsed back by `syn` only to be printed; on GitHub's
+//! contract, parsing the generated tokens was about a third of `generate`'s instructions. The
+//! fixed parts come from templates, parsed once per thread; the builder and enum templates are
+//! the tokens the items used to be written as, with placeholders where they differ, filled by
+//! a visitor. Each function builds the tree `syn` would parse from the tokens it stands for, so
+//! prettyplease prints the same text (the tests below compare them).
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -819,8 +820,82 @@ pub fn string_enum(e: StringEnum<'_>) -> Result<Items> {
     Ok(built)
 }
 
+/// A struct definition: `attrs` (tokens: the type's docs, its derive) above
+/// `pub struct name { members }`.
+pub fn struct_def(
+    name: &Ident,
+    attrs: TokenStream,
+    members: Vec<syn::Field>,
+) -> Result<Items> {
+    let attrs =
+        syn::parse::Parser::parse2(syn::Attribute::parse_outer, attrs).map_err(|e| {
+            Error::Internal(format!("the attributes of {name} do not parse: {e}"))
+        })?;
+    let mut named = Punctuated::new();
+    for member in members {
+        named.push_value(member);
+        named.push_punct(Default::default());
+    }
+    Ok(Items::built(syn::Item::Struct(syn::ItemStruct {
+        attrs,
+        vis: public(),
+        struct_token: Default::default(),
+        ident: name.clone(),
+        generics: Default::default(),
+        fields: syn::Fields::Named(syn::FieldsNamed {
+            brace_token: Default::default(),
+            named,
+        }),
+        semi_token: None,
+    })))
+}
+
+/// `attrs pub ident: ty`, a struct's member; `ty` is parsed (a few tokens).
+pub fn member(
+    attrs: Vec<syn::Attribute>,
+    ident: &Ident,
+    ty: TokenStream,
+) -> Result<syn::Field> {
+    let ty = syn::parse2(ty).map_err(|e| {
+        Error::Internal(format!(
+            "the type of the member {ident} does not parse: {e}"
+        ))
+    })?;
+    Ok(syn::Field {
+        attrs,
+        vis: public(),
+        modifiers: Default::default(),
+        ident: Some(ident.clone()),
+        colon_token: Some(Default::default()),
+        ty,
+        default: None,
+    })
+}
+
+fn public() -> syn::Visibility {
+    syn::Visibility::Public(Default::default())
+}
+
+/// `#[deprecated]`
+pub fn deprecated() -> syn::Attribute {
+    syn::Attribute {
+        pound_token: Default::default(),
+        style: syn::AttrStyle::Outer,
+        bracket_token: Default::default(),
+        meta: syn::Meta::Path(path(&["deprecated"])),
+    }
+}
+
+/// The doc attributes [`render::docs`](super::render::docs) writes as tokens, built.
+pub fn docs(text: &str) -> Vec<syn::Attribute> {
+    super::render::doc_lines(text)
+        .iter()
+        .map(|line| doc(&super::render::doc_text(line)))
+        .collect()
+}
+
 /// `#[doc = text]`
-fn doc(text: &str) -> syn::Attribute {
+pub fn doc(text: &str) -> syn::Attribute {
     syn::Attribute {
         pound_token: Default::default(),
         style: syn::AttrStyle::Outer,
@@ -1326,6 +1401,55 @@ mod tests {
             assert!(expected.contains("11 => Some(\"value 11\")"), "{expected}");
             assert_eq!(printed(string_enum(e).expect("it builds")), expected);
         }
+    }
+
+    /// A struct built member by member prints as the same struct written as tokens: docs with
+    /// an empty line and escapes, a deprecated member, a raw identifier, a long type.
+    #[test]
+    fn built_structs_print_as_the_parsed_tokens() {
+        let name = ident("Repository");
+        let raw = Ident::new_raw("type", Span::call_site());
+        let text = "The repository's name.\n\nNot \"quoted\" \\ here.";
+        let long = quote!(
+            Option<
+                std::collections::BTreeMap<
+                    String,
+                    RepositorySecurityAndAnalysisAdvancedSecurity,
+                >,
+            >
+        );
+        let attrs =
+            quote!(#[doc = " A repository."] #[non_exhaustive] #[derive(Debug, Clone)]);
+        let mut deprecated_docs = docs("Old.");
+        deprecated_docs.push(deprecated());
+        let members = vec![
+            member(docs(text), &ident("name"), quote!(String)).unwrap(),
+            member(deprecated_docs, &raw, quote!(Option<RepoType>)).unwrap(),
+            member(vec![doc("")], &ident("policies"), long.clone()).unwrap(),
+        ];
+        let name_docs = super::super::render::docs(text);
+        let written = quote! {
+            #attrs
+            pub struct #name {
+                #name_docs
+                pub name: String,
+                #[doc = " Old."]
+                #[deprecated]
+                pub #raw: Option<RepoType>,
+                #[doc = ""]
+                pub policies: #long,
+            }
+        };
+        let expected = printed(written.into());
+        assert!(expected.contains("    ///\n    /// Not"), "{expected}");
+        assert!(
+            expected.contains("#[deprecated]\n    pub r#type"),
+            "{expected}"
+        );
+        assert_eq!(
+            printed(struct_def(&name, attrs, members).expect("it builds")),
+            expected
+        );
     }
 
     #[test]

@@ -379,7 +379,7 @@ impl<'a> Types<'a> {
         fields: &[Field],
         additional: Option<&Shape>,
     ) -> Result<Items> {
-        let mut members = TokenStream::new();
+        let mut members = Vec::new();
         let mut decode = Decode::new();
         let mut encode = Encode::new();
         let mut all_default = true;
@@ -417,14 +417,11 @@ impl<'a> Types<'a> {
             if member.defaults {
                 defaulted.push((ident.clone(), member.unset()));
             }
-            let doc = &member.doc;
-            let ty = &member.ty;
-            let deprecated = field.docs.deprecated.then(|| quote!(#[deprecated]));
-            members.extend(quote! {
-                #doc
-                #deprecated
-                pub #ident: #ty,
-            });
+            let mut attrs = member.doc.clone();
+            if field.docs.deprecated {
+                attrs.push(syntax::deprecated());
+            }
+            members.push(syntax::member(attrs, &ident, member.ty.clone())?);
             let wire = &field.name;
             let read = match member.read {
                 Read::Required => "required",
@@ -460,10 +457,8 @@ impl<'a> Types<'a> {
                 let values = self.shape(additional, Scope::Types)?;
                 quote!(std::collections::BTreeMap<String, #values>)
             };
-            members.extend(quote! {
-                /// Members beyond the ones named above.
-                pub #extra: #ty,
-            });
+            let doc = syntax::doc(" Members beyond the ones named above.");
+            members.push(syntax::member(vec![doc], &extra, ty)?);
             decode.rest(&extra);
             encode.rest(&extra);
             defaulted.push((extra, syntax::call(&["Default", "default"], Vec::new())));
@@ -505,14 +500,12 @@ impl<'a> Types<'a> {
         } else {
             (quote!(Debug,), TokenStream::new())
         };
-        let mut items = Items::from(quote! {
+        let attrs = quote! {
             #attrs
             #[derive(#derive_debug Clone, PartialEq, #default)]
-            pub struct #name {
-                #members
-            }
-            #debug_impl
-        });
+        };
+        let mut items = syntax::struct_def(name, attrs, members)?;
+        items.extend(Items::from(debug_impl));
         items.extend(constructors);
         items.extend(Items::from(for_model));
         items.extend(encode.into_impl(name, sent));
@@ -602,7 +595,7 @@ impl<'a> Types<'a> {
             }
             let doc = &member.doc;
             let ty = &member.ty;
-            members.extend(quote!(#doc pub #ident: #ty,));
+            members.extend(quote!(#(#doc)* pub #ident: #ty,));
             match member.wrap {
                 Wrap::Plain if !member.defaults => required.push((ident, field, member)),
                 Wrap::Plain => {}
@@ -621,16 +614,17 @@ impl<'a> Types<'a> {
     }
 
     fn member(&self, def: &TypeDef, field: &Field) -> Result<Member> {
-        let mut doc = docs(field.docs.description.as_deref().unwrap_or_default());
+        let mut doc =
+            syntax::docs(field.docs.description.as_deref().unwrap_or_default());
         if let Some(default) = &field.shape.default {
             let note = format!("Defaults to `{default}` when left out.");
             if !doc.is_empty() {
-                doc.extend(quote!(#[doc = ""]));
+                doc.push(syntax::doc(""));
             }
-            doc.extend(docs(&note));
+            doc.extend(syntax::docs(&note));
         }
         if doc.is_empty() {
-            doc = docs(&format!("The `{}` member.", field.name));
+            doc = syntax::docs(&format!("The `{}` member.", field.name));
         }
         let base = if is_secret(field) {
             quote!(crate::Secret)
@@ -916,7 +910,7 @@ enum Write {
 }
 
 struct Member {
-    doc: TokenStream,
+    doc: Vec<syn::Attribute>,
     read: Read,
     write: Write,
     ty: TokenStream,
