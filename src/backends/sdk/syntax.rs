@@ -30,10 +30,26 @@ fn method_call(receiver: &str, method: &str, args: Vec<syn::Expr>) -> syn::Expr 
 }
 
 fn variable(name: &str) -> syn::Expr {
+    path_expr(&[name])
+}
+
+/// A path as an expression.
+fn expr(path: syn::Path) -> syn::Expr {
     syn::Expr::Path(syn::ExprPath {
         attrs: Vec::new(),
         qself: None,
-        path: Ident::new(name, Span::call_site()).into(),
+        path,
+    })
+}
+
+/// The outer attributes `tokens` write (none for none), parsed; `of` names the item in the
+/// error.
+fn outer_attributes(tokens: TokenStream, of: &Ident) -> Result<Vec<syn::Attribute>> {
+    if tokens.is_empty() {
+        return Ok(Vec::new());
+    }
+    syn::parse::Parser::parse2(syn::Attribute::parse_outer, tokens).map_err(|e| {
+        Error::Internal(format!("the attributes of {of} do not parse: {e}"))
     })
 }
 
@@ -78,11 +94,7 @@ fn path(segments: &[&str]) -> syn::Path {
 
 /// `a::b::c`, as an expression.
 pub fn path_expr(segments: &[&str]) -> syn::Expr {
-    syn::Expr::Path(syn::ExprPath {
-        attrs: Vec::new(),
-        qself: None,
-        path: path(segments),
-    })
+    expr(path(segments))
 }
 
 /// `a::b::c(args)`
@@ -97,11 +109,7 @@ pub fn call(function: &[&str], args: Vec<syn::Expr>) -> syn::Expr {
 
 /// A parameter or local variable, as an expression.
 pub fn local(ident: &Ident) -> syn::Expr {
-    syn::Expr::Path(syn::ExprPath {
-        attrs: Vec::new(),
-        qself: None,
-        path: ident.clone().into(),
-    })
+    expr(ident.clone().into())
 }
 
 /// `ident.into()`
@@ -739,19 +747,7 @@ fn string_enum_holes(open: bool) -> TokenStream {
 /// The items of `e`, from the template: its variants and match arms built, its attributes and
 /// gates parsed (they are attributes only).
 pub fn string_enum(e: StringEnum<'_>) -> Result<Items> {
-    let attributes = |tokens: TokenStream| {
-        if tokens.is_empty() {
-            return Ok(Vec::new());
-        }
-        syn::parse::Parser::parse2(syn::Attribute::parse_outer, tokens).map_err(
-            |error| {
-                Error::Internal(format!(
-                    "the attributes of {} do not parse: {error}",
-                    e.name
-                ))
-            },
-        )
-    };
+    let attributes = |tokens| outer_attributes(tokens, e.name);
     let mut holes = EnumHoles {
         name: e.name,
         unknown: e.unknown,
@@ -827,10 +823,7 @@ pub fn struct_def(
     attrs: TokenStream,
     members: Vec<syn::Field>,
 ) -> Result<Items> {
-    let attrs =
-        syn::parse::Parser::parse2(syn::Attribute::parse_outer, attrs).map_err(|e| {
-            Error::Internal(format!("the attributes of {name} do not parse: {e}"))
-        })?;
+    let attrs = outer_attributes(attrs, name)?;
     let mut named = Punctuated::new();
     for member in members {
         named.push_value(member);
@@ -909,17 +902,13 @@ pub fn doc(text: &str) -> syn::Attribute {
 }
 
 fn path_expr_of(segments: &[Ident]) -> syn::Expr {
-    syn::Expr::Path(syn::ExprPath {
-        attrs: Vec::new(),
-        qself: None,
-        path: syn::Path {
-            leading_colon: None,
-            segments: segments
-                .iter()
-                .cloned()
-                .map(syn::PathSegment::from)
-                .collect(),
-        },
+    expr(syn::Path {
+        leading_colon: None,
+        segments: segments
+            .iter()
+            .cloned()
+            .map(syn::PathSegment::from)
+            .collect(),
     })
 }
 
@@ -1427,7 +1416,7 @@ mod tests {
             member(deprecated_docs, &raw, quote!(Option<RepoType>)).unwrap(),
             member(vec![doc("")], &ident("policies"), long.clone()).unwrap(),
         ];
-        let name_docs = super::super::render::docs(text);
+        let name_docs = crate::backends::sdk::render::docs(text);
         let written = quote! {
             #attrs
             pub struct #name {
