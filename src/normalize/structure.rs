@@ -226,45 +226,140 @@ pub fn check_schema(origin: &str, pointer: &str, schema: &Value) -> Result<()> {
 fn check_from(
     origin: &str,
     root: (String, &Value, Kind),
-    mut dropped: Option<&mut Vec<(String, String)>>,
+    dropped: Option<&mut Vec<(String, String)>>,
     keep: bool,
 ) -> Result<Option<Parts>> {
     let (pointer, value, kind) = root;
-    let mut queue = Queue {
-        pending: Vec::new(),
-        stubs: 0,
-    };
-    let walked = walk(value, kind, &pointer, &mut queue, kind.is_part());
+    let whole_document = kind == Kind::Document;
+    let mut finder = Finder::new(pointer, value, kind);
     // The outermost parts, by stub number: the root's walk numbers them first.
-    let outermost: Vec<String> = match keep {
-        true => queue
-            .pending
-            .iter()
-            .map(|(pointer, ..)| pointer.clone())
-            .collect(),
+    let outermost = match keep {
+        true => finder.queued(),
         false => Vec::new(),
     };
-    // Document order for the parts found inside the root.
-    queue.pending.reverse();
-    let mut next = walked.map(|part| (pointer, kind, part, None));
-    let mut read: Vec<Option<Part>> = Vec::new();
-    loop {
-        let (pointer, kind, part, number) = match next.take() {
-            Some(found) => found,
-            None => {
-                let Some((pointer, value, kind, number)) = queue.pending.pop() else {
-                    break;
-                };
-                let before = queue.pending.len();
-                let part = walk(value, kind, &pointer, &mut queue, true);
-                // Document order for the parts found inside this one.
-                queue.pending[before..].reverse();
-                let Some(part) = part else {
-                    continue;
-                };
-                (pointer, kind, part, Some(number))
+    let read = if whole_document {
+        on_two_threads(finder, |found| read_parts(origin, found, dropped, keep))?
+    } else {
+        read_parts(origin, &mut finder, dropped, keep)?
+    };
+    Ok(keep.then(|| Parts::new(outermost, read)))
+}
+
+/// `read(finder)`, with the finder walking on a second thread. Walking copies each part with
+/// the parts inside it stubbed out, and reading parses the copies into `openapiv3`: on a
+/// large document each is half of this stage, which runs before anything else can start. The
+/// parts cross in batches, in the finder's order, and a bounded number at a time, so memory
+/// stays that of a few batches; when `read` returns early (an unreadable part) the walk stops
+/// at its next batch.
+fn on_two_threads<R>(
+    finder: Finder<'_>,
+    read: impl FnOnce(&mut dyn Iterator<Item = Found>) -> R,
+) -> R {
+    const BATCH: usize = 256;
+    let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Found>>(4);
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            let mut batch = Vec::with_capacity(BATCH);
+            for found in finder {
+                batch.push(found);
+                if batch.len() == BATCH {
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                    if send.send(full).is_err() {
+                        return;
+                    }
+                }
             }
+            // The reader may have stopped: nothing is left to do then.
+            let _ = send.send(batch);
+        });
+        read(&mut receive.into_iter().flatten())
+    })
+}
+
+/// A part found, ready to read: its value with the parts inside it replaced by stubs, and its
+/// stub number (none for the root).
+struct Found {
+    pointer: String,
+    kind: Kind,
+    part: Value,
+    number: Option<usize>,
+}
+
+/// The parts under a root in the order they are read: the root itself when it is a part, then
+/// each part queued, the parts inside one in document order.
+struct Finder<'v> {
+    root: Option<Found>,
+    queue: Queue<'v>,
+}
+
+impl<'v> Finder<'v> {
+    fn new(pointer: String, value: &'v Value, kind: Kind) -> Self {
+        let mut queue = Queue {
+            pending: Vec::new(),
+            stubs: 0,
         };
+        let walked = walk(value, kind, &pointer, &mut queue, kind.is_part());
+        // Document order for the parts found inside the root.
+        queue.pending.reverse();
+        let root = walked.map(|part| Found {
+            pointer,
+            kind,
+            part,
+            number: None,
+        });
+        Finder { root, queue }
+    }
+
+    /// The pointers of the parts queued and not yet found, by stub number.
+    fn queued(&self) -> Vec<String> {
+        let pending = self.queue.pending.iter().rev();
+        pending.map(|(pointer, ..)| pointer.clone()).collect()
+    }
+}
+
+impl Iterator for Finder<'_> {
+    type Item = Found;
+
+    fn next(&mut self) -> Option<Found> {
+        if let Some(root) = self.root.take() {
+            return Some(root);
+        }
+        loop {
+            let (pointer, value, kind, number) = self.queue.pending.pop()?;
+            let before = self.queue.pending.len();
+            let part = walk(value, kind, &pointer, &mut self.queue, true);
+            // Document order for the parts found inside this one.
+            self.queue.pending[before..].reverse();
+            if let Some(part) = part {
+                let number = Some(number);
+                return Some(Found {
+                    pointer,
+                    kind,
+                    part,
+                    number,
+                });
+            }
+        }
+    }
+}
+
+/// Reads each part `found` gives, in its order; with `keep`, returns them by stub number. The
+/// first part that cannot be read is an error at its pointer, unless `dropped` is given and
+/// one keyword can be dropped from it (see [`check_leniently`]).
+fn read_parts(
+    origin: &str,
+    found: &mut dyn Iterator<Item = Found>,
+    mut dropped: Option<&mut Vec<(String, String)>>,
+    keep: bool,
+) -> Result<Vec<Option<Part>>> {
+    let mut read: Vec<Option<Part>> = Vec::new();
+    for Found {
+        pointer,
+        kind,
+        part,
+        number,
+    } in found
+    {
         // Read without tracking the path first: that is the common case, and reading a part
         // alone can only fail in the part itself, so the path is cheap to find afterwards.
         let readable = match kind {
@@ -313,7 +408,7 @@ fn check_from(
             ),
         });
     }
-    Ok(keep.then(|| Parts::new(outermost, read)))
+    Ok(read)
 }
 
 /// Finds the parts inside `value` (an object of `kind` at `pointer`), queueing them in
