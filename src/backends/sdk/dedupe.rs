@@ -14,6 +14,8 @@
 use foldhash::HashMap;
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::render;
+use crate::error::Result;
 use crate::ir::{Constraints, Ir, Shape, TypeDef, TypeKind, TypeRef};
 
 /// Maps every type that has a twin to the one that is defined (its canonical type). Types in
@@ -22,15 +24,21 @@ use crate::ir::{Constraints, Ir, Shape, TypeDef, TypeKind, TypeRef};
 pub fn canonical_names(
     ir: &Ir,
     keep_apart: &BTreeSet<String>,
-    impls: impl Fn(&TypeDef) -> (bool, bool),
-) -> BTreeMap<String, String> {
+    impls: impl Fn(&TypeDef) -> (bool, bool) + Sync,
+) -> Result<BTreeMap<String, String>> {
+    let defs: Vec<&TypeDef> = ir
+        .types
+        .values()
+        .filter(|def| !matches!(def.kind, TypeKind::Alias { .. }))
+        .filter(|def| !keep_apart.contains(&def.name))
+        .collect();
+    // A key prints the whole definition, docs included: on a large contract that is most of
+    // this pass, and the SDK's files cannot start before it, so the keys are printed on every
+    // core.
+    let keys = render::on_every_core(&defs, |def| Ok(static_key(def, impls(def))))?;
     let mut static_ids: HashMap<String, usize> = HashMap::default();
-    let mut candidates = Vec::new();
-    for def in ir.types.values() {
-        if matches!(def.kind, TypeKind::Alias { .. }) || keep_apart.contains(&def.name) {
-            continue;
-        }
-        let (text, refs) = static_key(def, impls(def));
+    let mut candidates = Vec::with_capacity(defs.len());
+    for (def, (text, refs)) in defs.into_iter().zip(keys) {
         let next = static_ids.len();
         let id = *static_ids.entry(text).or_insert(next);
         candidates.push((def, id, refs));
@@ -93,7 +101,7 @@ pub fn canonical_names(
             }
         }
     }
-    canonical
+    Ok(canonical)
 }
 
 /// A type's definition as text with the names it refers to blanked out, and those names in

@@ -191,7 +191,7 @@ pub fn append_part(body: &mut String, part: &str) {
 /// `work` of each of `parts`, in their order, computed on as many threads as the machine has
 /// cores. Each thread takes the next part not yet taken, so a few large parts do not leave the
 /// other threads idle; the first error in `parts`' order is the one returned.
-fn on_every_core<T: Sync, R: Send>(
+pub fn on_every_core<T: Sync, R: Send>(
     parts: &[T],
     work: impl Fn(&T) -> Result<R> + Sync,
 ) -> Result<Vec<R>> {
@@ -213,7 +213,7 @@ fn on_every_core<T: Sync, R: Send>(
         let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(run)).collect();
         let mut results = run();
         for helper in helpers {
-            results.extend(helper.join().expect("a rendering thread does not panic"));
+            results.extend(helper.join().expect("a worker thread does not panic"));
         }
         results
     });

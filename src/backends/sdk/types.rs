@@ -142,7 +142,7 @@ impl<'a> Types<'a> {
         let sent = with(|d| d.in_request);
         let received = with(|d| d.in_response);
         let impls = |d: &TypeDef| (sent.contains(&d.name), received.contains(&d.name));
-        let canonical = super::dedupe::canonical_names(ir, &forms, impls);
+        let canonical = super::dedupe::canonical_names(ir, &forms, impls)?;
         Ok(Types {
             ir,
             consts,
