@@ -21,40 +21,46 @@ fn shape_refs<'a>(shape: &'a Shape, direct_only: bool, out: &mut Vec<&'a str>) {
 
 fn kind_refs(kind: &TypeKind, direct_only: bool) -> Vec<&str> {
     let mut out = Vec::new();
+    kind_refs_into(kind, direct_only, &mut out);
+    out
+}
+
+fn kind_refs_into<'a>(kind: &'a TypeKind, direct_only: bool, out: &mut Vec<&'a str>) {
     match kind {
         TypeKind::Struct { fields, additional } => {
             for field in fields {
-                shape_refs(&field.shape, direct_only, &mut out);
+                shape_refs(&field.shape, direct_only, out);
             }
             if let (Some(additional), false) = (additional, direct_only) {
-                shape_refs(additional, direct_only, &mut out);
+                shape_refs(additional, direct_only, out);
             }
         }
         TypeKind::TaggedUnion { variants, .. }
         | TypeKind::UntaggedUnion { variants } => {
             for variant in variants {
-                shape_refs(&variant.shape, direct_only, &mut out);
+                shape_refs(&variant.shape, direct_only, out);
             }
         }
-        TypeKind::Alias { target } => shape_refs(target, direct_only, &mut out),
+        TypeKind::Alias { target } => shape_refs(target, direct_only, out),
         TypeKind::StringEnum { .. } | TypeKind::IntegerEnum { .. } => {}
     }
-    out
 }
 
 /// The named types `roots` refer to, directly or through other types, roots included.
-pub fn reachable(
-    types: &BTreeMap<String, TypeDef>,
-    roots: Vec<&str>,
-) -> BTreeSet<String> {
-    let mut seen = BTreeSet::new();
-    let mut stack: Vec<String> = roots.into_iter().map(str::to_owned).collect();
+pub fn reachable<'a>(
+    types: &'a BTreeMap<String, TypeDef>,
+    roots: Vec<&'a str>,
+) -> foldhash::HashSet<&'a str> {
+    let mut seen = foldhash::HashSet::default();
+    let mut stack = roots;
+    let mut refs = Vec::new();
     while let Some(name) = stack.pop() {
-        if !seen.insert(name.clone()) {
+        if !seen.insert(name) {
             continue;
         }
-        if let Some(def) = types.get(&name) {
-            stack.extend(kind_refs(&def.kind, false).into_iter().map(str::to_owned));
+        if let Some(def) = types.get(name) {
+            kind_refs_into(&def.kind, false, &mut refs);
+            stack.append(&mut refs);
         }
     }
     seen
@@ -105,11 +111,23 @@ pub fn mark_usage(
             }
         }
     }
-    let in_request = reachable(types, request_roots);
-    let in_response = reachable(types, response_roots);
-    for (name, def) in types.iter_mut() {
-        def.in_request = in_request.contains(name);
-        def.in_response = in_response.contains(name);
+    // The sets borrow the types: read them into flags, in the types' order, before marking.
+    let flags: Vec<(bool, bool)> = {
+        let in_request = reachable(types, request_roots);
+        let in_response = reachable(types, response_roots);
+        types
+            .keys()
+            .map(|name| {
+                (
+                    in_request.contains(name.as_str()),
+                    in_response.contains(name.as_str()),
+                )
+            })
+            .collect()
+    };
+    for (def, (in_request, in_response)) in types.values_mut().zip(flags) {
+        def.in_request = in_request;
+        def.in_response = in_response;
     }
 }
 

@@ -137,7 +137,9 @@ impl<'a> Types<'a> {
                 .values()
                 .filter(|d| side(d))
                 .map(|d| d.name.clone());
-            named.chain(either_way.iter().cloned()).collect()
+            named
+                .chain(either_way.iter().map(|name| (*name).to_owned()))
+                .collect()
         };
         let sent = with(|d| d.in_request);
         let received = with(|d| d.in_response);
