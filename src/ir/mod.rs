@@ -199,41 +199,63 @@ fn assign_type_names(
     let mut namespace = Namespace::new();
     namespace.reserve(reserved.iter().map(String::as_str));
     let idents = namespace.assign_all(types.keys().map(String::as_str), type_name);
+    let mut defs: Vec<&mut TypeDef> = Vec::with_capacity(types.len());
     for (name, def) in types.iter_mut() {
         def.rust_name = idents[name].clone();
-        match &mut def.kind {
-            TypeKind::Struct { fields, .. } => {
-                let idents = Namespace::new()
-                    .assign_all(fields.iter().map(|f| f.name.as_str()), field_name);
-                for field in fields {
-                    field.rust_name = idents[&field.name].clone();
-                }
-            }
-            TypeKind::StringEnum { values } | TypeKind::IntegerEnum { values } => {
-                let labels: Vec<String> =
-                    values.iter().map(|v| scalar_text(&v.value)).collect();
-                let idents = Namespace::new()
-                    .assign_all(labels.iter().map(String::as_str), variant_name);
-                for (value, label) in values.iter_mut().zip(&labels) {
-                    value.rust_name = idents[label].clone();
-                }
-            }
-            TypeKind::TaggedUnion { variants, .. }
-            | TypeKind::UntaggedUnion { variants } => {
-                // Until now `rust_name` holds the variant's label (tag value or type name).
-                let labels: Vec<String> =
-                    variants.iter().map(|v| v.rust_name.clone()).collect();
-                let mut namespace = Namespace::new();
-                let mut assigned = Vec::with_capacity(labels.len());
-                for label in &labels {
-                    assigned.push(namespace.claim(&variant_name(label)));
-                }
-                for (variant, ident) in variants.iter_mut().zip(assigned) {
-                    variant.rust_name = ident;
-                }
-            }
-            TypeKind::Alias { .. } => {}
+        defs.push(def);
+    }
+    // Members are named within their own type, so the types are shared out over the cores:
+    // a large contract has tens of thousands of members, named on one core before the
+    // backends start.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = defs.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let mut chunks = defs.chunks_mut(chunk);
+        let own = chunks.next();
+        for part in chunks {
+            scope
+                .spawn(move || part.iter_mut().for_each(|def| assign_member_names(def)));
         }
+        own.into_iter()
+            .flatten()
+            .for_each(|def| assign_member_names(def));
+    });
+}
+
+/// Names a type's fields, enum values or union variants, unique within the type.
+fn assign_member_names(def: &mut TypeDef) {
+    match &mut def.kind {
+        TypeKind::Struct { fields, .. } => {
+            let idents = Namespace::new()
+                .assign_all(fields.iter().map(|f| f.name.as_str()), field_name);
+            for field in fields {
+                field.rust_name = idents[&field.name].clone();
+            }
+        }
+        TypeKind::StringEnum { values } | TypeKind::IntegerEnum { values } => {
+            let labels: Vec<String> =
+                values.iter().map(|v| scalar_text(&v.value)).collect();
+            let idents = Namespace::new()
+                .assign_all(labels.iter().map(String::as_str), variant_name);
+            for (value, label) in values.iter_mut().zip(&labels) {
+                value.rust_name = idents[label].clone();
+            }
+        }
+        TypeKind::TaggedUnion { variants, .. }
+        | TypeKind::UntaggedUnion { variants } => {
+            // Until now `rust_name` holds the variant's label (tag value or type name).
+            let labels: Vec<String> =
+                variants.iter().map(|v| v.rust_name.clone()).collect();
+            let mut namespace = Namespace::new();
+            let mut assigned = Vec::with_capacity(labels.len());
+            for label in &labels {
+                assigned.push(namespace.claim(&variant_name(label)));
+            }
+            for (variant, ident) in variants.iter_mut().zip(assigned) {
+                variant.rust_name = ident;
+            }
+        }
+        TypeKind::Alias { .. } => {}
     }
 }
 
