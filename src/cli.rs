@@ -243,11 +243,10 @@ pub fn run(cli: Cli) -> Result<i32> {
             }
             let mut tree = OutputTree::new();
             tree.nest("docs", pipeline::docs(&ir)?)?;
-            write::write(&tree, &args.out)?;
+            let written = write::write(&tree, &args.out)?;
             eprintln!(
-                "wrote {} files to {}",
-                tree.len(),
-                args.out.join("docs").display()
+                "{}",
+                written_summary(written, tree.len(), &args.out.join("docs"))
             );
             Ok(0)
         }
@@ -442,9 +441,21 @@ fn generate(args: &GenerateArgs) -> Result<i32> {
         );
         return Ok(1);
     }
-    write::write(&tree, &args.out)?;
-    eprintln!("wrote {} files under {}", tree.len(), args.out.display());
+    let written = write::write(&tree, &args.out)?;
+    eprintln!("{}", written_summary(written, tree.len(), &args.out));
     Ok(0)
+}
+
+/// What a write did, in one line: folders already as generated are not written again.
+fn written_summary(written: usize, total: usize, out: &std::path::Path) -> String {
+    let out = out.display();
+    match total - written {
+        0 => format!("wrote {total} files under {out}"),
+        same if written == 0 => {
+            format!("{out}: up to date ({same} files), nothing written")
+        }
+        same => format!("wrote {written} files under {out} ({same} were up to date)"),
+    }
 }
 
 fn write_stdout(bytes: &[u8]) -> Result<()> {

@@ -4,7 +4,9 @@
 //! Backends never touch the file system; they fill an [`OutputTree`]. Each top-level folder of
 //! the tree (`rivya-sdk/`, `docs/`) is built in a temporary folder beside its destination and
 //! renamed into place, so a failure never leaves a half-written crate behind, and files the
-//! contract no longer produces disappear with the old folder.
+//! contract no longer produces disappear with the old folder. A folder already on disk exactly
+//! as the tree has it is left alone: most contract changes touch one of them or none, and an
+//! untouched crate keeps its timestamps (and its `target/`), so nothing downstream rebuilds.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path};
@@ -71,10 +73,7 @@ impl OutputTree {
 
     /// The top-level folders (or files) of the tree; each is replaced as a whole.
     fn roots(&self) -> BTreeSet<&str> {
-        self.files
-            .keys()
-            .map(|p| p.split('/').next().unwrap_or(p))
-            .collect()
+        self.files.keys().map(|p| root_of(p)).collect()
     }
 }
 
@@ -105,8 +104,9 @@ fn check_relative(path: &str) -> Result<()> {
     Ok(())
 }
 
-/// Writes the tree under `out`, replacing each of its top-level folders atomically.
-pub fn write(tree: &OutputTree, out: &Path) -> Result<()> {
+/// Writes the tree under `out`, replacing each of its top-level folders that changed
+/// atomically; returns how many files were written.
+pub fn write(tree: &OutputTree, out: &Path) -> Result<usize> {
     write_all(&[(tree, out)])
 }
 
@@ -115,32 +115,46 @@ fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> Error {
     move |source| Error::Output { path, source }
 }
 
-/// Writes several trees, each under its own folder, as one step: every file of every tree is
-/// written to a staging folder first, so a failure there changes nothing; then each top-level
-/// entry is renamed into place, and if one rename fails the entries already swapped are put
-/// back. `update` needs this: the snapshot, the crate and the docs must move together.
-pub fn write_all(targets: &[(&OutputTree, &Path)]) -> Result<()> {
+/// Writes several trees, each under its own folder, as one step; returns how many files were
+/// written. Every changed top-level entry of every tree is written to a staging folder first,
+/// so a failure there changes nothing; then each is renamed into place, and if one rename fails
+/// the entries already swapped are put back. `update` needs this: the snapshot, the crate and
+/// the docs must move together. An entry already on disk as the tree has it is not written.
+pub fn write_all(targets: &[(&OutputTree, &Path)]) -> Result<usize> {
     let mut staged = Vec::with_capacity(targets.len());
+    let mut written = 0;
     for (tree, out) in targets {
         std::fs::create_dir_all(out).map_err(io_error(out))?;
+        let changed: BTreeSet<&str> = tree
+            .roots()
+            .into_iter()
+            .filter(|root| !on_disk_as_is(tree, out, root))
+            .collect();
+        if changed.is_empty() {
+            continue;
+        }
         let staging = tempfile::Builder::new()
             .prefix(".rivya-codegen-")
             .tempdir_in(out)
             .map_err(io_error(out))?;
         for (path, contents) in tree.files() {
+            if !changed.contains(root_of(path)) {
+                continue;
+            }
             let target = staging.path().join(path);
             if let Some(parent) = target.parent() {
                 std::fs::create_dir_all(parent).map_err(io_error(parent))?;
             }
             std::fs::write(&target, contents).map_err(io_error(&target))?;
+            written += 1;
         }
-        staged.push((*tree, *out, staging));
+        staged.push((*out, changed, staging));
     }
     // Each swapped destination with where its previous entry waits (None: there was none).
     let mut swapped: Vec<(std::path::PathBuf, Option<std::path::PathBuf>)> = Vec::new();
     let mut failure = None;
-    'swap: for (tree, out, staging) in &staged {
-        for root in tree.roots() {
+    'swap: for (out, changed, staging) in &staged {
+        for &root in changed {
             let destination = out.join(root);
             let fresh = staging.path().join(root);
             let retired = staging.path().join(format!(".old-{root}"));
@@ -181,7 +195,29 @@ pub fn write_all(targets: &[(&OutputTree, &Path)]) -> Result<()> {
         return Err(error);
     }
     // Dropping the staging folders removes the retired entries.
-    Ok(())
+    Ok(written)
+}
+
+/// Whether `root` of the tree stands under `out` exactly as the tree has it: the same files
+/// with the same bytes, and no others (build output such as `target/` aside). Anything that
+/// cannot be read counts as changed, and is written.
+fn on_disk_as_is(tree: &OutputTree, out: &Path, root: &str) -> bool {
+    let Ok(on_disk) = files_under(&out.join(root), root) else {
+        return false;
+    };
+    let mut ours = tree.files().filter(|(path, _)| root_of(path) == root);
+    let mut count = 0;
+    let same = ours.all(|(path, contents)| {
+        count += 1;
+        std::fs::read(out.join(path)).is_ok_and(|bytes| bytes == contents)
+    });
+    // A root that is a file lists nothing under it; a folder must list exactly our files.
+    same && (on_disk.len() == count || (on_disk.is_empty() && tree.get(root).is_some()))
+}
+
+/// The top-level entry a tree path belongs to.
+fn root_of(path: &str) -> &str {
+    path.split('/').next().unwrap_or(path)
 }
 
 /// How the files on disk differ from the tree.
@@ -340,6 +376,65 @@ mod tests {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         assert_eq!(leftovers, ["sdk"], "staging folders must not remain");
+    }
+
+    #[test]
+    fn folders_already_as_generated_are_not_written_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut tree = OutputTree::new();
+        tree.add("sdk/src/lib.rs", "pub mod a;").unwrap();
+        tree.add("docs/models.md", "# Models").unwrap();
+        tree.add("openapi.json", "{}").unwrap();
+        assert_eq!(write(&tree, dir.path()).unwrap(), 3);
+        // An old timestamp on each file shows whether it was written again.
+        let long_ago =
+            std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1 << 30);
+        let stamp = |path: &str| {
+            std::fs::File::options()
+                .write(true)
+                .open(dir.path().join(path))
+                .unwrap()
+                .set_modified(long_ago)
+                .unwrap()
+        };
+        let untouched = |path: &str| {
+            std::fs::metadata(dir.path().join(path))
+                .unwrap()
+                .modified()
+                .unwrap()
+                == long_ago
+        };
+        let all = ["sdk/src/lib.rs", "docs/models.md", "openapi.json"];
+        all.iter().for_each(|path| stamp(path));
+        // Build output beside the sources is neither a difference nor lost.
+        std::fs::create_dir_all(dir.path().join("sdk/target")).unwrap();
+        std::fs::write(dir.path().join("sdk/target/cache"), "built").unwrap();
+        assert_eq!(write(&tree, dir.path()).unwrap(), 0);
+        assert!(all.iter().all(|path| untouched(path)));
+        assert!(dir.path().join("sdk/target/cache").exists());
+
+        // One folder changes: only it is written.
+        let mut changed = tree.clone();
+        changed
+            .replace("docs/models.md", "# Models\n\nnew")
+            .unwrap();
+        assert_eq!(write(&changed, dir.path()).unwrap(), 1);
+        assert!(untouched("sdk/src/lib.rs") && untouched("openapi.json"));
+        assert!(!untouched("docs/models.md"));
+        assert!(check(&changed, dir.path()).unwrap().is_empty());
+
+        // A file the tree no longer has makes its folder a change, and it goes.
+        stamp("docs/models.md");
+        std::fs::write(dir.path().join("docs/stale.md"), "old").unwrap();
+        assert_eq!(write(&changed, dir.path()).unwrap(), 1);
+        assert!(!dir.path().join("docs/stale.md").exists());
+        assert!(untouched("sdk/src/lib.rs"));
+
+        // So does a missing one, and a top-level file with other bytes.
+        std::fs::remove_file(dir.path().join("sdk/src/lib.rs")).unwrap();
+        std::fs::write(dir.path().join("openapi.json"), "[]").unwrap();
+        assert_eq!(write(&changed, dir.path()).unwrap(), 2);
+        assert!(check(&changed, dir.path()).unwrap().is_empty());
     }
 
     #[test]
