@@ -1,6 +1,8 @@
 //! Paths, operations and webhooks to IR operations: parameters merged from the path item,
 //! references to shared parameters/bodies/responses resolved, bodies classified by media type.
 
+use std::borrow::Cow;
+
 use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr};
 
 use super::model::*;
@@ -197,7 +199,7 @@ impl<'s, 'a> OperationBuilder<'s, 'a> {
         at: &str,
     ) -> Result<Param> {
         let (param, at) = self.resolve(param, "parameters", at, |c| &c.parameters)?;
-        let (data, location, style, explode_default) = match &param {
+        let (data, location, style, explode_default) = match &*param {
             Parameter::Query { parameter_data, style, .. } => {
                 let style = match style {
                     openapiv3::QueryStyle::Form => None,
@@ -465,23 +467,34 @@ impl<'s, 'a> OperationBuilder<'s, 'a> {
 
     /// Follows a `$ref` to `components.<section>`, or to any other place in the document
     /// (`#/paths/~1jobs/get/responses/401`: real documents share a response or a parameter
-    /// of one operation with another); returns the item and the pointer it lives at.
-    fn resolve<T: Clone + serde::de::DeserializeOwned>(
+    /// of one operation with another); returns the item and the pointer it lives at. The item
+    /// is borrowed where the document holds it read: request bodies and responses carry
+    /// whole inline schemas, and a large contract has thousands of them.
+    fn resolve<'i, T: Clone + serde::de::DeserializeOwned>(
         &self,
-        item: &ReferenceOr<T>,
+        item: &'i ReferenceOr<T>,
         section: &str,
         at: &str,
         select: fn(
             &openapiv3::Components,
         ) -> &indexmap::IndexMap<String, ReferenceOr<T>>,
-    ) -> Result<(T, String)> {
-        let mut current = item.clone();
+    ) -> Result<(Cow<'i, T>, String)>
+    where
+        'a: 'i,
+    {
+        let mut current = Cow::Borrowed(item);
         let mut pointer = at.to_owned();
         let mut followed = foldhash::HashSet::default();
         loop {
             let reference = match current {
-                ReferenceOr::Item(item) => return Ok((item, pointer)),
-                ReferenceOr::Reference { reference } => reference,
+                Cow::Borrowed(ReferenceOr::Item(item)) => {
+                    return Ok((Cow::Borrowed(item), pointer))
+                }
+                Cow::Owned(ReferenceOr::Item(item)) => {
+                    return Ok((Cow::Owned(item), pointer))
+                }
+                Cow::Borrowed(ReferenceOr::Reference { reference }) => reference.clone(),
+                Cow::Owned(ReferenceOr::Reference { reference }) => reference,
             };
             let prefix = format!("#/components/{section}/");
             let in_section = reference.strip_prefix(&prefix).and_then(|name| {
@@ -492,12 +505,12 @@ impl<'s, 'a> OperationBuilder<'s, 'a> {
                     .and_then(|c| select(c).get(&name))
                     .map(|r| {
                         (
-                            r.clone(),
+                            Cow::Borrowed(r),
                             pointer_join(&format!("/components/{section}"), &name),
                         )
                     })
             });
-            let elsewhere = || -> Result<Option<(ReferenceOr<T>, String)>> {
+            let elsewhere = || -> Result<Option<(Cow<'i, ReferenceOr<T>>, String)>> {
                 let Some(target) = local_pointer(&reference) else {
                     return Ok(None);
                 };
@@ -505,7 +518,7 @@ impl<'s, 'a> OperationBuilder<'s, 'a> {
                     return Ok(None);
                 };
                 let item = deserialize_at(self.origin, &target, value.clone())?;
-                Ok(Some((item, target)))
+                Ok(Some((Cow::Owned(item), target)))
             };
             let next = match in_section {
                 Some(found) => Some(found),
