@@ -66,11 +66,16 @@ pub fn reachable<'a>(
     seen
 }
 
-pub fn mark_usage(
-    types: &mut BTreeMap<String, TypeDef>,
+/// Which types flow into requests and which out of responses, by type in name order. Found
+/// from the types without changing them (so it can be found beside [`recursion`]), then
+/// marked.
+pub struct Usage(Vec<(bool, bool)>);
+
+pub fn usage(
+    types: &BTreeMap<String, TypeDef>,
     operations: &[Operation],
     webhooks: &[Webhook],
-) {
+) -> Usage {
     let mut request_roots = Vec::new();
     let mut response_roots = Vec::new();
     let ops = operations
@@ -111,10 +116,9 @@ pub fn mark_usage(
             }
         }
     }
-    // The sets borrow the types: read them into flags, in the types' order, before marking.
-    let flags: Vec<(bool, bool)> = {
-        let in_request = reachable(types, request_roots);
-        let in_response = reachable(types, response_roots);
+    let in_request = reachable(types, request_roots);
+    let in_response = reachable(types, response_roots);
+    Usage(
         types
             .keys()
             .map(|name| {
@@ -123,35 +127,54 @@ pub fn mark_usage(
                     in_response.contains(name.as_str()),
                 )
             })
-            .collect()
-    };
-    for (def, (in_request, in_response)) in types.values_mut().zip(flags) {
-        def.in_request = in_request;
-        def.in_response = in_response;
+            .collect(),
+    )
+}
+
+impl Usage {
+    pub fn mark(self, types: &mut BTreeMap<String, TypeDef>) {
+        for (def, (in_request, in_response)) in types.values_mut().zip(self.0) {
+            def.in_request = in_request;
+            def.in_response = in_response;
+        }
     }
 }
 
-/// Marks types in cycles, and the direct (unboxed) edges inside cycles that need indirection.
-pub fn mark_recursion(types: &mut BTreeMap<String, TypeDef>) {
-    let any_cycle = components_in_cycles(types, false);
-    let direct_cycle = components_in_cycles(types, true);
-    for (name, def) in types.iter_mut() {
-        def.recursive = any_cycle.contains_key(name.as_str());
-        let Some(component) = direct_cycle.get(name.as_str()).copied() else {
-            continue;
-        };
-        let same_cycle = |target: &str| direct_cycle.get(target) == Some(&component);
-        match &mut def.kind {
-            TypeKind::Struct { fields, .. } => {
-                for field in fields {
-                    field.needs_indirection =
-                        field.shape.named().is_some_and(same_cycle);
+/// The types in cycles, and the cycles of direct (unboxed) references among them, whose edges
+/// need indirection.
+pub struct Recursion {
+    any_cycle: BTreeMap<String, usize>,
+    direct_cycle: BTreeMap<String, usize>,
+}
+
+pub fn recursion(types: &BTreeMap<String, TypeDef>) -> Recursion {
+    Recursion {
+        any_cycle: components_in_cycles(types, false),
+        direct_cycle: components_in_cycles(types, true),
+    }
+}
+
+impl Recursion {
+    pub fn mark(self, types: &mut BTreeMap<String, TypeDef>) {
+        let Recursion { any_cycle, direct_cycle } = self;
+        for (name, def) in types.iter_mut() {
+            def.recursive = any_cycle.contains_key(name.as_str());
+            let Some(component) = direct_cycle.get(name.as_str()).copied() else {
+                continue;
+            };
+            let same_cycle = |target: &str| direct_cycle.get(target) == Some(&component);
+            match &mut def.kind {
+                TypeKind::Struct { fields, .. } => {
+                    for field in fields {
+                        field.needs_indirection =
+                            field.shape.named().is_some_and(same_cycle);
+                    }
                 }
+                TypeKind::TaggedUnion { .. }
+                | TypeKind::UntaggedUnion { .. }
+                | TypeKind::Alias { .. } => {}
+                TypeKind::StringEnum { .. } | TypeKind::IntegerEnum { .. } => {}
             }
-            TypeKind::TaggedUnion { .. }
-            | TypeKind::UntaggedUnion { .. }
-            | TypeKind::Alias { .. } => {}
-            TypeKind::StringEnum { .. } | TypeKind::IntegerEnum { .. } => {}
         }
     }
 }

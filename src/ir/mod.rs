@@ -42,15 +42,28 @@ pub fn build(
     warnings.append(&mut schemas.warnings);
 
     check_requests(&spec.origin, &mut operations, &types, &mut warnings)?;
-    if let Some(def) = graph::self_alias(&types) {
+    // The graph's facts only read the finished types: the cycles are found on a second core
+    // while the rest are, and all are marked after.
+    let (self_alias, usage, recursion) = std::thread::scope(|scope| {
+        let recursion = scope.spawn(|| graph::recursion(&types));
+        let self_alias = graph::self_alias(&types);
+        let usage = graph::usage(&types, &operations, &webhooks);
+        let recursion = recursion.join().expect("the cycle search does not panic");
+        (
+            self_alias.map(|def| (def.name.clone(), def.pointer.clone())),
+            usage,
+            recursion,
+        )
+    });
+    if let Some((name, pointer)) = self_alias {
         return Err(crate::Error::at_pointer(
             &spec.origin,
-            &def.pointer,
-            format!("`{}` is defined only as a reference to itself", def.name),
+            &pointer,
+            format!("`{name}` is defined only as a reference to itself"),
         ));
     }
-    graph::mark_usage(&mut types, &operations, &webhooks);
-    graph::mark_recursion(&mut types);
+    usage.mark(&mut types);
+    recursion.mark(&mut types);
     assign_type_names(&mut types, reserved);
     let tags = assign_operation_names(spec, &mut operations);
     for webhook in &mut webhooks {
