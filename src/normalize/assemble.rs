@@ -78,19 +78,27 @@ impl Parts {
         let mut swapped: Vec<Value> = (0..outermost.len())
             .map(|number| serde_json::json!({ "$ref": stub(number) }))
             .collect();
-        let mut swap = |document: &mut Value, webhooks: &mut Value| {
-            let mut all = true;
-            for (pointer, value) in outermost.iter().zip(&mut swapped) {
-                let slot = match pointer.strip_prefix("/webhooks") {
-                    Some(inside) => webhooks.pointer_mut(inside),
-                    None => document.pointer_mut(pointer),
-                };
-                match slot {
-                    Some(slot) => std::mem::swap(slot, value),
-                    None => all = false,
-                }
+        // Each place as its tokens, sorted so that places under the same member are side by
+        // side: the swaps then walk the tree once, not once from the root for every part (a
+        // large document has thousands).
+        let mut in_document = Vec::new();
+        let mut in_webhooks = Vec::new();
+        let mut all_found = true;
+        for (number, pointer) in outermost.iter().enumerate() {
+            let (places, inside) = match pointer.strip_prefix("/webhooks") {
+                Some(inside) => (&mut in_webhooks, inside),
+                None => (&mut in_document, pointer.as_str()),
+            };
+            match tokens(inside) {
+                Some(tokens) => places.push((tokens, number)),
+                None => all_found = false,
             }
-            all
+        }
+        in_document.sort_unstable();
+        in_webhooks.sort_unstable();
+        let mut swap = |document: &mut Value, webhooks: &mut Value| {
+            let found = swap_places(document, &in_document, 0, &mut swapped);
+            swap_places(webhooks, &in_webhooks, 0, &mut swapped) && found && all_found
         };
         let all = swap(document, webhooks);
         let declared = std::mem::replace(&mut document["openapi"], Value::from("3.0.3"));
@@ -118,6 +126,65 @@ impl Parts {
         let all_taken = fill.parts.iter().all(Option::is_none);
         (fill.complete && all_taken).then_some((openapi, webhooks))
     }
+}
+
+/// The tokens of a JSON pointer, unescaped as [`Value::pointer_mut`] reads them.
+fn tokens(pointer: &str) -> Option<Vec<String>> {
+    if pointer.is_empty() {
+        return Some(Vec::new());
+    }
+    let tokens = pointer.strip_prefix('/')?.split('/');
+    Some(
+        tokens
+            .map(|t| t.replace("~1", "/").replace("~0", "~"))
+            .collect(),
+    )
+}
+
+/// Swaps the value at each of `places` (tokens below `value`'s `depth`, sorted, each with its
+/// entry of `with`) with that entry; false when a place is not in the tree. What a token
+/// names is what [`Value::pointer_mut`] would take it to.
+fn swap_places(
+    value: &mut Value,
+    places: &[(Vec<String>, usize)],
+    depth: usize,
+    with: &mut [Value],
+) -> bool {
+    let mut all = true;
+    let mut start = 0;
+    while let Some((tokens, number)) = places.get(start) {
+        let Some(token) = tokens.get(depth) else {
+            std::mem::swap(value, &mut with[*number]);
+            start += 1;
+            continue;
+        };
+        let end = start
+            + places[start..]
+                .iter()
+                .take_while(|(other, _)| other.get(depth) == Some(token))
+                .count();
+        let child = match value {
+            Value::Object(map) => map.get_mut(token.as_str()),
+            Value::Array(items) => {
+                array_index(token).and_then(|index| items.get_mut(index))
+            }
+            _ => None,
+        };
+        all &= match child {
+            Some(child) => swap_places(child, &places[start..end], depth + 1, with),
+            None => false,
+        };
+        start = end;
+    }
+    all
+}
+
+/// An array index as a pointer token spells it: digits, without a sign or a leading zero.
+fn array_index(token: &str) -> Option<usize> {
+    if token.starts_with('+') || (token.starts_with('0') && token.len() != 1) {
+        return None;
+    }
+    token.parse().ok()
 }
 
 struct Fill {
@@ -370,5 +437,62 @@ impl Fill {
         if let Some(components) = &mut openapi.components {
             self.components(components);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// One walk swaps what a `pointer_mut` from the root for each place would, and finds the
+    /// same places missing.
+    #[test]
+    fn swapping_places_in_one_walk_matches_pointer_mut() {
+        let document = json!({
+            "paths": {
+                "/a/b": {"get": {"responses": {"200": {"schema": 1}}}},
+                "~x": {"post": 2},
+            },
+            "list": [10, 11, {"deep": [12]}],
+            "": {"empty key": 3},
+        });
+        let pointers = [
+            "/paths/~1a~1b/get/responses/200/schema",
+            "/paths/~0x/post",
+            "/list/1",
+            "/list/2/deep/0",
+            "//empty key",
+            "/list/01",
+            "/list/+1",
+            "/list/9",
+            "/paths/none",
+            "/list/0/below a number",
+        ];
+        for count in 1..=pointers.len() {
+            let chosen = &pointers[..count];
+            let mut expected = document.clone();
+            let mut expected_found = Vec::new();
+            for (number, pointer) in chosen.iter().enumerate() {
+                let found = expected.pointer_mut(pointer).map(|slot| *slot = json!(number));
+                expected_found.push(found.is_some());
+            }
+            let mut places: Vec<_> = chosen
+                .iter()
+                .enumerate()
+                .map(|(number, pointer)| (tokens(pointer).unwrap(), number))
+                .collect();
+            places.sort_unstable();
+            let mut with: Vec<Value> = (0..count).map(|number| json!(number)).collect();
+            let mut actual = document.clone();
+            let all = swap_places(&mut actual, &places, 0, &mut with);
+            assert_eq!(actual, expected, "{chosen:?}");
+            assert_eq!(all, expected_found.iter().all(|f| *f), "{chosen:?}");
+            // Swapping again puts everything back.
+            swap_places(&mut actual, &places, 0, &mut with);
+            assert_eq!(actual, document);
+        }
+        assert_eq!(tokens("no slash"), None);
+        assert_eq!(tokens(""), Some(Vec::new()));
     }
 }
