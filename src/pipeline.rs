@@ -46,16 +46,7 @@ pub fn load_ir(spec: &str, models: Option<&str>, limits: &Limits) -> Result<ir::
         Some(models) => Some(load::load(&Source::parse(models), limits)?),
         None => None,
     };
-    let ir = build_ir(&spec, models.as_ref());
-    free_aside((spec, models));
-    ir
-}
-
-/// Frees `value` on a thread of its own: a large contract's trees are hundreds of thousands of
-/// allocations, milliseconds the pipeline need not wait for. Where no thread can be started,
-/// the value is freed here, by the failed spawn.
-pub fn free_aside<T: Send + 'static>(value: T) {
-    let _ = std::thread::Builder::new().spawn(move || drop(value));
+    build_ir(&spec, models.as_ref())
 }
 
 /// `normalize → ir` with the names the backends reserve: how every command turns a

@@ -91,17 +91,13 @@ fn normalize_with(document: Document, assemble: bool) -> Result<Spec> {
         Some(read) => read,
         None => read_whole(&origin, &mut value, webhooks_value)?,
     };
-    let raw = targets::targets_only(&value);
-    // What is left of the tree is hundreds of thousands of allocations on a large document;
-    // they are freed while the IR is built.
-    crate::pipeline::free_aside(value);
     Ok(Spec {
         origin,
         version,
         declared_version,
         openapi,
         webhooks,
-        raw,
+        raw: targets::targets_only(&value),
         warnings,
     })
 }
