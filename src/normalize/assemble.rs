@@ -474,7 +474,9 @@ mod tests {
             let mut expected = document.clone();
             let mut expected_found = Vec::new();
             for (number, pointer) in chosen.iter().enumerate() {
-                let found = expected.pointer_mut(pointer).map(|slot| *slot = json!(number));
+                let found = expected
+                    .pointer_mut(pointer)
+                    .map(|slot| *slot = json!(number));
                 expected_found.push(found.is_some());
             }
             let mut places: Vec<_> = chosen
