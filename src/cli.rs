@@ -419,33 +419,38 @@ fn generate(args: &GenerateArgs) -> Result<i32> {
         &args.out,
         args.sdk_version.as_ref(),
     )?;
-    if args.check {
-        let drift = write::check(&tree, &args.out)?;
-        if drift.is_empty() {
-            eprintln!("{}: up to date ({} files)", args.out.display(), tree.len());
-            return Ok(0);
-        }
-        eprintln!(
-            "{}: {} of the generated files differ from what the contract generates:",
-            args.out.display(),
-            drift.len()
-        );
-        for item in drift.iter().take(20) {
-            eprintln!("  {item}");
-        }
-        if drift.len() > 20 {
-            eprintln!("  … and {} more", drift.len() - 20);
-        }
-        eprintln!(
-            "run `rivya-codegen generate` (without --check) and commit the result"
-        );
-        return Ok(1);
-    }
-    let written = write::write(&tree, &args.out)?;
-    eprintln!("{}", written_summary(written, tree.len(), &args.out));
+    let code = if args.check {
+        check_drift(&tree, &args.out)?
+    } else {
+        let written = write::write(&tree, &args.out)?;
+        eprintln!("{}", written_summary(written, tree.len(), &args.out));
+        0
+    };
     // Freeing the IR and the output takes measurable time and the process ends right after.
     std::mem::forget((ir, tree));
-    Ok(0)
+    Ok(code)
+}
+
+/// `generate --check`: exit 1, listing what differs, unless `out` holds what the tree has.
+fn check_drift(tree: &OutputTree, out: &std::path::Path) -> Result<i32> {
+    let drift = write::check(tree, out)?;
+    if drift.is_empty() {
+        eprintln!("{}: up to date ({} files)", out.display(), tree.len());
+        return Ok(0);
+    }
+    eprintln!(
+        "{}: {} of the generated files differ from what the contract generates:",
+        out.display(),
+        drift.len()
+    );
+    for item in drift.iter().take(20) {
+        eprintln!("  {item}");
+    }
+    if drift.len() > 20 {
+        eprintln!("  … and {} more", drift.len() - 20);
+    }
+    eprintln!("run `rivya-codegen generate` (without --check) and commit the result");
+    Ok(1)
 }
 
 /// What a write did, in one line: folders already as generated are not written again.
