@@ -125,11 +125,7 @@ pub fn write_all(targets: &[(&OutputTree, &Path)]) -> Result<usize> {
     let mut written = 0;
     for (tree, out) in targets {
         std::fs::create_dir_all(out).map_err(io_error(out))?;
-        let changed: BTreeSet<&str> = tree
-            .roots()
-            .into_iter()
-            .filter(|root| !on_disk_as_is(tree, out, root))
-            .collect();
+        let changed = changed_roots(tree, out);
         if changed.is_empty() {
             continue;
         }
@@ -198,21 +194,17 @@ pub fn write_all(targets: &[(&OutputTree, &Path)]) -> Result<usize> {
     Ok(written)
 }
 
-/// Whether `root` of the tree stands under `out` exactly as the tree has it: the same files
-/// with the same bytes, and no others (build output such as `target/` aside). Anything that
-/// cannot be read counts as changed, and is written.
-fn on_disk_as_is(tree: &OutputTree, out: &Path, root: &str) -> bool {
-    let Ok(on_disk) = files_under(&out.join(root), root) else {
-        return false;
-    };
-    let mut ours = tree.files().filter(|(path, _)| root_of(path) == root);
-    let mut count = 0;
-    let same = ours.all(|(path, contents)| {
-        count += 1;
-        std::fs::read(out.join(path)).is_ok_and(|bytes| bytes == contents)
-    });
-    // A root that is a file lists nothing under it; a folder must list exactly our files.
-    same && (on_disk.len() == count || (on_disk.is_empty() && tree.get(root).is_some()))
+/// The top-level entries of the tree that differ from what stands under `out` (build output
+/// such as `target/` aside): all of them when the disk cannot be read.
+fn changed_roots<'t>(tree: &'t OutputTree, out: &Path) -> BTreeSet<&'t str> {
+    let roots = tree.roots();
+    match check(tree, out) {
+        Ok(drift) => roots
+            .into_iter()
+            .filter(|root| drift.iter().any(|d| root_of(drift_path(d)) == *root))
+            .collect(),
+        Err(_) => roots,
+    }
 }
 
 /// The top-level entry a tree path belongs to.
