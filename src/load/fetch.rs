@@ -37,7 +37,9 @@ pub(super) fn read(source: &Source, limits: &Limits) -> Result<Vec<u8>> {
             if declared > limits.max_bytes {
                 return Err(too_large(&origin, limits.max_bytes));
             }
-            read_capped(file, &origin, limits.max_bytes)
+            // Sized up front, as `std::fs::read` does: growing the buffer by doubling copies a
+            // large document several times before the parse can start.
+            read_capped(file, &origin, limits.max_bytes, declared)
         }
         Source::Url(url) => fetch_url(url, limits),
         Source::Git { rev, path } => super::git::show(rev, path, &origin, limits),
@@ -72,7 +74,7 @@ fn fetch_url(url: &str, limits: &Limits) -> Result<Vec<u8>> {
         .with_config()
         .limit(limits.max_bytes.saturating_add(1))
         .reader();
-    read_capped(reader, url, limits.max_bytes)
+    read_capped(reader, url, limits.max_bytes, 0)
 }
 
 fn network_error(url: &str, limits: &Limits, error: ureq::Error) -> Error {
@@ -89,8 +91,14 @@ fn network_error(url: &str, limits: &Limits, error: ureq::Error) -> Error {
 }
 
 /// Reads at most `max + 1` bytes so that an oversized stream is refused without being buffered.
-pub(super) fn read_capped(reader: impl Read, origin: &str, max: u64) -> Result<Vec<u8>> {
-    let mut bytes = Vec::new();
+/// `expected` is the size the source declares (0 when unknown), reserved before reading.
+pub(super) fn read_capped(
+    reader: impl Read,
+    origin: &str,
+    max: u64,
+    expected: u64,
+) -> Result<Vec<u8>> {
+    let mut bytes = Vec::with_capacity(usize::try_from(expected.min(max)).unwrap_or(0));
     reader
         .take(max.saturating_add(1))
         .read_to_end(&mut bytes)

@@ -30,7 +30,7 @@ pub(super) fn show(
         .spawn()
         .map_err(|e| refuse(format!("cannot run git: {e}")))?;
     let stdout = child.stdout.take().expect("stdout is piped");
-    let bytes = read_capped(stdout, origin, limits.max_bytes);
+    let bytes = read_capped(stdout, origin, limits.max_bytes, 0);
     if bytes.is_err() {
         // Over the limit: git may still be writing; it must not outlive us.
         let _ = child.kill();
