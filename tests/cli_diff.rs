@@ -263,6 +263,25 @@ fn rules_markdown_prints_the_registry() {
     );
 }
 
+/// The binary ends with `_exit`, which skips the runtime's own flush of stdout: what it
+/// printed must all be there, well past one pipe buffer (64 KiB).
+#[test]
+fn everything_printed_reaches_a_pipe_before_the_process_ends() {
+    let output = bin()
+        .args(["ir", "--spec", "fixtures/openapi.json"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        output.stdout.len() > 256 * 1024,
+        "{} bytes",
+        output.stdout.len()
+    );
+    let ir: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(ir["warnings"].is_array());
+}
+
 #[test]
 fn ir_command_still_loads_through_the_shared_loader() {
     let output = bin()
