@@ -91,16 +91,29 @@ fn inert_doc(literal: &syn::LitStr) -> Option<String> {
 /// the machine's cores (token streams cannot cross threads, so each is built where it is
 /// printed). prettyplease prints items independently, so the text is the same as printing the
 /// whole file at once, whatever the number of cores. `head` is called after the last chunk (so
-/// that it can import only what the chunks used).
+/// that it can import only what the chunks used). `large` names a part much larger than the
+/// others: it is printed first and keeps its place in the file, so that it does not start last
+/// and run on one core while the others wait.
 pub fn chunked_file<T: Sync>(
     ir: &Ir,
     name: &'static str,
     parts: &[T],
+    large: Option<usize>,
     chunk: impl Fn(&T) -> Result<Items> + Sync,
     head: impl FnOnce() -> TokenStream,
 ) -> Result<String> {
     let mut module = Module::new(name, &[]);
-    let printed = on_every_core(parts, |part| source(name, chunk(part)?))?;
+    let large = large.filter(|&index| index < parts.len());
+    let order: Vec<usize> = large
+        .into_iter()
+        .chain((0..parts.len()).filter(|&index| Some(index) != large))
+        .collect();
+    let mut printed =
+        on_every_core(&order, |&index| source(name, chunk(&parts[index])?))?;
+    if let Some(large) = large {
+        let first = printed.remove(0);
+        printed.insert(large, first);
+    }
     module.append(printed.iter().map(String::as_str));
     module.finish(ir, head(), TokenStream::new())
 }

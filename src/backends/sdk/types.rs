@@ -238,7 +238,9 @@ impl<'a> Types<'a> {
             Some(def) => self.type_def(def),
             None => Ok(self.consts_module().into()),
         };
-        render::chunked_file(self.ir, "src/types.rs", &parts, chunk, || {
+        // The `consts` module is one part as large as a few hundred types.
+        let consts = Some(parts.len() - 1);
+        render::chunked_file(self.ir, "src/types.rs", &parts, consts, chunk, || {
             // Imported only when used, and only under the feature when only impls behind the
             // feature use it.
             let used = &self.codec_used;
