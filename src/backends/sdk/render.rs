@@ -778,14 +778,18 @@ fn fence_languages(lines: &mut [String]) {
 
 /// Docs from an optional summary and description, separated by a blank line.
 pub fn docs_of(parts: &[Option<&str>]) -> TokenStream {
-    let text = parts
+    docs(&joined_docs(parts))
+}
+
+/// The text [`docs_of`] documents: the parts that are not blank, trimmed, a blank line apart.
+pub fn joined_docs(parts: &[Option<&str>]) -> String {
+    parts
         .iter()
         .flatten()
         .map(|s| s.trim())
         .filter(|s| !s.is_empty())
         .collect::<Vec<_>>()
-        .join("\n\n");
-    docs(&text)
+        .join("\n\n")
 }
 
 #[cfg(test)]

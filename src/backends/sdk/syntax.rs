@@ -1,7 +1,7 @@
 //! Syntax trees built directly, for the generated code's most repeated items: a struct's
 //! definition (its members' docs built, their types parsed), its `Serialize` and `Deserialize`
-//! impls (a line per member), its `new` and setters, each operation's builder, and each string
-//! enum. Written as tokens they would be parsed back by `syn` only to be printed; on GitHub's
+//! impls (a line per member), its `new` and setters, each operation's builder, each string
+//! enum, each untagged union, each alias, and the `consts` module. Written as tokens they would be parsed back by `syn` only to be printed; on GitHub's
 //! contract, parsing the generated tokens was about a third of `generate`'s instructions. The
 //! fixed parts come from templates, parsed once per thread; the builder and enum templates are
 //! the tokens the items used to be written as, with placeholders where they differ, filled by
@@ -9,7 +9,7 @@
 //! prettyplease prints the same text (the tests below compare them).
 
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::quote;
+use quote::{quote, ToTokens};
 use syn::punctuated::Punctuated;
 use syn::visit_mut::{self, VisitMut};
 
@@ -843,6 +843,32 @@ pub fn struct_def(
     })))
 }
 
+/// `attrs pub type name = target;`; `target` is parsed (a few tokens).
+pub fn type_alias(
+    attrs: Vec<syn::Attribute>,
+    name: &Ident,
+    target: TokenStream,
+) -> Result<Items> {
+    let ty = syn::parse2(target).map_err(|e| {
+        Error::Internal(format!(
+            "the target of the alias {name} does not parse: {e}"
+        ))
+    })?;
+    Ok(Items::built(syn::Item::Type(syn::ItemType {
+        attrs,
+        vis: public(),
+        modifiers: Default::default(),
+        type_token: Default::default(),
+        ident: name.clone(),
+        generics: Default::default(),
+        eq_token: Default::default(),
+        ty: Box::new(ty),
+        semi_token: Default::default(),
+        // What `syn` gives an alias without a where clause.
+        where_clause_placement: syn::WhereClausePlacement::Early,
+    })))
+}
+
 /// `attrs pub ident: ty`, a struct's member; `ty` is parsed (a few tokens).
 pub fn member(
     attrs: Vec<syn::Attribute>,
@@ -995,6 +1021,440 @@ impl VisitMut for EnumHoles<'_> {
     }
 }
 
+/// An untagged union, built a variant at a time: the enum, its `Serialize` impl (each variant
+/// serializes its value) and its `Deserialize` impl (the first form that takes the value wins).
+pub struct Union {
+    variants: Punctuated<syn::Variant, syn::Token![,]>,
+    encode: Vec<syn::Arm>,
+    decode: Vec<syn::Stmt>,
+}
+
+/// The placeholders of the union templates.
+const UNION_HOLES: UnionHoleNames = UnionHoleNames {
+    name: "__Union",
+    variant: "__Variant",
+    variants: "__Variants",
+    encode: "__encode",
+    decode: "__decode",
+    message: "__message",
+};
+
+struct UnionHoleNames {
+    name: &'static str,
+    variant: &'static str,
+    variants: &'static str,
+    encode: &'static str,
+    decode: &'static str,
+    message: &'static str,
+}
+
+/// What an untagged union's items are written as, as tokens: `arms` are its variants, `encode`
+/// the `Serialize` match arms, `decode` the statements after the value is read.
+struct UnionTokens {
+    name: TokenStream,
+    attrs: TokenStream,
+    arms: TokenStream,
+    encode: TokenStream,
+    decode: TokenStream,
+    sent: TokenStream,
+    received: TokenStream,
+}
+
+fn union_tokens(u: UnionTokens) -> TokenStream {
+    let UnionTokens {
+        name,
+        attrs,
+        arms,
+        encode,
+        decode,
+        sent,
+        received,
+    } = u;
+    quote! {
+        #attrs
+        #[derive(Debug, Clone, PartialEq)]
+        #[allow(clippy::large_enum_variant)]
+        pub enum #name {
+            #arms
+        }
+        #sent
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #encode
+                }
+            }
+        }
+        #received
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let value = codec::json(d)?;
+                #decode
+            }
+        }
+    }
+}
+
+/// The tokens of one variant and of its `Serialize` arm.
+fn union_variant_tokens(
+    doc: &str,
+    ident: &Ident,
+    ty: &TokenStream,
+) -> (TokenStream, TokenStream) {
+    (
+        quote!(#[doc = #doc] #ident(#ty),),
+        quote!(Self::#ident(value) => value.serialize(s),),
+    )
+}
+
+/// `if let Some(form) = codec::try_form(&value) { return Ok(Self::ident(form)); }`
+fn try_form_tokens(ident: &Ident) -> TokenStream {
+    quote! {
+        if let Some(form) = codec::try_form(&value) {
+            return Ok(Self::#ident(form));
+        }
+    }
+}
+
+/// `Ok(Self::ident(value))`
+fn take_value_tokens(ident: &Ident) -> TokenStream {
+    quote!(Ok(Self::#ident(value)))
+}
+
+/// `Err(serde::de::Error::custom(message))`
+fn refuse_tokens(message: &str) -> TokenStream {
+    quote!(Err(serde::de::Error::custom(#message)))
+}
+
+impl Union {
+    pub fn new() -> Self {
+        Union {
+            variants: Punctuated::new(),
+            encode: Vec::new(),
+            decode: Vec::new(),
+        }
+    }
+
+    /// `#[doc = doc] ident(ty),`, serialized as its value; `ty` is parsed (a few tokens).
+    pub fn variant(&mut self, doc: &str, ident: &Ident, ty: TokenStream) -> Result<()> {
+        let ty: syn::Type = syn::parse2(ty).map_err(|e| {
+            Error::Internal(format!(
+                "the type of the variant {ident} does not parse: {e}"
+            ))
+        })?;
+        let (mut variant, mut encode) =
+            TEMPLATES.with(|t| (t.union_variant.clone(), t.union_encode.clone()));
+        variant.attrs = vec![self::doc(doc)];
+        variant.ident = ident.clone();
+        if let syn::Fields::Unnamed(fields) = &mut variant.fields {
+            if let Some(field) = fields.unnamed.first_mut() {
+                field.ty = ty;
+            }
+        }
+        self.variants.push(variant);
+        self.variants.push_punct(Default::default());
+        Filler::variant(ident).visit_arm_mut(&mut encode);
+        self.encode.push(encode);
+        Ok(())
+    }
+
+    /// Decodes `ident` when `codec::try_form` reads the value as its type.
+    pub fn try_form(&mut self, ident: &Ident) {
+        let mut stmt = TEMPLATES.with(|t| t.union_try_form.clone());
+        Filler::variant(ident).visit_stmt_mut(&mut stmt);
+        self.decode.push(stmt);
+    }
+
+    /// Decodes whatever is left as `ident`, which holds any value: the last statement.
+    pub fn take_value(&mut self, ident: &Ident) {
+        let mut stmt = TEMPLATES.with(|t| t.union_take_value.clone());
+        Filler::variant(ident).visit_stmt_mut(&mut stmt);
+        self.decode.push(stmt);
+    }
+
+    /// Refuses what no form took, with `message`: the last statement.
+    pub fn refuse(&mut self, message: &str) {
+        let mut stmt = TEMPLATES.with(|t| t.union_refuse.clone());
+        Filler {
+            variant: None,
+            message: Some(message),
+        }
+        .visit_stmt_mut(&mut stmt);
+        self.decode.push(stmt);
+    }
+
+    /// The union's items: `attrs` (tokens: its docs, `#[deprecated]`, `#[non_exhaustive]`)
+    /// above the enum, the gates above the impls.
+    pub fn into_items(
+        self,
+        name: &Ident,
+        attrs: TokenStream,
+        sent: TokenStream,
+        received: TokenStream,
+    ) -> Result<Items> {
+        let mut items = TEMPLATES.with(|t| t.union.clone());
+        let mut holes = UnionHoles { name, union: Some(self) };
+        for item in &mut items {
+            holes.visit_item_mut(item);
+        }
+        let gates = [
+            (0, outer_attributes(attrs, name)?),
+            (1, outer_attributes(sent, name)?),
+            (2, outer_attributes(received, name)?),
+        ];
+        for (index, mut attrs) in gates {
+            let item_attrs = match &mut items[index] {
+                syn::Item::Enum(item) => &mut item.attrs,
+                syn::Item::Impl(item) => &mut item.attrs,
+                _ => unreachable!("a union's items are the enum and two impls"),
+            };
+            attrs.append(item_attrs);
+            *item_attrs = attrs;
+        }
+        let mut built = Items::from(TokenStream::new());
+        for item in items {
+            built.extend(Items::built(item));
+        }
+        Ok(built)
+    }
+}
+
+/// Fills the variant and message holes of a copied piece of a union template.
+struct Filler<'f> {
+    variant: Option<&'f Ident>,
+    message: Option<&'f str>,
+}
+
+impl<'f> Filler<'f> {
+    fn variant(ident: &'f Ident) -> Self {
+        Filler {
+            variant: Some(ident),
+            message: None,
+        }
+    }
+}
+
+impl VisitMut for Filler<'_> {
+    fn visit_ident_mut(&mut self, ident: &mut Ident) {
+        if let Some(variant) = self.variant {
+            if ident == UNION_HOLES.variant {
+                *ident = variant.clone();
+            }
+        }
+    }
+
+    fn visit_lit_str_mut(&mut self, lit: &mut syn::LitStr) {
+        if let Some(message) = self.message {
+            if lit.value() == UNION_HOLES.message {
+                *lit = syn::LitStr::new(message, lit.span());
+            }
+        }
+    }
+}
+
+/// Fills a copy of the union template: its name, and its three lists.
+struct UnionHoles<'h> {
+    name: &'h Ident,
+    union: Option<Union>,
+}
+
+impl VisitMut for UnionHoles<'_> {
+    fn visit_ident_mut(&mut self, ident: &mut Ident) {
+        if ident == UNION_HOLES.name {
+            *ident = self.name.clone();
+        }
+    }
+
+    fn visit_item_enum_mut(&mut self, item: &mut syn::ItemEnum) {
+        visit_mut::visit_item_enum_mut(self, item);
+        if let Some(union) = &mut self.union {
+            if item
+                .variants
+                .iter()
+                .any(|v| v.ident == UNION_HOLES.variants)
+            {
+                item.variants = std::mem::take(&mut union.variants);
+            }
+        }
+    }
+
+    fn visit_expr_match_mut(&mut self, expr: &mut syn::ExprMatch) {
+        visit_mut::visit_expr_match_mut(self, expr);
+        let is_hole = |arm: &syn::Arm| matches!(&arm.pat, syn::Pat::Ident(hole) if hole.ident == UNION_HOLES.encode);
+        if let Some(union) = &mut self.union {
+            if expr.arms.iter().any(is_hole) {
+                expr.arms = std::mem::take(&mut union.encode);
+            }
+        }
+    }
+
+    fn visit_block_mut(&mut self, block: &mut syn::Block) {
+        visit_mut::visit_block_mut(self, block);
+        let is_hole = |stmt: &syn::Stmt| {
+            matches!(stmt, syn::Stmt::Expr(syn::Expr::Call(call), None)
+                if matches!(&*call.func, syn::Expr::Path(p) if p.path.is_ident(UNION_HOLES.decode)))
+        };
+        if let Some(union) = &mut self.union {
+            if let Some(at) = block.stmts.iter().position(is_hole) {
+                block
+                    .stmts
+                    .splice(at..=at, std::mem::take(&mut union.decode));
+            }
+        }
+    }
+}
+
+/// The union template's three items, with a hole for each list.
+fn union_template() -> Vec<syn::Item> {
+    let hole = |name: &str| Ident::new(name, Span::call_site());
+    let (variants, encode, decode) = (
+        hole(UNION_HOLES.variants),
+        hole(UNION_HOLES.encode),
+        hole(UNION_HOLES.decode),
+    );
+    let tokens = union_tokens(UnionTokens {
+        name: hole(UNION_HOLES.name).into_token_stream(),
+        attrs: TokenStream::new(),
+        arms: quote!(#variants,),
+        encode: quote!(#encode => (),),
+        decode: quote!(#decode()),
+        sent: TokenStream::new(),
+        received: TokenStream::new(),
+    });
+    syn::parse2::<syn::File>(tokens)
+        .expect("the union template parses")
+        .items
+}
+
+/// One constant of the `consts` module: its type, its doc line, its JSON text, and, when it is
+/// a string, the string (serialized with `serialize_str`).
+pub struct Constant<'c> {
+    pub ident: Ident,
+    pub doc: String,
+    pub json: &'c str,
+    pub string: Option<&'c str>,
+}
+
+/// The placeholders of the constant template: its type, and three string literals.
+const CONSTANT_HOLES: ConstantHoleNames = ConstantHoleNames {
+    ident: "__Constant",
+    doc: "__constant_doc",
+    json: "__constant_json",
+    string: "__constant_string",
+};
+
+struct ConstantHoleNames {
+    ident: &'static str,
+    doc: &'static str,
+    json: &'static str,
+    string: &'static str,
+}
+
+/// A constant's items as tokens: a unit struct, its `value`, and its serde impls.
+fn constant_tokens(c: &Constant<'_>) -> TokenStream {
+    let Constant { ident, doc, json, .. } = c;
+    let serialize = match c.string {
+        Some(text) => quote!(s.serialize_str(#text)),
+        None => quote!(serde::Serialize::serialize(&self.value(), s)),
+    };
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+        pub struct #ident;
+        impl #ident {
+            /// The value as JSON.
+            pub fn value(&self) -> serde_json::Value {
+                serde_json::from_str(#json).expect("a valid constant")
+            }
+        }
+        impl serde::Serialize for #ident {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                #serialize
+            }
+        }
+        impl<'de> serde::Deserialize<'de> for #ident {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                crate::codec::expect_const(d, &Self.value()).map(|()| Self)
+            }
+        }
+    }
+}
+
+/// The `consts` module around `items`, as tokens.
+fn consts_module_tokens(items: TokenStream) -> TokenStream {
+    quote! {
+        /// Zero-sized types for members that hold one constant value: they serialize as
+        /// that value and accept nothing else.
+        pub mod consts {
+            #items
+        }
+    }
+}
+
+/// The `consts` module of `types.rs`: each constant's items copied from the template (one
+/// for strings, one for other values) and filled in. A large contract has hundreds of
+/// constants, and as tokens the module was the largest single item parsed.
+pub fn consts_module<'c>(constants: impl IntoIterator<Item = Constant<'c>>) -> Items {
+    TEMPLATES.with(|t| {
+        let mut module = t.consts_module.clone();
+        let (_, content) = module
+            .content
+            .as_mut()
+            .expect("the consts module template has a body");
+        for constant in constants {
+            let mut items = if constant.string.is_some() {
+                t.string_constant.clone()
+            } else {
+                t.value_constant.clone()
+            };
+            let mut holes = ConstantHoles(&constant);
+            for item in &mut items {
+                holes.visit_item_mut(item);
+            }
+            content.extend(items);
+        }
+        Items::built(syn::Item::Mod(module))
+    })
+}
+
+/// The template's items for a string constant, or (`string` false) for any other value.
+fn constant_template(string: bool) -> Vec<syn::Item> {
+    let hole = Constant {
+        ident: Ident::new(CONSTANT_HOLES.ident, Span::call_site()),
+        doc: CONSTANT_HOLES.doc.to_owned(),
+        json: CONSTANT_HOLES.json,
+        string: string.then_some(CONSTANT_HOLES.string),
+    };
+    syn::parse2::<syn::File>(constant_tokens(&hole))
+        .expect("the constant template parses")
+        .items
+}
+
+/// Fills a copy of a constant template's holes.
+struct ConstantHoles<'c, 'h>(&'h Constant<'c>);
+
+impl VisitMut for ConstantHoles<'_, '_> {
+    fn visit_ident_mut(&mut self, ident: &mut Ident) {
+        if ident == CONSTANT_HOLES.ident {
+            *ident = self.0.ident.clone();
+        }
+    }
+
+    fn visit_lit_str_mut(&mut self, lit: &mut syn::LitStr) {
+        let value = lit.value();
+        let filled = if value == CONSTANT_HOLES.doc {
+            self.0.doc.as_str()
+        } else if value == CONSTANT_HOLES.json {
+            self.0.json
+        } else if value == CONSTANT_HOLES.string {
+            self.0.string.unwrap_or_default()
+        } else {
+            return;
+        };
+        *lit = syn::LitStr::new(filled, lit.span());
+    }
+}
+
 /// The impls with members, parsed once per thread (a tree's identifiers cannot cross threads)
 /// for a placeholder type, and copied for each struct.
 struct Templates {
@@ -1007,6 +1467,15 @@ struct Templates {
     builder: (syn::ItemStruct, syn::ItemImpl, syn::ItemImpl),
     closed_enum: Vec<syn::Item>,
     open_enum: Vec<syn::Item>,
+    string_constant: Vec<syn::Item>,
+    value_constant: Vec<syn::Item>,
+    consts_module: syn::ItemMod,
+    union: Vec<syn::Item>,
+    union_variant: syn::Variant,
+    union_encode: syn::Arm,
+    union_try_form: syn::Stmt,
+    union_take_value: syn::Stmt,
+    union_refuse: syn::Stmt,
 }
 
 thread_local! {
@@ -1045,6 +1514,40 @@ thread_local! {
         open_enum: syn::parse2::<syn::File>(string_enum_holes(true))
             .expect("the open enum template parses")
             .items,
+        string_constant: constant_template(true),
+        value_constant: constant_template(false),
+        consts_module: syn::parse2(consts_module_tokens(TokenStream::new()))
+            .expect("the consts module template parses"),
+        union: union_template(),
+        union_variant: {
+            let hole = Ident::new(UNION_HOLES.variant, Span::call_site());
+            let (variant, _) = union_variant_tokens("", &hole, &quote!(()));
+            let item: syn::ItemEnum = syn::parse_quote!(enum Union { #variant });
+            item.variants
+                .into_iter()
+                .next()
+                .expect("the variant template has one")
+        },
+        union_encode: {
+            let hole = Ident::new(UNION_HOLES.variant, Span::call_site());
+            let (_, encode) = union_variant_tokens("", &hole, &quote!(()));
+            syn::parse_quote!(#encode)
+        },
+        union_try_form: syn::parse2(try_form_tokens(&Ident::new(
+            UNION_HOLES.variant,
+            Span::call_site(),
+        )))
+        .expect("the try_form template parses"),
+        union_take_value: syn::Stmt::Expr(
+            syn::parse2(take_value_tokens(&Ident::new(UNION_HOLES.variant, Span::call_site())))
+                .expect("the take_value template parses"),
+            None,
+        ),
+        union_refuse: syn::Stmt::Expr(
+            syn::parse2(refuse_tokens(UNION_HOLES.message))
+                .expect("the refuse template parses"),
+            None,
+        ),
         builder: {
             let file: syn::File = syn::parse2(builder_holes()).expect("the builder template parses");
             match <[syn::Item; 3]>::try_from(file.items) {
@@ -1472,5 +1975,139 @@ mod tests {
             .map(|item| text.find(item).expect(item))
             .collect();
         assert!(order.windows(2).all(|w| w[0] < w[1]), "{text}");
+    }
+
+    /// The `consts` module as `types.rs` wrote it as tokens: strings that need escaping, one
+    /// long enough that prettyplease breaks its line, and values that are not strings.
+    #[test]
+    fn built_constants_print_as_the_parsed_tokens() {
+        let values = [
+            serde_json::json!("POST"),
+            serde_json::json!("say \"hi\" \\ é\u{7}"),
+            serde_json::json!(
+                "a_rather_long_constant_value_that_makes_prettyplease_break_the_line"
+            ),
+            serde_json::json!(42),
+            serde_json::json!(null),
+            serde_json::json!({"a": [1, 2]}),
+        ];
+        let texts: Vec<String> = values.iter().map(|v| v.to_string()).collect();
+        let constants = || {
+            values
+                .iter()
+                .zip(&texts)
+                .enumerate()
+                .map(|(n, (value, text))| Constant {
+                    ident: ident(&format!("Constant{n}")),
+                    doc: format!(" The constant `{text}`."),
+                    json: text,
+                    string: value.as_str(),
+                })
+        };
+        let written =
+            consts_module_tokens(constants().map(|c| constant_tokens(&c)).collect());
+        let expected = printed(written.into());
+        assert!(expected.contains("s.serialize_str(\"POST\")"), "{expected}");
+        assert!(expected.contains("serde::Serialize::serialize(&self.value(), s)"));
+        assert_eq!(printed(consts_module(constants())), expected);
+        assert_eq!(
+            printed(consts_module(std::iter::empty())),
+            printed(consts_module_tokens(TokenStream::new()).into())
+        );
+    }
+
+    /// An alias as tokens, with docs, `#[deprecated]` and a target prettyplease breaks.
+    #[test]
+    fn built_aliases_print_as_the_parsed_tokens() {
+        let name = ident("ChargeMetadata");
+        let target = quote!(std::collections::BTreeMap<String, Vec<Option<PaymentMethodDetailsCardPresentOffline>>>);
+        let docs = crate::backends::sdk::render::docs(
+            "Set of key-value pairs.\n\nSee `metadata`.",
+        );
+        let mut attrs = super::docs("Set of key-value pairs.\n\nSee `metadata`.");
+        attrs.push(deprecated());
+        let built = type_alias(attrs, &name, target.clone()).unwrap();
+        let expected =
+            printed(quote!(#docs #[deprecated] pub type #name = #target;).into());
+        assert!(
+            expected.contains("#[deprecated]\npub type ChargeMetadata"),
+            "{expected}"
+        );
+        assert_eq!(printed(built), expected);
+    }
+
+    /// Untagged unions as `types.rs` wrote them as tokens: forms tried in turn and refused,
+    /// ended by a form that takes any value, and ended by the variant for unknown values,
+    /// with gates on either impl and a long type.
+    #[test]
+    fn built_unions_print_as_the_parsed_tokens() {
+        let name = ident("ChargeSource");
+        let (card, any, unknown) = (ident("Card"), ident("Value"), ident("Unknown"));
+        let long = quote!(std::collections::BTreeMap<String, PaymentMethodDetailsCardPresentOfflineReceipt>);
+        let gate = quote!(#[cfg(feature = "full-serde")]);
+        let attrs = quote!(#[doc = " A source."] #[deprecated] #[non_exhaustive]);
+        #[derive(Clone, Copy)]
+        enum End {
+            Refuse,
+            TakeAny,
+            Unknown,
+        }
+        for (end, sent, received) in [
+            (End::Refuse, gate.clone(), TokenStream::new()),
+            (End::TakeAny, TokenStream::new(), TokenStream::new()),
+            (End::Unknown, TokenStream::new(), gate.clone()),
+        ] {
+            let mut union = Union::new();
+            let (mut arms, mut encode, mut decode) =
+                (TokenStream::new(), TokenStream::new(), TokenStream::new());
+            let mut add =
+                |union: &mut Union, doc: &str, ident: &Ident, ty: TokenStream| {
+                    let (arm, encoded) = union_variant_tokens(doc, ident, &ty);
+                    arms.extend(arm);
+                    encode.extend(encoded);
+                    union.variant(doc, ident, ty).unwrap();
+                };
+            add(&mut union, " The `Card` form.", &card, long.clone());
+            union.try_form(&card);
+            decode.extend(try_form_tokens(&card));
+            match end {
+                End::Refuse => {
+                    union.refuse("the value matches none of the forms");
+                    decode.extend(refuse_tokens("the value matches none of the forms"));
+                }
+                End::TakeAny => {
+                    add(
+                        &mut union,
+                        " The `Value` form.",
+                        &any,
+                        quote!(serde_json::Value),
+                    );
+                    union.take_value(&any);
+                    decode.extend(take_value_tokens(&any));
+                }
+                End::Unknown => {
+                    let doc =
+                        " A value that matches none of the forms above, as received.";
+                    add(&mut union, doc, &unknown, quote!(serde_json::Value));
+                    union.take_value(&unknown);
+                    decode.extend(take_value_tokens(&unknown));
+                }
+            }
+            let written = union_tokens(UnionTokens {
+                name: name.to_token_stream(),
+                attrs: attrs.clone(),
+                arms,
+                encode,
+                decode,
+                sent: sent.clone(),
+                received: received.clone(),
+            });
+            let expected = printed(written.into());
+            assert!(expected.contains("codec::try_form(&value)"), "{expected}");
+            let built = union
+                .into_items(&name, attrs.clone(), sent, received)
+                .unwrap();
+            assert_eq!(printed(built), expected);
+        }
     }
 }

@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use super::render::{self, docs, docs_of, ident, Items};
+use super::render::{self, docs, ident, joined_docs, Items};
 use super::syntax::{self, Decode, Encode, Methods, Parameter, StringEnum};
 use crate::error::{Error, Result};
 use crate::ir::names::{variant_name, Namespace};
@@ -236,7 +236,7 @@ impl<'a> Types<'a> {
         // Each type, then the `consts` module.
         let chunk = |part: &Option<&TypeDef>| match part {
             Some(def) => self.type_def(def),
-            None => Ok(self.consts_module().into()),
+            None => Ok(self.consts_module()),
         };
         // The `consts` module is one part as large as a few hundred types.
         let consts = Some(parts.len() - 1);
@@ -262,69 +262,51 @@ impl<'a> Types<'a> {
         })
     }
 
-    fn consts_module(&self) -> TokenStream {
-        let mut items = TokenStream::new();
-        for (text, (value, name)) in &self.consts {
-            let ident = format_ident!("{name}");
-            let doc = format!(" The constant `{text}`.");
-            let serialize = match value {
-                serde_json::Value::String(text) => quote!(s.serialize_str(#text)),
-                _ => quote!(serde::Serialize::serialize(&self.value(), s)),
-            };
-            items.extend(quote! {
-                #[doc = #doc]
-                #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
-                pub struct #ident;
-                impl #ident {
-                    /// The value as JSON.
-                    pub fn value(&self) -> serde_json::Value {
-                        serde_json::from_str(#text).expect("a valid constant")
-                    }
-                }
-                impl serde::Serialize for #ident {
-                    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                        #serialize
-                    }
-                }
-                impl<'de> serde::Deserialize<'de> for #ident {
-                    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                        crate::codec::expect_const(d, &Self.value()).map(|()| Self)
-                    }
-                }
-            });
-        }
-        quote! {
-            /// Zero-sized types for members that hold one constant value: they serialize as
-            /// that value and accept nothing else.
-            pub mod consts {
-                #items
+    fn consts_module(&self) -> Items {
+        syntax::consts_module(self.consts.iter().map(|(text, (value, name))| {
+            syntax::Constant {
+                ident: format_ident!("{name}"),
+                doc: format!(" The constant `{text}`."),
+                json: text,
+                string: value.as_str(),
             }
-        }
+        }))
     }
 
     fn type_def(&self, def: &TypeDef) -> Result<Items> {
         let name = ident(&def.rust_name)?;
         let fallback = format!("The `{}` schema.", def.name);
-        let mut doc =
-            docs_of(&[def.docs.title.as_deref(), def.docs.description.as_deref()]);
+        let text =
+            joined_docs(&[def.docs.title.as_deref(), def.docs.description.as_deref()]);
+        // An alias is the most common item of a large contract (every type with a twin is
+        // one), so it is built whole rather than written as tokens and parsed.
+        let aliased = match (self.canonical.get(&def.name), &def.kind) {
+            (Some(twin), _) => Some(self.named(twin, Scope::Types)?),
+            (None, TypeKind::Alias { target }) => {
+                Some(self.shape(target, Scope::Types)?)
+            }
+            (None, _) => None,
+        };
+        if let Some(target) = aliased {
+            let mut attrs = syntax::docs(&text);
+            if attrs.is_empty() {
+                attrs = syntax::docs(&fallback);
+            }
+            if def.docs.deprecated {
+                attrs.push(syntax::deprecated());
+            }
+            return syntax::type_alias(attrs, &name, target);
+        }
+        let mut doc = docs(&text);
         if doc.is_empty() {
             doc = docs(&fallback);
         }
         let deprecated = def.docs.deprecated.then(|| quote!(#[deprecated]));
-        let attrs = quote!(#doc #deprecated);
-        if let Some(twin) = self.canonical.get(&def.name) {
-            let twin = self.named(twin, Scope::Types)?;
-            return Ok(quote!(#attrs pub type #name = #twin;).into());
-        }
         // Every struct and enum is `#[non_exhaustive]`, so the crate's semver is the API's:
         // a member or value the API may add compatibly (an optional field, a response enum
         // value, a request enum value) is a minor release for Rust users too. Sent structs
         // are built with `new` (or `Default`) and the setters, received ones are read.
-        let attrs = if matches!(def.kind, TypeKind::Alias { .. }) {
-            attrs
-        } else {
-            quote!(#attrs #[non_exhaustive])
-        };
+        let attrs = quote!(#doc #deprecated #[non_exhaustive]);
         match &def.kind {
             TypeKind::Struct { fields, additional } => {
                 if self.forms.contains(&def.name) {
@@ -365,12 +347,11 @@ impl<'a> Types<'a> {
             TypeKind::TaggedUnion { tag, variants } => self
                 .tagged_union(def, &name, attrs, tag, variants)
                 .map(Items::from),
-            TypeKind::UntaggedUnion { variants } => self
-                .untagged_union(def, &name, attrs, variants)
-                .map(Items::from),
-            TypeKind::Alias { target } => {
-                let target = self.shape(target, Scope::Types)?;
-                Ok(quote!(#attrs pub type #name = #target;).into())
+            TypeKind::UntaggedUnion { variants } => {
+                self.untagged_union(def, &name, attrs, variants)
+            }
+            TypeKind::Alias { .. } => {
+                unreachable!("an alias is built above, whether or not it has a twin")
             }
         }
     }
@@ -806,10 +787,8 @@ impl<'a> Types<'a> {
         name: &Ident,
         attrs: TokenStream,
         variants: &[Variant],
-    ) -> Result<TokenStream> {
-        let mut arms = TokenStream::new();
-        let mut encode = TokenStream::new();
-        let mut decode = TokenStream::new();
+    ) -> Result<Items> {
+        let mut union = syntax::Union::new();
         // The first form that takes the value wins, as with serde's `untagged`; a form that
         // takes any JSON value ends the search.
         let mut exhaustive = false;
@@ -817,20 +796,15 @@ impl<'a> Types<'a> {
             let ident = ident(&variant.rust_name)?;
             let ty = self.shape(&variant.shape, Scope::Types)?;
             let doc = format!(" The `{}` form.", variant.rust_name);
-            arms.extend(quote!(#[doc = #doc] #ident(#ty),));
-            encode.extend(quote!(Self::#ident(value) => value.serialize(s),));
+            union.variant(&doc, &ident, ty)?;
             if exhaustive {
                 continue;
             }
             if matches!(variant.shape.ty, TypeRef::Any) {
-                decode.extend(quote!(Ok(Self::#ident(value))));
+                union.take_value(&ident);
                 exhaustive = true;
             } else {
-                decode.extend(quote! {
-                    if let Some(form) = codec::try_form(&value) {
-                        return Ok(Self::#ident(form));
-                    }
-                });
+                union.try_form(&ident);
             }
         }
         if !exhaustive {
@@ -838,42 +812,19 @@ impl<'a> Types<'a> {
                 let taken: Vec<&str> =
                     variants.iter().map(|v| v.rust_name.as_str()).collect();
                 let unknown = format_ident!("{}", fallback_name(&taken));
-                arms.extend(quote! {
-                    /// A value that matches none of the forms above, as received.
-                    #unknown(serde_json::Value),
-                });
-                encode.extend(quote!(Self::#unknown(value) => value.serialize(s),));
-                decode.extend(quote!(Ok(Self::#unknown(value))));
+                union.variant(
+                    " A value that matches none of the forms above, as received.",
+                    &unknown,
+                    quote!(serde_json::Value),
+                )?;
+                union.take_value(&unknown);
             } else {
-                let message = "the value matches none of the forms";
-                decode.extend(quote!(Err(serde::de::Error::custom(#message))));
+                union.refuse("the value matches none of the forms");
             }
         }
         let (sent, received) = serde_gates(self, def);
         self.codec_used.note(&received);
-        Ok(quote! {
-            #attrs
-            #[derive(Debug, Clone, PartialEq)]
-            #[allow(clippy::large_enum_variant)]
-            pub enum #name {
-                #arms
-            }
-            #sent
-            impl serde::Serialize for #name {
-                fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                    match self {
-                        #encode
-                    }
-                }
-            }
-            #received
-            impl<'de> serde::Deserialize<'de> for #name {
-                fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                    let value = codec::json(d)?;
-                    #decode
-                }
-            }
-        })
+        union.into_items(name, attrs, sent, received)
     }
 }
 
