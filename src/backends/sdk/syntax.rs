@@ -795,16 +795,27 @@ pub fn string_enum(e: StringEnum<'_>) -> Result<Items> {
         holes.visit_item_mut(item);
     }
     let count = items.len();
-    let gates = [
-        (0, attributes(e.attrs)?),
-        (count - 2, attributes(e.sent)?),
-        (count - 1, attributes(e.received)?),
-    ];
-    for (index, mut attrs) in gates {
+    Ok(with_attributes(
+        items,
+        [
+            (0, attributes(e.attrs)?),
+            (count - 2, attributes(e.sent)?),
+            (count - 1, attributes(e.received)?),
+        ],
+    ))
+}
+
+/// `items` with each `(index, attrs)` put in front of that item's own attributes: the type's
+/// docs on the enum, the serde gates on its impls.
+fn with_attributes<const N: usize>(
+    mut items: Vec<syn::Item>,
+    attributes: [(usize, Vec<syn::Attribute>); N],
+) -> Items {
+    for (index, mut attrs) in attributes {
         let item_attrs = match &mut items[index] {
             syn::Item::Enum(item) => &mut item.attrs,
             syn::Item::Impl(item) => &mut item.attrs,
-            _ => unreachable!("a string enum's items are the enum and impls"),
+            _ => unreachable!("attributes go on an enum and its impls"),
         };
         attrs.append(item_attrs);
         *item_attrs = attrs;
@@ -813,7 +824,7 @@ pub fn string_enum(e: StringEnum<'_>) -> Result<Items> {
     for item in items {
         built.extend(Items::built(item));
     }
-    Ok(built)
+    built
 }
 
 /// A struct definition: `attrs` (tokens: the type's docs, its derive) above
@@ -1197,25 +1208,14 @@ impl Union {
         for item in &mut items {
             holes.visit_item_mut(item);
         }
-        let gates = [
-            (0, outer_attributes(attrs, name)?),
-            (1, outer_attributes(sent, name)?),
-            (2, outer_attributes(received, name)?),
-        ];
-        for (index, mut attrs) in gates {
-            let item_attrs = match &mut items[index] {
-                syn::Item::Enum(item) => &mut item.attrs,
-                syn::Item::Impl(item) => &mut item.attrs,
-                _ => unreachable!("a union's items are the enum and two impls"),
-            };
-            attrs.append(item_attrs);
-            *item_attrs = attrs;
-        }
-        let mut built = Items::from(TokenStream::new());
-        for item in items {
-            built.extend(Items::built(item));
-        }
-        Ok(built)
+        Ok(with_attributes(
+            items,
+            [
+                (0, outer_attributes(attrs, name)?),
+                (1, outer_attributes(sent, name)?),
+                (2, outer_attributes(received, name)?),
+            ],
+        ))
     }
 }
 
