@@ -1204,7 +1204,7 @@ impl Union {
         received: TokenStream,
     ) -> Result<Items> {
         let mut items = TEMPLATES.with(|t| t.union.clone());
-        let mut holes = UnionHoles { name, union: Some(self) };
+        let mut holes = UnionHoles { name, union: self };
         for item in &mut items {
             holes.visit_item_mut(item);
         }
@@ -1255,7 +1255,7 @@ impl VisitMut for Filler<'_> {
 /// Fills a copy of the union template: its name, and its three lists.
 struct UnionHoles<'h> {
     name: &'h Ident,
-    union: Option<Union>,
+    union: Union,
 }
 
 impl VisitMut for UnionHoles<'_> {
@@ -1267,24 +1267,20 @@ impl VisitMut for UnionHoles<'_> {
 
     fn visit_item_enum_mut(&mut self, item: &mut syn::ItemEnum) {
         visit_mut::visit_item_enum_mut(self, item);
-        if let Some(union) = &mut self.union {
-            if item
-                .variants
-                .iter()
-                .any(|v| v.ident == UNION_HOLES.variants)
-            {
-                item.variants = std::mem::take(&mut union.variants);
-            }
+        if item
+            .variants
+            .iter()
+            .any(|v| v.ident == UNION_HOLES.variants)
+        {
+            item.variants = std::mem::take(&mut self.union.variants);
         }
     }
 
     fn visit_expr_match_mut(&mut self, expr: &mut syn::ExprMatch) {
         visit_mut::visit_expr_match_mut(self, expr);
         let is_hole = |arm: &syn::Arm| matches!(&arm.pat, syn::Pat::Ident(hole) if hole.ident == UNION_HOLES.encode);
-        if let Some(union) = &mut self.union {
-            if expr.arms.iter().any(is_hole) {
-                expr.arms = std::mem::take(&mut union.encode);
-            }
+        if expr.arms.iter().any(is_hole) {
+            expr.arms = std::mem::take(&mut self.union.encode);
         }
     }
 
@@ -1294,12 +1290,10 @@ impl VisitMut for UnionHoles<'_> {
             matches!(stmt, syn::Stmt::Expr(syn::Expr::Call(call), None)
                 if matches!(&*call.func, syn::Expr::Path(p) if p.path.is_ident(UNION_HOLES.decode)))
         };
-        if let Some(union) = &mut self.union {
-            if let Some(at) = block.stmts.iter().position(is_hole) {
-                block
-                    .stmts
-                    .splice(at..=at, std::mem::take(&mut union.decode));
-            }
+        if let Some(at) = block.stmts.iter().position(is_hole) {
+            block
+                .stmts
+                .splice(at..=at, std::mem::take(&mut self.union.decode));
         }
     }
 }
